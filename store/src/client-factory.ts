@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export interface StoreConnectionOptions {
+  /** ClickHouse server URL (http[s]://user:pass@host:8123). Unset → embedded chDB. */
+  readonly url?: string | undefined;
+  /** Folder of the embedded store; ignored when `url` is set. */
+  readonly dataDir: string;
+  readonly database: string;
+  /** Per-query limit in seconds for reads (ClickHouse's max_execution_time). */
+  readonly queryTimeoutSeconds?: number;
+}
+
+export interface StoreClients {
+  readonly kind: 'embedded' | 'server';
+  /** Inserts and DDL. One chDB session runs one statement at a time, so writes get their own. */
+  readonly writer: ClickHouseClient;
+  /** Queries from the API; a second session on the same folder runs in parallel with the writer. */
+  readonly reader: ClickHouseClient;
+  readonly database: string;
+  /** Human-readable location: the data folder or the server URL without credentials. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const WRITE_SETTINGS: ClickHouseSettings = {
+  // Group commit acknowledges after the insert returns, so the insert itself must be synchronous.
+  async_insert: 0,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+};
+
+const READ_SETTINGS: ClickHouseSettings = {
+  // 64-bit integers (durations, counts) must survive JSON without losing precision.
+  output_format_json_quote_64bit_integers: 1,
+};
+
+/** The one place a ClickHouse client is made: a server over HTTP when a URL is given, else embedded chDB. */
+export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
+  const readSettings: ClickHouseSettings = { ...READ_SETTINGS };
+  if (opts.queryTimeoutSeconds !== undefined) {
+    readSettings.max_execution_time = opts.queryTimeoutSeconds;
+  }
+  if (opts.url) {
+    const url = new URL(opts.url);
+    const common = { url: opts.url, request_timeout: 60_000 };
+    const writer = createClient({ ...common, clickhouse_settings: WRITE_SETTINGS });
+    const reader = createClient({ ...common, clickhouse_settings: readSettings });
+    url.username = '';
+    url.password = '';
+    return {
+      kind: 'server',
+      writer,
+      reader,
+      database: opts.database,
+      location: url.toString(),
+      close: () => closeBoth(writer, reader),
+    };
+  }
+  const path = resolve(opts.dataDir);
+  mkdirSync(path, { recursive: true });
+  const writer = createClient({
+    connection: embeddedConnection(path),
+    clickhouse_settings: WRITE_SETTINGS,
+  });
+  const reader = createClient({
+    connection: embeddedConnection(path),
+    clickhouse_settings: readSettings,
+  });
+  return {
+    kind: 'embedded',
+    writer,
+    reader,
+    database: opts.database,
+    location: path,
+    close: () => closeBoth(writer, reader),
+  };
+}
+
+type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+// chdb implements @clickhouse/client's Connection contract, but types it against the deprecated
+// @clickhouse/client-common package, whose declarations differ only in where they live.
+function embeddedConnection(path: string): Connection {
+  return createChdbConnection({ path }) as unknown as Connection;
+}
+
+async function closeBoth(a: ClickHouseClient, b: ClickHouseClient): Promise<void> {
+  await Promise.allSettled([a.close(), b.close()]);
+}

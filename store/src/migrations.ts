@@ -1,0 +1,30 @@
+import type { DdlContext } from './schema/ddl-context.ts';
+import { logsTable } from './schema/logs.ts';
+import { metricTable } from './schema/metrics.ts';
+import { traceIdTsTable, traceIdTsView, tracesTable } from './schema/traces.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** Every statement is idempotent (IF NOT EXISTS), so a migration cut short re-runs safely. */
+  statements(ctx: DdlContext): string[];
+}
+
+/** Append only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'otel exporter tables',
+    statements: (ctx) => [
+      tracesTable(ctx),
+      traceIdTsTable(ctx),
+      traceIdTsView(ctx),
+      logsTable(ctx),
+      metricTable(ctx, 'gauge'),
+      metricTable(ctx, 'sum'),
+      metricTable(ctx, 'histogram'),
+      metricTable(ctx, 'exponentialHistogram'),
+      metricTable(ctx, 'summary'),
+    ],
+  },
+];

@@ -1,0 +1,26 @@
+/** What a DDL builder needs to know about the target server and the operator's settings. */
+export interface DdlContext {
+  readonly database: string;
+  /** ClickHouse ≥ 26 (and chDB) have inverted text indexes; older servers get bloom filters. */
+  readonly textIndex: boolean;
+  readonly retention: Retention;
+}
+
+export interface Retention {
+  readonly tracesDays: number;
+  readonly logsDays: number;
+  readonly metricsDays: number;
+}
+
+/** Inserts replayed with the same deduplication token within this many blocks are dropped. */
+export const DEDUP_WINDOW = 10_000;
+
+export const ident = (name: string): string => '`' + name.replaceAll('`', '``') + '`';
+
+export const qualified = (ctx: { readonly database: string }, table: string): string =>
+  `${ident(ctx.database)}.${ident(table)}`;
+
+export const ttlClause = (column: string, days: number): string =>
+  days > 0 ? `TTL toDateTime(${column}) + toIntervalDay(${days})` : '';
+
+export const TABLE_SETTINGS = `SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${DEDUP_WINDOW}`;
