@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { emptyBatch, type LogRow, type RowBatch } from '@sightline/model/rows';
+import { SightlineError } from '@sightline/model/errors';
+import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
+
+const log = (body: string): LogRow => ({ Body: body }) as LogRow; // only the row count and identity matter to the writer
+
+function batchOf(...bodies: string[]): RowBatch {
+  const b = emptyBatch();
+  b.logs.push(...bodies.map(log));
+  return b;
+}
+
+function harness(overrides: Partial<GroupCommitOptions> = {}) {
+  const inserts: { bodies: string[]; token: string }[] = [];
+  let gate: (() => void) | null = null;
+  let fail = 0;
+  const writer = new GroupCommitWriter({
+    insert: async (batch, token) => {
+      if (gate === null) {
+        await new Promise<void>((r) => (gate = r));
+        gate = null;
+      }
+      if (fail > 0) {
+        fail--;
+        inserts.push({ bodies: [], token });
+        throw new Error('store down');
+      }
+      inserts.push({ bodies: batch.logs.map((l) => l.Body), token });
+    },
+    maxBatchRows: 100,
+    maxQueuedRows: 1000,
+    lingerMs: 0,
+    insertAttempts: 1,
+    retryBackoffMs: 1,
+    unavailableMs: 50,
+    ...overrides,
+  });
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  return {
+    writer,
+    inserts,
+    failNext: (n: number) => (fail = n),
+    /** Lets the insert that is waiting finish. */
+    release: async () => {
+      while (!gate) await tick();
+      gate();
+      await tick();
+    },
+    tick,
+  };
+}
+
+describe('GroupCommitWriter', () => {
+  it('stores requests that arrive during an insert together in the next insert', async () => {
+    const h = harness();
+    const first = h.writer.submit(batchOf('a'));
+    await h.tick();
+    const later = [h.writer.submit(batchOf('b')), h.writer.submit(batchOf('c', 'd'))];
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    await h.tick();
+    expect(firstDone).toBe(false); // acknowledged only once stored
+    await h.release();
+    await first;
+    await h.release();
+    await Promise.all(later);
+    expect(h.inserts.map((i) => i.bodies)).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('caps rows per insert', async () => {
+    const h = harness({ maxBatchRows: 2 });
+    const ps = ['a', 'b', 'c', 'd', 'e'].map((x) => h.writer.submit(batchOf(x)));
+    for (let i = 0; i < 3; i++) await h.release();
+    await Promise.all(ps);
+    // The first request goes alone (the store was idle); the rest queue behind it, two by two.
+    expect(h.inserts.map((i) => i.bodies)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('refuses with 429 when the queue is full, and accepts again once it drains', async () => {
+    const h = harness({ maxQueuedRows: 3 });
+    const ok = h.writer.submit(batchOf('a', 'b', 'c'));
+    const refused = h.writer.submit(batchOf('d'));
+    await expect(refused).rejects.toMatchObject({ statusCode: 429, code: 'SL_ERR_QUEUE_FULL' });
+    await h.release();
+    await ok;
+    const again = h.writer.submit(batchOf('d'));
+    await h.release();
+    await again;
+    expect(h.writer.stats.refusedRequests).toBe(1);
+  });
+
+  it('retries a failed insert with the same token, then answers 503 with Retry-After', async () => {
+    const h = harness({ insertAttempts: 2 });
+    h.failNext(2);
+    const p = h.writer.submit(batchOf('a'));
+    const settled = p.catch((e: unknown) => e);
+    await h.release();
+    await h.release();
+    const err = (await settled) as SightlineError;
+    expect(err).toBeInstanceOf(SightlineError);
+    expect(err.statusCode).toBe(503);
+    expect(err.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(h.inserts).toHaveLength(2);
+    expect(h.inserts[0]!.token).toBe(h.inserts[1]!.token);
+    // While unavailable, new requests are refused at once…
+    await expect(h.writer.submit(batchOf('b'))).rejects.toMatchObject({ statusCode: 503 });
+    // …and after the pause they are stored again.
+    await new Promise((r) => setTimeout(r, 60));
+    const ok = h.writer.submit(batchOf('c'));
+    await h.release();
+    await ok;
+    expect(h.inserts.at(-1)!.bodies).toEqual(['c']);
+  });
+
+  it('drain stores what was accepted and refuses what comes after', async () => {
+    const h = harness();
+    const p = h.writer.submit(batchOf('a'));
+    const drained = h.writer.drain();
+    await expect(h.writer.submit(batchOf('b'))).rejects.toMatchObject({ statusCode: 503 });
+    await h.release();
+    await p;
+    await drained;
+    expect(h.inserts.map((i) => i.bodies)).toEqual([['a']]);
+  });
+});

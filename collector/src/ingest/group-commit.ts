@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { batchSize, emptyBatch, ROW_KINDS, type RowBatch } from '@sightline/model/rows';
+import { SightlineError } from '@sightline/model/errors';
+
+export interface GroupCommitOptions {
+  /** Stores one merged batch; the token is the same for every retry of that batch. */
+  readonly insert: (batch: RowBatch, dedupToken: string) => Promise<void>;
+  /** Rows per insert at most (a single larger request still goes alone). */
+  readonly maxBatchRows: number;
+  /** Rows waiting or being stored at most; beyond it requests are refused with 429. */
+  readonly maxQueuedRows: number;
+  /** Wait this long for more requests before a flush when the store is idle (0: flush at once). */
+  readonly lingerMs: number;
+  /** Attempts per batch before its requests get 503 (retries reuse the deduplication token). */
+  readonly insertAttempts: number;
+  readonly retryBackoffMs: number;
+  /** After a failed batch, refuse new requests this long so clients back off (Retry-After). */
+  readonly unavailableMs: number;
+  readonly onError?: (err: unknown, rows: number) => void;
+}
+
+interface Pending {
+  readonly batch: RowBatch;
+  readonly rows: number;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export interface GroupCommitStats {
+  queuedRows: number;
+  insertedRows: number;
+  inserts: number;
+  failedInserts: number;
+  refusedRequests: number;
+}
+
+/**
+ * Acknowledge-after-store with group commit: every request waits until its rows are stored, and
+ * the requests that arrive while one insert runs are stored together by the next. Throughput then
+ * follows the store, not a timer.
+ */
+export class GroupCommitWriter {
+  private readonly queue: Pending[] = [];
+  private queuedRows = 0;
+  private flushing: Promise<void> | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  private unavailableUntil = 0;
+  private closed = false;
+  private readonly instance = randomUUID().slice(0, 8);
+  private seq = 0;
+  readonly stats: GroupCommitStats = {
+    queuedRows: 0,
+    insertedRows: 0,
+    inserts: 0,
+    failedInserts: 0,
+    refusedRequests: 0,
+  };
+
+  constructor(private readonly opts: GroupCommitOptions) {}
+
+  /** Resolves once the rows are stored; rejects with a 429/503 SightlineError otherwise. */
+  submit(batch: RowBatch): Promise<void> {
+    const rows = batchSize(batch);
+    if (rows === 0) return Promise.resolve();
+    if (this.closed) {
+      return this.refuse(
+        new SightlineError('SL_ERR_SHUTTING_DOWN', 503, 'Sightline is shutting down', 5),
+      );
+    }
+    const wait = Math.ceil((this.unavailableUntil - Date.now()) / 1000);
+    if (wait > 0) {
+      return this.refuse(
+        new SightlineError(
+          'SL_ERR_STORE_UNAVAILABLE',
+          503,
+          'the store is unavailable; retry later',
+          wait,
+        ),
+      );
+    }
+    if (this.queuedRows > 0 && this.queuedRows + rows > this.opts.maxQueuedRows) {
+      return this.refuse(
+        new SightlineError('SL_ERR_QUEUE_FULL', 429, 'the ingest queue is full; retry later', 1),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ batch, rows, resolve, reject });
+      this.queuedRows += rows;
+      this.stats.queuedRows = this.queuedRows;
+      this.schedule();
+    });
+  }
+
+  /** Stops accepting and resolves once everything accepted has been stored or refused. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+      this.startFlush();
+    }
+    while (this.flushing) await this.flushing;
+  }
+
+  private refuse(err: SightlineError): Promise<void> {
+    this.stats.refusedRequests++;
+    return Promise.reject(err);
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.lingerTimer) return;
+    if (this.opts.lingerMs > 0 && !this.closed) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = null;
+        this.startFlush();
+      }, this.opts.lingerMs);
+      return;
+    }
+    this.startFlush();
+  }
+
+  private startFlush(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = null;
+      // Requests that arrived during the last insert go in the next one at once.
+      if (this.queue.length > 0) this.startFlush();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const taken = this.take();
+      const merged = emptyBatch();
+      let rows = 0;
+      for (const p of taken) {
+        for (const k of ROW_KINDS) {
+          const into = merged[k] as unknown[];
+          for (const row of p.batch[k]) into.push(row);
+        }
+        rows += p.rows;
+      }
+      const token = `${this.instance}-${++this.seq}`;
+      try {
+        await this.insertWithRetry(merged, token);
+        this.stats.inserts++;
+        this.stats.insertedRows += rows;
+        for (const p of taken) p.resolve();
+      } catch (err) {
+        this.stats.failedInserts++;
+        this.opts.onError?.(err, rows);
+        this.unavailableUntil = Date.now() + this.opts.unavailableMs;
+        const wait = Math.max(1, Math.ceil(this.opts.unavailableMs / 1000));
+        const refusal = new SightlineError(
+          'SL_ERR_STORE_UNAVAILABLE',
+          503,
+          'the store did not accept the data; retry later',
+          wait,
+        );
+        for (const p of taken) p.reject(refusal);
+        // What queued behind a failed insert would meet the same store: refuse it now too.
+        for (const p of this.queue.splice(0)) {
+          this.queuedRows -= p.rows;
+          p.reject(refusal);
+        }
+      } finally {
+        this.queuedRows -= rows;
+        this.stats.queuedRows = this.queuedRows;
+      }
+    }
+  }
+
+  private take(): Pending[] {
+    const taken: Pending[] = [];
+    let rows = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (taken.length > 0 && rows + next.rows > this.opts.maxBatchRows) break;
+      taken.push(this.queue.shift()!);
+      rows += next.rows;
+    }
+    return taken;
+  }
+
+  private async insertWithRetry(batch: RowBatch, token: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.opts.insert(batch, token);
+        return;
+      } catch (err) {
+        if (attempt >= this.opts.insertAttempts) throw err;
+        await new Promise((r) => setTimeout(r, this.opts.retryBackoffMs * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+import type { Attributes } from '@sightline/model/rows';
+import { ItemError } from './item-error.ts';
+
+export interface MapLimits {
+  /** Longer attribute values and bodies are cut and marked, never rejected. */
+  readonly maxValueLength: number;
+  readonly maxAttributes: number;
+  /** Deeper nested AnyValues are replaced by a marker (hostile input must not blow the stack). */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: MapLimits = {
+  maxValueLength: 32_768,
+  maxAttributes: 512,
+  maxDepth: 16,
+};
+
+export const TRUNCATED_MARKER = '…[truncated]';
+const DROPPED_KEY = 'sightline.dropped_attributes';
+
+type Obj = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An optional repeated field: absent → [], an array → itself, anything else → the error. */
+export function list(v: unknown, path: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new ItemError(path, 'expected an array');
+  return v;
+}
+
+export function optObj(v: unknown, path: string): Obj {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw new ItemError(path, 'expected an object');
+  return v;
+}
+
+export function str(v: unknown, path: string): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw new ItemError(path, 'expected a string');
+  return v;
+}
+
+export function num(v: unknown, path: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  if (isLong(v)) return Number(v.toString());
+  throw new ItemError(path, 'expected a number');
+}
+
+export function bool(v: unknown, path: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw new ItemError(path, 'expected a boolean');
+  return v;
+}
+
+interface LongLike {
+  low: number;
+  high: number;
+  toString(): string;
+}
+
+const isLong = (v: unknown): v is LongLike =>
+  isObj(v) && typeof v.low === 'number' && typeof v.high === 'number';
+
+const DIGITS = /^\d{1,20}$/;
+const SIGNED = /^-?\d{1,20}$/;
+const UINT64_MAX = 18446744073709551615n;
+
+/** A fixed64/uint64 (protobuf Long, JSON string or number) as a decimal string. */
+export function u64(v: unknown, path: string): string {
+  if (v === undefined || v === null) return '0';
+  if (isLong(v)) return v.toString();
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new ItemError(path, 'expected an unsigned integer');
+    return String(v);
+  }
+  if (typeof v === 'string' && DIGITS.test(v) && BigInt(v) <= UINT64_MAX) {
+    return v.length > 1 ? String(BigInt(v)) : v;
+  }
+  throw new ItemError(path, 'expected an unsigned 64-bit integer (a decimal string or number)');
+}
+
+/** An int64 as a decimal string. */
+export function i64(v: unknown, path: string): string {
+  if (v === undefined || v === null) return '0';
+  if (isLong(v)) return v.toString();
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  if (typeof v === 'string' && SIGNED.test(v)) return String(BigInt(v));
+  throw new ItemError(path, 'expected a 64-bit integer');
+}
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/**
+ * Trace/span ids: protobuf bytes or OTLP/JSON hex strings → lowercase hex. Empty is allowed (a root
+ * span's parent, a log without trace context); any other length is an error.
+ */
+export function hexId(v: unknown, bytes: number, path: string): string {
+  if (v === undefined || v === null) return '';
+  if (v instanceof Uint8Array) {
+    if (v.length === 0) return '';
+    if (v.length !== bytes) throw new ItemError(path, `expected ${bytes} bytes, got ${v.length}`);
+    return Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex');
+  }
+  if (typeof v === 'string') {
+    if (v === '') return '';
+    if (v.length !== bytes * 2 || !HEX.test(v)) {
+      throw new ItemError(path, `expected ${bytes * 2} hex characters`);
+    }
+    return v.toLowerCase();
+  }
+  throw new ItemError(path, 'expected a hex string');
+}
+
+export function truncate(s: string, limits: MapLimits): string {
+  if (s.length <= limits.maxValueLength) return s;
+  return s.slice(0, limits.maxValueLength) + TRUNCATED_MARKER;
+}
+
+/** An AnyValue as the text stored in a Map(String, String) cell, as the OTel exporter stores it. */
+export function anyValueToString(v: unknown, limits: MapLimits, path: string): string {
+  if (v === undefined || v === null) return '';
+  if (!isObj(v)) throw new ItemError(path, 'expected an AnyValue object');
+  if (typeof v.stringValue === 'string') return truncate(v.stringValue, limits);
+  return truncate(JSON.stringify(anyValueToJson(v, limits, path, 0)) ?? '', limits);
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+function anyValueToJson(v: unknown, limits: MapLimits, path: string, depth: number): Json {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v)) throw new ItemError(path, 'expected an AnyValue object');
+  if (depth > limits.maxDepth) return TRUNCATED_MARKER;
+  if (v.stringValue !== undefined && v.stringValue !== null) return str(v.stringValue, path);
+  if (v.boolValue !== undefined && v.boolValue !== null) return bool(v.boolValue, path);
+  if (v.intValue !== undefined && v.intValue !== null) {
+    const s = i64(v.intValue, path);
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : s;
+  }
+  if (v.doubleValue !== undefined && v.doubleValue !== null) {
+    const d = num(v.doubleValue, path);
+    return Number.isFinite(d) ? d : String(d);
+  }
+  if (v.bytesValue !== undefined && v.bytesValue !== null) {
+    if (v.bytesValue instanceof Uint8Array) return Buffer.from(v.bytesValue).toString('base64');
+    return str(v.bytesValue, path);
+  }
+  if (v.arrayValue !== undefined && v.arrayValue !== null) {
+    const values = list(optObj(v.arrayValue, path).values, `${path}.arrayValue.values`);
+    return values.map((x, i) =>
+      anyValueToJson(x, limits, `${path}.arrayValue.values[${i}]`, depth + 1),
+    );
+  }
+  if (v.kvlistValue !== undefined && v.kvlistValue !== null) {
+    const values = list(optObj(v.kvlistValue, path).values, `${path}.kvlistValue.values`);
+    const out: { [k: string]: Json } = {};
+    values.forEach((kv, i) => {
+      const p = `${path}.kvlistValue.values[${i}]`;
+      const o = optObj(kv, p);
+      out[str(o.key, `${p}.key`)] = anyValueToJson(o.value, limits, `${p}.value`, depth + 1);
+    });
+    return out;
+  }
+  return null;
+}
+
+/** KeyValue list → Map cell. Beyond the attribute limit the rest are counted, not stored. */
+export function attributes(v: unknown, limits: MapLimits, path: string): Attributes {
+  const out: Attributes = {};
+  const kvs = list(v, path);
+  let kept = 0;
+  let dropped = 0;
+  for (let i = 0; i < kvs.length; i++) {
+    const p = `${path}[${i}]`;
+    const kv = optObj(kvs[i], p);
+    const key = truncate(str(kv.key, `${p}.key`), limits);
+    const isNew = !Object.hasOwn(out, key);
+    if (isNew && kept >= limits.maxAttributes) {
+      dropped++;
+      continue;
+    }
+    if (isNew) kept++;
+    out[key] = anyValueToString(kv.value, limits, `${p}.value`);
+  }
+  if (dropped > 0) out[DROPPED_KEY] = String(dropped);
+  return out;
+}
+
+/** A protobuf enum: number, or (leniently, in JSON) its name. */
+export function enumValue(v: unknown, names: readonly string[], path: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string') {
+    const i = names.indexOf(v);
+    if (i >= 0) return i;
+  }
+  throw new ItemError(path, `expected one of ${names.join(', ')} or its number`);
+}

@@ -1,0 +1,159 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { SightlineError } from '@sightline/model/errors';
+import { batchSize, emptyBatch, type RowBatch } from '@sightline/model/rows';
+import type { Rejections } from '../otlp/item-error.ts';
+import { ItemError } from '../otlp/item-error.ts';
+import { mapLogs } from '../otlp/map-logs.ts';
+import { mapMetrics } from '../otlp/map-metrics.ts';
+import { mapTraces } from '../otlp/map-traces.ts';
+import type { Signal } from '../otlp/proto.ts';
+import type { MapLimits } from '../otlp/values.ts';
+import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-body.ts';
+import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
+
+/** Where accepted rows go: the in-process group commit, or Kafka in distributed mode. */
+export interface RowSink {
+  /** Resolves once the rows are durable; rejects with a 429/503 SightlineError otherwise. */
+  submit(batch: RowBatch): Promise<void>;
+}
+
+export interface ReceiveAppOptions {
+  readonly sink: RowSink;
+  /** Largest body accepted, compressed or not. */
+  readonly bodyLimitBytes: number;
+  readonly limits: MapLimits;
+  /** A pino logger (fastify's own type); none → silent. */
+  readonly logger?: FastifyBaseLogger;
+}
+
+function toRows(
+  signal: Signal,
+  request: unknown,
+  limits: MapLimits,
+): { batch: RowBatch; rejected: Rejections } {
+  const batch = emptyBatch();
+  if (signal === 'traces') {
+    const m = mapTraces(request, limits);
+    batch.spans = m.rows;
+    return { batch, rejected: m.rejected };
+  }
+  if (signal === 'logs') {
+    const m = mapLogs(request, limits);
+    batch.logs = m.rows;
+    return { batch, rejected: m.rejected };
+  }
+  const m = mapMetrics(request, limits);
+  return { batch: { ...batch, ...m.rows }, rejected: m.rejected };
+}
+
+const requestEncoding = (req: FastifyRequest): Encoding => {
+  try {
+    return encodingOf(req.headers['content-type']);
+  } catch {
+    return 'json';
+  }
+};
+
+/** The OTLP/HTTP receiver: POST /v1/traces, /v1/logs and /v1/metrics, protobuf or JSON, gzip or not. */
+export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: opts.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    // Per-request lines would dwarf the telemetry itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  // Bodies stay raw: they may be gzip-compressed, and protobuf and JSON are decoded by us.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const send = (reply: FastifyReply, encoding: Encoding, status: number, body: Buffer | string) =>
+    reply.code(status).type(CONTENT_TYPES[encoding]).send(body);
+
+  app.setErrorHandler((err, req, reply) => {
+    const encoding = requestEncoding(req);
+    if (err instanceof SightlineError) {
+      if (err.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(err.retryAfterSeconds));
+      return send(
+        reply,
+        encoding,
+        err.statusCode,
+        statusBody(encoding, err.statusCode, err.message),
+      );
+    }
+    const fe = err as { statusCode?: number; code?: string; message: string };
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const msg = `the body exceeds the limit of ${opts.bodyLimitBytes} bytes`;
+      return send(reply, encoding, 413, statusBody(encoding, 413, msg));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return send(reply, encoding, fe.statusCode, statusBody(encoding, fe.statusCode, fe.message));
+    }
+    req.log.error({ err }, 'OTLP request failed');
+    return send(
+      reply,
+      encoding,
+      500,
+      statusBody(encoding, 500, `internal error (request ${req.id})`),
+    );
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    send(
+      reply,
+      'json',
+      404,
+      statusBody(
+        'json',
+        404,
+        `no route ${req.method} ${req.url}: OTLP/HTTP takes POST /v1/traces, /v1/logs and /v1/metrics`,
+      ),
+    ),
+  );
+
+  for (const signal of ['traces', 'logs', 'metrics'] as const) {
+    app.post(`/v1/${signal}`, async (req, reply) => {
+      const encoding = encodingOf(req.headers['content-type']);
+      if (!Buffer.isBuffer(req.body)) {
+        throw new SightlineError('SL_ERR_EMPTY_BODY', 400, 'the request has no body');
+      }
+      const raw = await decompress(req.body, req.headers['content-encoding'], opts.bodyLimitBytes);
+      const decoded = decodeRequest(signal, encoding, raw);
+      let mapped: ReturnType<typeof toRows>;
+      try {
+        mapped = toRows(signal, decoded, opts.limits);
+      } catch (err) {
+        if (err instanceof ItemError)
+          throw new SightlineError('SL_ERR_BAD_REQUEST', 400, err.message);
+        throw err;
+      }
+      const { batch, rejected } = mapped;
+      const accepted = batchSize(batch);
+      if (accepted === 0 && rejected.count > 0) {
+        throw new SightlineError(
+          'SL_ERR_BAD_REQUEST',
+          400,
+          `nothing could be stored: ${rejected.message()}`,
+        );
+      }
+      await opts.sink.submit(batch);
+      return send(
+        reply,
+        encoding,
+        200,
+        successBody(signal, encoding, rejected.count, rejected.message()),
+      );
+    });
+  }
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  return app;
+}

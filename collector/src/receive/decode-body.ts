@@ -1,0 +1,90 @@
+import { promisify } from 'node:util';
+import { gunzip, inflate } from 'node:zlib';
+import { SightlineError } from '@sightline/model/errors';
+import { REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+export type Encoding = 'protobuf' | 'json';
+
+const MESSAGE_NAMES: Record<Signal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  logs: 'ExportLogsServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+};
+
+export function encodingOf(contentType: string | undefined): Encoding {
+  const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (base === 'application/x-protobuf' || base === 'application/protobuf') return 'protobuf';
+  if (base === 'application/json') return 'json';
+  throw new SightlineError(
+    'SL_ERR_UNSUPPORTED_MEDIA_TYPE',
+    415,
+    `unsupported content type '${base}': send application/x-protobuf or application/json`,
+  );
+}
+
+/** Undoes Content-Encoding, never producing more than `limit` bytes (a small gzip can expand hugely). */
+export async function decompress(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  limit: number,
+): Promise<Buffer> {
+  const enc = (contentEncoding ?? 'identity').trim().toLowerCase();
+  try {
+    if (enc === 'identity' || enc === '') return body;
+    if (enc === 'gzip') return await gunzipAsync(body, { maxOutputLength: limit });
+    if (enc === 'deflate') return await inflateAsync(body, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new SightlineError(
+        'SL_ERR_BODY_TOO_LARGE',
+        413,
+        `the decompressed body exceeds ${limit} bytes`,
+      );
+    }
+    throw new SightlineError(
+      'SL_ERR_BAD_ENCODING',
+      400,
+      `the body is not valid ${enc}: ${(err as Error).message}`,
+    );
+  }
+  throw new SightlineError(
+    'SL_ERR_UNSUPPORTED_ENCODING',
+    415,
+    `unsupported content encoding '${enc}': send gzip, deflate or identity`,
+  );
+}
+
+export function decodeRequest(signal: Signal, encoding: Encoding, body: Buffer): unknown {
+  if (encoding === 'protobuf') {
+    try {
+      return REQUEST_TYPES[signal].decode(body);
+    } catch (err) {
+      throw new SightlineError(
+        'SL_ERR_BAD_PROTOBUF',
+        400,
+        `the body is not a valid protobuf ${MESSAGE_NAMES[signal]}: ${(err as Error).message}`,
+      );
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch (err) {
+    throw new SightlineError(
+      'SL_ERR_BAD_JSON',
+      400,
+      `the body is not valid OTLP/JSON: ${(err as Error).message}`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SightlineError(
+      'SL_ERR_BAD_JSON',
+      400,
+      `the body must be a JSON object (${MESSAGE_NAMES[signal]})`,
+    );
+  }
+  return parsed;
+}

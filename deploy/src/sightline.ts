@@ -1,0 +1,66 @@
+import { pino } from 'pino';
+import { SightlineError } from '@sightline/model/errors';
+import { startSightline } from './all-in-one.ts';
+import { helpText, loadConfig } from './config.ts';
+
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+
+let config;
+try {
+  config = loadConfig(argv, process.env);
+} catch (err) {
+  process.stderr.write(`sightline: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+
+const logger = pino({ level: config.logLevel, base: { service: 'sightline' } });
+
+try {
+  const s = await startSightline(config, logger);
+  const applied = s.migrations.applied;
+  logger.info(
+    {
+      otlp: s.otlpUrl,
+      api: s.apiUrl,
+      store: s.store.location,
+      migrations: applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date',
+    },
+    'Sightline is running',
+  );
+  // A line people read, and tests parse: where to send data and where to look.
+  process.stdout.write(
+    `\nSightline is running\n  OTLP/HTTP  ${s.otlpUrl}  (POST /v1/traces, /v1/logs, /v1/metrics)\n  API        ${s.apiUrl}/api/v1/health\n  data       ${s.store.location}\n\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn('second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'draining: storing what was accepted, then stopping');
+    s.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (err) {
+  if (err instanceof SightlineError) {
+    logger.fatal(`${err.code}: ${err.message}`);
+  } else {
+    logger.fatal({ err }, 'Sightline failed to start');
+  }
+  process.exit(1);
+}

@@ -1,0 +1,33 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { StoreClients } from '@sightline/store/client-factory';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { traceRoutes } from './routes/traces.ts';
+
+export interface QueryAppOptions {
+  readonly store: StoreClients;
+  readonly version: string;
+  readonly maxTraceSpans: number;
+  /** A pino logger (fastify's own type); none → silent. */
+  readonly logger?: FastifyBaseLogger;
+}
+
+/** The query API under /api/v1. Built here, listened on by the server entry. */
+export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    requestIdHeader: 'x-request-id',
+    // Per-request lines would dwarf the telemetry itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  registerErrorHandling(app);
+  void app.register(
+    async (api) => {
+      await api.register(healthRoutes, { store: opts.store, version: opts.version });
+      await api.register(traceRoutes, { store: opts.store, maxTraceSpans: opts.maxTraceSpans });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
