@@ -257,7 +257,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
 export function helpText(): string {
   const rows = Object.values(SETTINGS as Record<string, Setting<unknown>>).map(
     (s) =>
-      `  --${s.flag.padEnd(24)} ${s.env.padEnd(34)} ${s.help} (default: ${String(s.fallback ?? 'unset')})`,
+      `  --${s.flag.padEnd(24)} ${s.env.padEnd(34)} ${s.help} (default: ${s.fallback === undefined ? 'unset' : JSON.stringify(s.fallback)})`,
   );
   return `Usage: sightline [flags]\n\nflag                       environment variable               meaning\n${rows.join('\n')}\n`;
 }

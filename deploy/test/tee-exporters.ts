@@ -6,6 +6,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 interface Exporter<T> {
   export(items: T, done: (r: ExportResult) => void): void;
   shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
 }
 
 /**
@@ -26,6 +27,9 @@ class Tee<T> {
   shutdown(): Promise<void> {
     return this.inner.shutdown();
   }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }
 
 export class TeeSpanExporter extends Tee<ReadableSpan[]> implements SpanExporter {}
@@ -33,9 +37,6 @@ export class TeeLogExporter extends Tee<ReadableLogRecord[]> implements LogRecor
 export class TeeMetricExporter extends Tee<ResourceMetrics> implements PushMetricExporter {
   constructor(private readonly metricInner: PushMetricExporter) {
     super(metricInner);
-  }
-  forceFlush(): Promise<void> {
-    return this.metricInner.forceFlush();
   }
   selectAggregationTemporality = (
     ...a: Parameters<NonNullable<PushMetricExporter['selectAggregationTemporality']>>

@@ -31,40 +31,40 @@ export function mapLogs(req: unknown, limits: MapLimits): Mapped<LogRow> {
     const rPath = `resourceLogs[${r}]`;
     const rl = optObj(rls[r], rPath);
     const res = resourceOf(rl, limits, rPath);
-    const sls = list(rl.scopeLogs, `${rPath}.scopeLogs`);
+    const sls = list(rl.scopeLogs, rPath, 'scopeLogs');
     for (let s = 0; s < sls.length; s++) {
       const sPath = `${rPath}.scopeLogs[${s}]`;
       const sl = optObj(sls[s], sPath);
       const scope = scopeOf(sl, limits, sPath);
-      const records = list(sl.logRecords, `${sPath}.logRecords`);
+      const records = list(sl.logRecords, sPath, 'logRecords');
       for (let i = 0; i < records.length; i++) {
         const path = `${sPath}.logRecords[${i}]`;
         try {
           const lr = optObj(records[i], path);
-          let ts = u64(lr.timeUnixNano, `${path}.timeUnixNano`);
+          let ts = u64(lr.timeUnixNano, path, 'timeUnixNano');
           // As the spec suggests, a record without an event time is placed at its observed time.
-          if (ts === '0') ts = u64(lr.observedTimeUnixNano, `${path}.observedTimeUnixNano`);
-          const severity = enumValue(lr.severityNumber, SEVERITY_ENUM, `${path}.severityNumber`);
+          if (ts === '0') ts = u64(lr.observedTimeUnixNano, path, 'observedTimeUnixNano');
+          const severity = enumValue(lr.severityNumber, SEVERITY_ENUM, path, 'severityNumber');
           if (severity < 0 || severity > 24)
             throw new ItemError(`${path}.severityNumber`, 'must be 0–24');
           rows.push({
             Timestamp: ts,
-            TraceId: hexId(lr.traceId, 16, `${path}.traceId`),
-            SpanId: hexId(lr.spanId, 8, `${path}.spanId`),
-            TraceFlags: num(lr.flags, `${path}.flags`) & 0xff,
-            SeverityText: str(lr.severityText, `${path}.severityText`),
+            TraceId: hexId(lr.traceId, 16, path, 'traceId'),
+            SpanId: hexId(lr.spanId, 8, path, 'spanId'),
+            TraceFlags: num(lr.flags, path, 'flags') & 0xff,
+            SeverityText: str(lr.severityText, path, 'severityText'),
             SeverityNumber: severity,
             ServiceName: res.serviceName,
-            Body: anyValueToString(lr.body, limits, `${path}.body`),
+            Body: anyValueToString(lr.body, limits, path, 'body'),
             ResourceSchemaUrl: res.resourceSchemaUrl,
             ResourceAttributes: res.resourceAttributes,
             ScopeSchemaUrl: scope.scopeSchemaUrl,
             ScopeName: scope.scopeName,
             ScopeVersion: scope.scopeVersion,
             ScopeAttributes: scope.scopeAttributes,
-            LogAttributes: attributes(lr.attributes, limits, `${path}.attributes`),
+            LogAttributes: attributes(lr.attributes, limits, path, 'attributes'),
             // Newer OTLP (1.5+) field; the protobuf definitions in use predate it, JSON may carry it.
-            EventName: str(lr.eventName, `${path}.eventName`),
+            EventName: str(lr.eventName, path, 'eventName'),
           });
         } catch (err) {
           if (!(err instanceof ItemError)) throw err;

@@ -21,33 +21,33 @@ export interface MappedMetrics {
 }
 
 function numberValue(p: Obj, path: string): number {
-  if (p.asDouble !== undefined && p.asDouble !== null) return num(p.asDouble, `${path}.asDouble`);
-  if (p.asInt !== undefined && p.asInt !== null) return num(p.asInt, `${path}.asInt`);
+  if (p.asDouble !== undefined && p.asDouble !== null) return num(p.asDouble, path, 'asDouble');
+  if (p.asInt !== undefined && p.asInt !== null) return num(p.asInt, path, 'asInt');
   return 0;
 }
 
 function exemplars(p: Obj, limits: MapLimits, path: string): ExemplarColumns {
-  const ex = list(p.exemplars, `${path}.exemplars`).map((e, i) =>
+  const ex = list(p.exemplars, path, 'exemplars').map((e, i) =>
     optObj(e, `${path}.exemplars[${i}]`),
   );
   const at = (i: number) => `${path}.exemplars[${i}]`;
   return {
     'Exemplars.FilteredAttributes': ex.map((e, i) =>
-      attributes(e.filteredAttributes, limits, `${at(i)}.filteredAttributes`),
+      attributes(e.filteredAttributes, limits, at(i), 'filteredAttributes'),
     ),
-    'Exemplars.TimeUnix': ex.map((e, i) => u64(e.timeUnixNano, `${at(i)}.timeUnixNano`)),
+    'Exemplars.TimeUnix': ex.map((e, i) => u64(e.timeUnixNano, at(i), 'timeUnixNano')),
     'Exemplars.Value': ex.map((e, i) => numberValue(e, at(i))),
-    'Exemplars.SpanId': ex.map((e, i) => hexId(e.spanId, 8, `${at(i)}.spanId`)),
-    'Exemplars.TraceId': ex.map((e, i) => hexId(e.traceId, 16, `${at(i)}.traceId`)),
+    'Exemplars.SpanId': ex.map((e, i) => hexId(e.spanId, 8, at(i), 'spanId')),
+    'Exemplars.TraceId': ex.map((e, i) => hexId(e.traceId, 16, at(i), 'traceId')),
   };
 }
 
-function optionalNumber(v: unknown, path: string): number {
-  return v === undefined || v === null ? 0 : num(v, path);
+function optionalNumber(v: unknown, at: string, field: string): number {
+  return v === undefined || v === null ? 0 : num(v, at, field);
 }
 
-function buckets(v: unknown, path: string): string[] {
-  return list(v, path).map((c, i) => u64(c, `${path}[${i}]`));
+function buckets(v: unknown, at: string, field: string): string[] {
+  return list(v, at, field).map((c, i) => u64(c, `${at}.${field}[${i}]`));
 }
 
 /** ExportMetricsServiceRequest → rows for the five metric tables, one row per data point. */
@@ -59,12 +59,12 @@ export function mapMetrics(req: unknown, limits: MapLimits): MappedMetrics {
     const rPath = `resourceMetrics[${r}]`;
     const rm = optObj(rms[r], rPath);
     const res = resourceOf(rm, limits, rPath);
-    const sms = list(rm.scopeMetrics, `${rPath}.scopeMetrics`);
+    const sms = list(rm.scopeMetrics, rPath, 'scopeMetrics');
     for (let s = 0; s < sms.length; s++) {
       const sPath = `${rPath}.scopeMetrics[${s}]`;
       const sm = optObj(sms[s], sPath);
       const rsc: ResourceScope = { ...res, ...scopeOf(sm, limits, sPath) };
-      const metrics = list(sm.metrics, `${sPath}.metrics`);
+      const metrics = list(sm.metrics, sPath, 'metrics');
       for (let m = 0; m < metrics.length; m++) {
         const path = `${sPath}.metrics[${m}]`;
         try {
@@ -87,7 +87,7 @@ function mapMetric(
   rows: MetricRows,
   rejected: Rejections,
 ): void {
-  const name = str(metric.name, `${path}.name`);
+  const name = str(metric.name, path, 'name');
   if (name === '') throw new ItemError(`${path}.name`, 'a metric needs a name');
   const base = (p: Obj, pPath: string): MetricRowBase => ({
     ResourceAttributes: rsc.resourceAttributes,
@@ -99,15 +99,15 @@ function mapMetric(
     ScopeSchemaUrl: rsc.scopeSchemaUrl,
     ServiceName: rsc.serviceName,
     MetricName: name,
-    MetricDescription: str(metric.description, `${path}.description`),
-    MetricUnit: str(metric.unit, `${path}.unit`),
-    Attributes: attributes(p.attributes, limits, `${pPath}.attributes`),
-    StartTimeUnix: u64(p.startTimeUnixNano, `${pPath}.startTimeUnixNano`),
-    TimeUnix: u64(p.timeUnixNano, `${pPath}.timeUnixNano`),
+    MetricDescription: str(metric.description, path, 'description'),
+    MetricUnit: str(metric.unit, path, 'unit'),
+    Attributes: attributes(p.attributes, limits, pPath, 'attributes'),
+    StartTimeUnix: u64(p.startTimeUnixNano, pPath, 'startTimeUnixNano'),
+    TimeUnix: u64(p.timeUnixNano, pPath, 'timeUnixNano'),
   });
   // Each data point stands alone: one that cannot be stored does not take its siblings with it.
   const each = (data: Obj, field: string, push: (p: Obj, pPath: string) => void): void => {
-    const points = list(data.dataPoints, `${path}.${field}.dataPoints`);
+    const points = list(data.dataPoints, `${path}.${field}`, 'dataPoints');
     for (let i = 0; i < points.length; i++) {
       const pPath = `${path}.${field}.dataPoints[${i}]`;
       try {
@@ -119,38 +119,38 @@ function mapMetric(
     }
   };
   const temporality = (data: Obj, field: string) =>
-    num(data.aggregationTemporality, `${path}.${field}.aggregationTemporality`);
+    num(data.aggregationTemporality, `${path}.${field}`, 'aggregationTemporality');
 
   if (metric.gauge != null) {
-    const g = optObj(metric.gauge, `${path}.gauge`);
+    const g = optObj(metric.gauge, path, 'gauge');
     each(g, 'gauge', (p, pp) =>
       rows.gauge.push({
         ...base(p, pp),
         Value: numberValue(p, pp),
-        Flags: num(p.flags, `${pp}.flags`),
+        Flags: num(p.flags, pp, 'flags'),
         ...exemplars(p, limits, pp),
       }),
     );
   } else if (metric.sum != null) {
-    const s = optObj(metric.sum, `${path}.sum`);
+    const s = optObj(metric.sum, path, 'sum');
     const t = temporality(s, 'sum');
-    const mono = bool(s.isMonotonic, `${path}.sum.isMonotonic`);
+    const mono = bool(s.isMonotonic, `${path}.sum`, 'isMonotonic');
     each(s, 'sum', (p, pp) =>
       rows.sum.push({
         ...base(p, pp),
         Value: numberValue(p, pp),
-        Flags: num(p.flags, `${pp}.flags`),
+        Flags: num(p.flags, pp, 'flags'),
         ...exemplars(p, limits, pp),
         AggregationTemporality: t,
         IsMonotonic: mono,
       }),
     );
   } else if (metric.histogram != null) {
-    const h = optObj(metric.histogram, `${path}.histogram`);
+    const h = optObj(metric.histogram, path, 'histogram');
     const t = temporality(h, 'histogram');
     each(h, 'histogram', (p, pp) => {
-      const bucketCounts = buckets(p.bucketCounts, `${pp}.bucketCounts`);
-      const bounds = list(p.explicitBounds, `${pp}.explicitBounds`).map((b, i) =>
+      const bucketCounts = buckets(p.bucketCounts, pp, 'bucketCounts');
+      const bounds = list(p.explicitBounds, pp, 'explicitBounds').map((b, i) =>
         num(b, `${pp}.explicitBounds[${i}]`),
       );
       if (bucketCounts.length > 0 && bucketCounts.length !== bounds.length + 1) {
@@ -158,57 +158,57 @@ function mapMetric(
       }
       rows.histogram.push({
         ...base(p, pp),
-        Count: u64(p.count, `${pp}.count`),
-        Sum: optionalNumber(p.sum, `${pp}.sum`),
+        Count: u64(p.count, pp, 'count'),
+        Sum: optionalNumber(p.sum, pp, 'sum'),
         BucketCounts: bucketCounts,
         ExplicitBounds: bounds,
         ...exemplars(p, limits, pp),
-        Flags: num(p.flags, `${pp}.flags`),
-        Min: optionalNumber(p.min, `${pp}.min`),
-        Max: optionalNumber(p.max, `${pp}.max`),
+        Flags: num(p.flags, pp, 'flags'),
+        Min: optionalNumber(p.min, pp, 'min'),
+        Max: optionalNumber(p.max, pp, 'max'),
         AggregationTemporality: t,
       });
     });
   } else if (metric.exponentialHistogram != null) {
-    const h = optObj(metric.exponentialHistogram, `${path}.exponentialHistogram`);
+    const h = optObj(metric.exponentialHistogram, path, 'exponentialHistogram');
     const t = temporality(h, 'exponentialHistogram');
     each(h, 'exponentialHistogram', (p, pp) => {
-      const pos = optObj(p.positive, `${pp}.positive`);
-      const neg = optObj(p.negative, `${pp}.negative`);
+      const pos = optObj(p.positive, pp, 'positive');
+      const neg = optObj(p.negative, pp, 'negative');
       rows.exponentialHistogram.push({
         ...base(p, pp),
-        Count: u64(p.count, `${pp}.count`),
-        Sum: optionalNumber(p.sum, `${pp}.sum`),
-        Scale: num(p.scale, `${pp}.scale`),
-        ZeroCount: u64(p.zeroCount, `${pp}.zeroCount`),
-        PositiveOffset: num(pos.offset, `${pp}.positive.offset`),
-        PositiveBucketCounts: buckets(pos.bucketCounts, `${pp}.positive.bucketCounts`),
-        NegativeOffset: num(neg.offset, `${pp}.negative.offset`),
-        NegativeBucketCounts: buckets(neg.bucketCounts, `${pp}.negative.bucketCounts`),
+        Count: u64(p.count, pp, 'count'),
+        Sum: optionalNumber(p.sum, pp, 'sum'),
+        Scale: num(p.scale, pp, 'scale'),
+        ZeroCount: u64(p.zeroCount, pp, 'zeroCount'),
+        PositiveOffset: num(pos.offset, `${pp}.positive`, 'offset'),
+        PositiveBucketCounts: buckets(pos.bucketCounts, `${pp}.positive`, 'bucketCounts'),
+        NegativeOffset: num(neg.offset, `${pp}.negative`, 'offset'),
+        NegativeBucketCounts: buckets(neg.bucketCounts, `${pp}.negative`, 'bucketCounts'),
         ...exemplars(p, limits, pp),
-        Flags: num(p.flags, `${pp}.flags`),
-        Min: optionalNumber(p.min, `${pp}.min`),
-        Max: optionalNumber(p.max, `${pp}.max`),
+        Flags: num(p.flags, pp, 'flags'),
+        Min: optionalNumber(p.min, pp, 'min'),
+        Max: optionalNumber(p.max, pp, 'max'),
         AggregationTemporality: t,
       });
     });
   } else if (metric.summary != null) {
-    const s = optObj(metric.summary, `${path}.summary`);
+    const s = optObj(metric.summary, path, 'summary');
     each(s, 'summary', (p, pp) => {
-      const qs = list(p.quantileValues, `${pp}.quantileValues`).map((q, i) =>
+      const qs = list(p.quantileValues, pp, 'quantileValues').map((q, i) =>
         optObj(q, `${pp}.quantileValues[${i}]`),
       );
       rows.summary.push({
         ...base(p, pp),
-        Count: u64(p.count, `${pp}.count`),
-        Sum: optionalNumber(p.sum, `${pp}.sum`),
+        Count: u64(p.count, pp, 'count'),
+        Sum: optionalNumber(p.sum, pp, 'sum'),
         'ValueAtQuantiles.Quantile': qs.map((q, i) =>
-          num(q.quantile, `${pp}.quantileValues[${i}].quantile`),
+          num(q.quantile, `${pp}.quantileValues[${i}]`, 'quantile'),
         ),
         'ValueAtQuantiles.Value': qs.map((q, i) =>
-          num(q.value, `${pp}.quantileValues[${i}].value`),
+          num(q.value, `${pp}.quantileValues[${i}]`, 'value'),
         ),
-        Flags: num(p.flags, `${pp}.flags`),
+        Flags: num(p.flags, pp, 'flags'),
       });
     });
   } else {

@@ -18,12 +18,17 @@ export function resourceOf(
   limits: MapLimits,
   path: string,
 ): Pick<ResourceScope, 'resourceAttributes' | 'serviceName' | 'resourceSchemaUrl'> {
-  const resource = optObj(block.resource, `${path}.resource`);
-  const resourceAttributes = attributes(resource.attributes, limits, `${path}.resource.attributes`);
+  const resource = optObj(block.resource, path, 'resource');
+  const resourceAttributes = attributes(
+    resource.attributes,
+    limits,
+    `${path}.resource`,
+    'attributes',
+  );
   return {
     resourceAttributes,
     serviceName: resourceAttributes['service.name'] ?? '',
-    resourceSchemaUrl: str(block.schemaUrl, `${path}.schemaUrl`),
+    resourceSchemaUrl: str(block.schemaUrl, path, 'schemaUrl'),
   };
 }
 
@@ -35,13 +40,13 @@ export function scopeOf(
   ResourceScope,
   'scopeName' | 'scopeVersion' | 'scopeAttributes' | 'scopeDroppedAttrCount' | 'scopeSchemaUrl'
 > {
-  const scope = optObj(block.scope, `${path}.scope`);
+  const scope = optObj(block.scope, path, 'scope');
   const dropped = scope.droppedAttributesCount;
   return {
-    scopeName: str(scope.name, `${path}.scope.name`),
-    scopeVersion: str(scope.version, `${path}.scope.version`),
-    scopeAttributes: attributes(scope.attributes, limits, `${path}.scope.attributes`),
+    scopeName: str(scope.name, `${path}.scope`, 'name'),
+    scopeVersion: str(scope.version, `${path}.scope`, 'version'),
+    scopeAttributes: attributes(scope.attributes, limits, `${path}.scope`, 'attributes'),
     scopeDroppedAttrCount: typeof dropped === 'number' ? dropped : 0,
-    scopeSchemaUrl: str(block.schemaUrl, `${path}.schemaUrl`),
+    scopeSchemaUrl: str(block.schemaUrl, path, 'schemaUrl'),
   };
 }

@@ -20,46 +20,53 @@ const DROPPED_KEY = 'sightline.dropped_attributes';
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Where a value sits in the request, for error messages. Built only when something is wrong: the
+ * happy path handles millions of values a second and must not concatenate strings for each.
+ */
+const where = (at: string, field?: string): string => (field === undefined ? at : `${at}.${field}`);
+
 export const isObj = (v: unknown): v is Obj =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** An optional repeated field: absent → [], an array → itself, anything else → the error. */
-export function list(v: unknown, path: string): unknown[] {
+export function list(v: unknown, at: string, field?: string): unknown[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new ItemError(path, 'expected an array');
+  if (!Array.isArray(v)) throw new ItemError(where(at, field), 'expected an array');
   return v;
 }
 
-export function optObj(v: unknown, path: string): Obj {
+export function optObj(v: unknown, at: string, field?: string): Obj {
   if (v === undefined || v === null) return {};
-  if (!isObj(v)) throw new ItemError(path, 'expected an object');
+  if (!isObj(v)) throw new ItemError(where(at, field), 'expected an object');
   return v;
 }
 
-export function str(v: unknown, path: string): string {
+export function str(v: unknown, at: string, field?: string): string {
+  if (typeof v === 'string') return v;
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw new ItemError(path, 'expected a string');
+  if (typeof v !== 'string') throw new ItemError(where(at, field), 'expected a string');
   return v;
 }
 
-export function num(v: unknown, path: string): number {
+export function num(v: unknown, at: string, field?: string): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-  if (isLong(v)) return Number(v.toString());
-  throw new ItemError(path, 'expected a number');
+  if (isLong(v)) return Number(longToBigInt(v));
+  throw new ItemError(where(at, field), 'expected a number');
 }
 
-export function bool(v: unknown, path: string): boolean {
+export function bool(v: unknown, at: string, field?: string): boolean {
   if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') throw new ItemError(path, 'expected a boolean');
+  if (typeof v !== 'boolean') throw new ItemError(where(at, field), 'expected a boolean');
   return v;
 }
 
 interface LongLike {
   low: number;
   high: number;
-  toString(): string;
+  unsigned: boolean;
 }
 
 const isLong = (v: unknown): v is LongLike =>
@@ -69,28 +76,38 @@ const DIGITS = /^\d{1,20}$/;
 const SIGNED = /^-?\d{1,20}$/;
 const UINT64_MAX = 18446744073709551615n;
 
+// Faster than Long#toString, which divides in JavaScript.
+const longToBigInt = (v: LongLike): bigint => {
+  const u = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return v.unsigned ? u : BigInt.asIntN(64, u);
+};
+
 /** A fixed64/uint64 (protobuf Long, JSON string or number) as a decimal string. */
-export function u64(v: unknown, path: string): string {
+export function u64(v: unknown, at: string, field?: string): string {
   if (v === undefined || v === null) return '0';
-  if (isLong(v)) return v.toString();
+  if (isLong(v)) return BigInt.asUintN(64, longToBigInt(v)).toString();
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || v < 0)
-      throw new ItemError(path, 'expected an unsigned integer');
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new ItemError(where(at, field), 'expected an unsigned integer');
+    }
     return String(v);
   }
   if (typeof v === 'string' && DIGITS.test(v) && BigInt(v) <= UINT64_MAX) {
     return v.length > 1 ? String(BigInt(v)) : v;
   }
-  throw new ItemError(path, 'expected an unsigned 64-bit integer (a decimal string or number)');
+  throw new ItemError(
+    where(at, field),
+    'expected an unsigned 64-bit integer (a decimal string or number)',
+  );
 }
 
 /** An int64 as a decimal string. */
-export function i64(v: unknown, path: string): string {
+export function i64(v: unknown, at: string, field?: string): string {
   if (v === undefined || v === null) return '0';
-  if (isLong(v)) return v.toString();
+  if (isLong(v)) return longToBigInt(v).toString();
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   if (typeof v === 'string' && SIGNED.test(v)) return String(BigInt(v));
-  throw new ItemError(path, 'expected a 64-bit integer');
+  throw new ItemError(where(at, field), 'expected a 64-bit integer');
 }
 
 const HEX = /^[0-9a-fA-F]*$/;
@@ -99,21 +116,23 @@ const HEX = /^[0-9a-fA-F]*$/;
  * Trace/span ids: protobuf bytes or OTLP/JSON hex strings → lowercase hex. Empty is allowed (a root
  * span's parent, a log without trace context); any other length is an error.
  */
-export function hexId(v: unknown, bytes: number, path: string): string {
+export function hexId(v: unknown, bytes: number, at: string, field?: string): string {
   if (v === undefined || v === null) return '';
   if (v instanceof Uint8Array) {
     if (v.length === 0) return '';
-    if (v.length !== bytes) throw new ItemError(path, `expected ${bytes} bytes, got ${v.length}`);
+    if (v.length !== bytes) {
+      throw new ItemError(where(at, field), `expected ${bytes} bytes, got ${v.length}`);
+    }
     return Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex');
   }
   if (typeof v === 'string') {
     if (v === '') return '';
     if (v.length !== bytes * 2 || !HEX.test(v)) {
-      throw new ItemError(path, `expected ${bytes * 2} hex characters`);
+      throw new ItemError(where(at, field), `expected ${bytes * 2} hex characters`);
     }
     return v.toLowerCase();
   }
-  throw new ItemError(path, 'expected a hex string');
+  throw new ItemError(where(at, field), 'expected a hex string');
 }
 
 export function truncate(s: string, limits: MapLimits): string {
@@ -122,11 +141,16 @@ export function truncate(s: string, limits: MapLimits): string {
 }
 
 /** An AnyValue as the text stored in a Map(String, String) cell, as the OTel exporter stores it. */
-export function anyValueToString(v: unknown, limits: MapLimits, path: string): string {
+export function anyValueToString(
+  v: unknown,
+  limits: MapLimits,
+  at: string,
+  field?: string,
+): string {
   if (v === undefined || v === null) return '';
-  if (!isObj(v)) throw new ItemError(path, 'expected an AnyValue object');
+  if (!isObj(v)) throw new ItemError(where(at, field), 'expected an AnyValue object');
   if (typeof v.stringValue === 'string') return truncate(v.stringValue, limits);
-  return truncate(JSON.stringify(anyValueToJson(v, limits, path, 0)) ?? '', limits);
+  return truncate(JSON.stringify(anyValueToJson(v, limits, where(at, field), 0)) ?? '', limits);
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -170,34 +194,46 @@ function anyValueToJson(v: unknown, limits: MapLimits, path: string, depth: numb
 }
 
 /** KeyValue list → Map cell. Beyond the attribute limit the rest are counted, not stored. */
-export function attributes(v: unknown, limits: MapLimits, path: string): Attributes {
+export function attributes(v: unknown, limits: MapLimits, at: string, field: string): Attributes {
   const out: Attributes = {};
-  const kvs = list(v, path);
+  const kvs = list(v, at, field);
   let kept = 0;
   let dropped = 0;
   for (let i = 0; i < kvs.length; i++) {
-    const p = `${path}[${i}]`;
-    const kv = optObj(kvs[i], p);
-    const key = truncate(str(kv.key, `${p}.key`), limits);
+    const kv = kvs[i];
+    if (!isObj(kv)) throw new ItemError(`${where(at, field)}[${i}]`, 'expected an object');
+    const rawKey = kv.key;
+    if (typeof rawKey !== 'string')
+      throw new ItemError(`${where(at, field)}[${i}].key`, 'expected a string');
+    const key = truncate(rawKey, limits);
     const isNew = !Object.hasOwn(out, key);
     if (isNew && kept >= limits.maxAttributes) {
       dropped++;
       continue;
     }
     if (isNew) kept++;
-    out[key] = anyValueToString(kv.value, limits, `${p}.value`);
+    const value = kv.value;
+    out[key] =
+      isObj(value) && typeof value.stringValue === 'string'
+        ? truncate(value.stringValue, limits)
+        : anyValueToString(value, limits, `${where(at, field)}[${i}]`, 'value');
   }
   if (dropped > 0) out[DROPPED_KEY] = String(dropped);
   return out;
 }
 
 /** A protobuf enum: number, or (leniently, in JSON) its name. */
-export function enumValue(v: unknown, names: readonly string[], path: string): number {
+export function enumValue(
+  v: unknown,
+  names: readonly string[],
+  at: string,
+  field?: string,
+): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string') {
     const i = names.indexOf(v);
     if (i >= 0) return i;
   }
-  throw new ItemError(path, `expected one of ${names.join(', ')} or its number`);
+  throw new ItemError(where(at, field), `expected one of ${names.join(', ')} or its number`);
 }

@@ -154,6 +154,6 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     });
   }
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', (_req, reply) => reply.send({ status: 'ok' }));
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { HealthResponse } from '@sightline/model/api/health';
 import type { StoreClients } from '@sightline/store/client-factory';
 
@@ -7,7 +7,7 @@ export interface HealthRouteOptions {
   readonly version: string;
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (app, opts) => {
+export const healthRoutes: FastifyPluginCallbackTypebox<HealthRouteOptions> = (app, opts, done) => {
   app.get(
     '/health',
     {
@@ -34,4 +34,5 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRouteOptions> = async
       }
     },
   );
+  done();
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
 import { TraceIdParams, TraceResponse } from '@sightline/model/api/traces';
 import { SightlineError } from '@sightline/model/errors';
@@ -10,7 +10,7 @@ export interface TraceRouteOptions {
   readonly maxTraceSpans: number;
 }
 
-export const traceRoutes: FastifyPluginAsyncTypebox<TraceRouteOptions> = async (app, opts) => {
+export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app, opts, done) => {
   app.get(
     '/traces/:traceId',
     {
@@ -34,4 +34,5 @@ export const traceRoutes: FastifyPluginAsyncTypebox<TraceRouteOptions> = async (
       return { traceId: traceId.toLowerCase(), spans };
     },
   );
+  done();
 };

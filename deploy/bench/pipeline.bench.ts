@@ -1,0 +1,197 @@
+/**
+ * End-to-end ingest through the OTLP endpoint against the store's own ceiling, in one run.
+ * The server runs in its own process (as `npm start` does); this process generates the load.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyBatch, type RowBatch } from '@sightline/model/rows';
+import { mapLogs } from '@sightline/collector/otlp/map-logs';
+import { mapTraces } from '@sightline/collector/otlp/map-traces';
+import { REQUEST_TYPES } from '@sightline/collector/otlp/proto';
+import { DEFAULT_LIMITS } from '@sightline/collector/otlp/values';
+import { createStoreClients } from '@sightline/store/client-factory';
+import { insertRows } from '@sightline/store/insert';
+import { migrate } from '@sightline/store/migrate';
+import { encode, logRequest, traceRequest } from '../../collector/bench/otlp-workload.ts';
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);
+const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const root = join(import.meta.dirname, '../..');
+
+type Signal = 'traces' | 'logs';
+type Encoding = 'protobuf' | 'json';
+
+function makeRequests(signal: Signal): object[] {
+  const start = BigInt(Date.now() - 60_000) * 1_000_000n;
+  return Array.from({ length: Math.ceil(ITEMS / PER_REQUEST) }, () =>
+    signal === 'traces' ? traceRequest(PER_REQUEST, start) : logRequest(PER_REQUEST, start),
+  );
+}
+
+async function startServer(dataDir: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'deploy/src/sightline.ts'),
+      '--otlp-port',
+      '0',
+      '--api-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/OTLP\/HTTP\s+(http:\/\/\S+)/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)![1]!;
+  const rss = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+  };
+  const stop = async () => {
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, rss, stop };
+}
+
+async function load(url: string, signal: Signal, bodies: Buffer[], encoding: Encoding) {
+  const contentType = encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+  let next = 0;
+  let retries = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      for (;;) {
+        const res = await fetch(`${url}/v1/${signal}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body,
+        });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        if (res.status !== 429 && res.status !== 503) throw new Error(`HTTP ${res.status}`);
+        retries++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { seconds: (performance.now() - t0) / 1000, retries };
+}
+
+async function storeCeiling(signal: Signal, requests: object[]): Promise<number> {
+  // The same rows, decoded and mapped ahead of time, inserted directly in 20k-row batches.
+  const rows: RowBatch[typeof kind] = [];
+  const kind = signal === 'traces' ? 'spans' : 'logs';
+  for (const req of requests) {
+    const decoded = REQUEST_TYPES[signal].decode(encode(signal, req, 'protobuf'));
+    const mapped =
+      signal === 'traces'
+        ? mapTraces(decoded, DEFAULT_LIMITS).rows
+        : mapLogs(decoded, DEFAULT_LIMITS).rows;
+    (rows as unknown[]).push(...mapped);
+  }
+  const store = createStoreClients({
+    dataDir: mkdtempSync(join(tmpdir(), 'sl-bench-ceiling-')),
+    database: 'sightline',
+  });
+  try {
+    await migrate(store.writer, 'sightline', { tracesDays: 0, logsDays: 0, metricsDays: 0 });
+    const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += 20_000) {
+      const batch = emptyBatch();
+      (batch[kind] as unknown[]) = rows.slice(i, i + 20_000);
+      await insertRows(store.writer, 'sightline', kind, batch[kind]);
+    }
+    return rows.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await store.close();
+  }
+}
+
+async function diskPerRow(dataDir: string) {
+  const store = createStoreClients({ dataDir, database: 'sightline' });
+  try {
+    const out: Record<string, number> = {};
+    for (const table of ['otel_traces', 'otel_logs']) {
+      await store.writer.command({ query: `OPTIMIZE TABLE sightline.${table} FINAL` });
+      const rs = await store.reader.query({
+        query: `SELECT sum(bytes_on_disk) AS b, sum(rows) AS r FROM system.parts WHERE database = 'sightline' AND table = {t:String} AND active`,
+        query_params: { t: table },
+        format: 'JSONEachRow',
+      });
+      const [row] = await rs.json<{ b: string; r: string }>();
+      out[table] = Number(row?.b) / Number(row?.r);
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(
+    `\n## ingest pipeline — ${ITEMS} items per case, ${PER_REQUEST} per request, ${CONCURRENCY} requests in flight`,
+  );
+  const dataDir = mkdtempSync(join(tmpdir(), 'sl-bench-e2e-'));
+  const server = await startServer(dataDir);
+  const results: { signal: Signal; encoding: Encoding; perSecond: number; retries: number }[] = [];
+  const requests = { traces: makeRequests('traces'), logs: makeRequests('logs') };
+  let mem: ReturnType<typeof server.rss> | undefined;
+  try {
+    for (const signal of ['traces', 'logs'] as const) {
+      for (const encoding of ['protobuf', 'json'] as const) {
+        const bodies = requests[signal].map((r) => encode(signal, r, encoding));
+        const { seconds, retries } = await load(server.url, signal, bodies, encoding);
+        results.push({
+          signal,
+          encoding,
+          perSecond: (bodies.length * PER_REQUEST) / seconds,
+          retries,
+        });
+      }
+    }
+  } finally {
+    mem = server.rss();
+    await server.stop();
+  }
+  const disk = await diskPerRow(dataDir);
+  const ceiling = {
+    traces: await storeCeiling('traces', requests.traces),
+    logs: await storeCeiling('logs', requests.logs),
+  };
+  console.log(
+    '\n| signal | encoding | end to end /s | store ceiling /s | ratio | 429/503 retries |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    const c = ceiling[r.signal];
+    console.log(
+      `| ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.retries} |`,
+    );
+  }
+  console.log(
+    `\nserver RSS at end ${mem.rssMiB.toFixed(0)} MiB, peak ${mem.peakMiB.toFixed(0)} MiB`,
+  );
+  console.log(
+    `bytes on disk per span ${disk.otel_traces!.toFixed(1)}, per log ${disk.otel_logs!.toFixed(1)} (after OPTIMIZE FINAL)`,
+  );
+}
