@@ -5,7 +5,7 @@ import { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
 import { buildReceiveApp } from '@sightline/collector/receive/app';
 import { buildQueryApp } from '@sightline/query/app';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
-import { insertBatch } from '@sightline/store/insert';
+import { insertRows } from '@sightline/store/insert';
 import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
 import { isLoopback, type SightlineConfig } from './config.ts';
@@ -47,7 +47,7 @@ export async function startSightline(
     if (retentionChanged.length > 0) logger.info({ tables: retentionChanged }, 'retention changed');
 
     const writer = new GroupCommitWriter({
-      insert: (batch, token) => insertBatch(store.writer, config.database, batch, token),
+      insert: (kind, rows, token) => insertRows(store.writer, config.database, kind, rows, token),
       maxBatchRows: config.batchMaxRows,
       maxQueuedRows: config.queueMaxRows,
       lingerMs: config.batchLingerMs,

@@ -66,4 +66,41 @@ describe('store outage', () => {
     expect(r).toEqual({ n: '300', distinct: '300' });
     expect(s.writer.stats.failedInserts).toBeGreaterThan(0);
   });
+
+  it('stores each table of a metrics export once when only one table was down', async () => {
+    const point = (name: string, kind: 'gauge' | 'sum') => ({
+      name,
+      [kind]: {
+        ...(kind === 'sum' ? { aggregationTemporality: 2, isMonotonic: true } : {}),
+        dataPoints: [{ timeUnixNano: nowNanos(), asDouble: 42 }],
+      },
+    });
+    const body = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'half-down' } }] },
+          scopeMetrics: [{ metrics: [point('queue.depth', 'gauge'), point('jobs.done', 'sum')] }],
+        },
+      ],
+    });
+    const send = () =>
+      fetch(`${s.otlpUrl}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    await s.store.writer.command({ query: 'DETACH TABLE sightline.otel_metrics_sum' });
+    const refused = await send();
+    expect(refused.status).toBe(503);
+    await s.store.writer.command({ query: 'ATTACH TABLE sightline.otel_metrics_sum' });
+    await new Promise((r) => setTimeout(r, Number(refused.headers.get('retry-after')) * 1000));
+    const again = await send();
+    expect({ status: again.status, body: await again.text() }).toEqual({ status: 200, body: "{}" });
+    const counts = await select<{ g: string; s: string }>(
+      s,
+      `SELECT (SELECT count() FROM sightline.otel_metrics_gauge WHERE ServiceName = 'half-down') AS g,
+              (SELECT count() FROM sightline.otel_metrics_sum WHERE ServiceName = 'half-down') AS s`,
+    );
+    expect(counts).toEqual([{ g: '1', s: '1' }]);
+  });
 });

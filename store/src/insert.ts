@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ROW_KINDS, type RowBatch, type RowKind } from '@sightline/model/rows';
+import type { RowBatch, RowKind } from '@sightline/model/rows';
 import { qualified } from './schema/ddl-context.ts';
 import { COLUMNS, TABLES } from './columns.ts';
 
@@ -24,16 +24,4 @@ export async function insertRows<K extends RowKind>(
     format: 'JSONCompactEachRow',
     clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
   });
-}
-
-/** Inserts every kind present in the batch, one block per table, in a fixed order. */
-export async function insertBatch(
-  client: ClickHouseClient,
-  database: string,
-  batch: RowBatch,
-  dedupToken?: string,
-): Promise<void> {
-  for (const kind of ROW_KINDS) {
-    await insertRows(client, database, kind, batch[kind], dedupToken && `${dedupToken}:${kind}`);
-  }
 }

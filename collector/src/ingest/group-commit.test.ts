@@ -12,21 +12,22 @@ function batchOf(...bodies: string[]): RowBatch {
 }
 
 function harness(overrides: Partial<GroupCommitOptions> = {}) {
-  const inserts: { bodies: string[]; token: string }[] = [];
+  const inserts: { kind: string; bodies: string[]; token: string }[] = [];
   let gate: (() => void) | null = null;
   let fail = 0;
+  let failKind: string | null = null;
   const writer = new GroupCommitWriter({
-    insert: async (batch, token) => {
+    insert: async (kind, rows, token) => {
       if (gate === null) {
         await new Promise<void>((r) => (gate = r));
         gate = null;
       }
-      if (fail > 0) {
+      if (fail > 0 && (failKind === null || failKind === kind)) {
         fail--;
-        inserts.push({ bodies: [], token });
+        inserts.push({ kind, bodies: [], token });
         throw new Error('store down');
       }
-      inserts.push({ bodies: batch.logs.map((l) => l.Body), token });
+      inserts.push({ kind, bodies: (rows as LogRow[]).map((l) => l.Body), token });
     },
     maxBatchRows: 100,
     maxQueuedRows: 1000,
@@ -40,7 +41,10 @@ function harness(overrides: Partial<GroupCommitOptions> = {}) {
   return {
     writer,
     inserts,
-    failNext: (n: number) => (fail = n),
+    failNext: (n: number, kind: string | null = null) => {
+      fail = n;
+      failKind = kind;
+    },
     /** Lets the insert that is waiting finish. */
     release: async () => {
       while (!gate) await tick();
@@ -122,5 +126,31 @@ describe('GroupCommitWriter', () => {
     await p;
     await drained;
     expect(h.inserts.map((i) => i.bodies)).toEqual([['a']]);
+  });
+
+  it('does not store a table twice when another table of the same request failed', async () => {
+    const h = harness();
+    const request = (): RowBatch => {
+      // A metrics export lands in several tables; Body stands in for the row content here.
+      const b = emptyBatch();
+      b.gauge.push({ Body: 'g1' } as unknown as RowBatch['gauge'][number]);
+      b.sum.push({ Body: 's1' } as unknown as RowBatch['sum'][number]);
+      return b;
+    };
+    h.failNext(1, 'sum');
+    const first = h.writer.submit(request()).catch((e: unknown) => e);
+    await h.release(); // gauge stored
+    await h.release(); // sum fails
+    expect(await first).toMatchObject({ statusCode: 503 });
+    await new Promise((r) => setTimeout(r, 60));
+    // The client retries the same data: only the table that failed is written again.
+    const retry = h.writer.submit(request());
+    await h.release();
+    await retry;
+    expect(h.inserts.map((i) => [i.kind, i.bodies])).toEqual([
+      ['gauge', ['g1']],
+      ['sum', []],
+      ['sum', ['s1']],
+    ]);
   });
 });

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { batchSize, emptyBatch, ROW_KINDS, type RowBatch } from '@sightline/model/rows';
+import {
+  batchSize,
+  emptyBatch,
+  ROW_KINDS,
+  type RowBatch,
+  type RowKind,
+} from '@sightline/model/rows';
 import { SightlineError } from '@sightline/model/errors';
+import { StoredParts } from './stored-parts.ts';
 
 export interface GroupCommitOptions {
-  /** Stores one merged batch; the token is the same for every retry of that batch. */
-  readonly insert: (batch: RowBatch, dedupToken: string) => Promise<void>;
+  /** Stores one table's rows of a merged batch; the token is the same for every retry of them. */
+  readonly insert: <K extends RowKind>(
+    kind: K,
+    rows: RowBatch[K],
+    dedupToken: string,
+  ) => Promise<void>;
   /** Rows per insert at most (a single larger request still goes alone). */
   readonly maxBatchRows: number;
   /** Rows waiting or being stored at most; beyond it requests are refused with 429. */
@@ -48,6 +59,7 @@ export class GroupCommitWriter {
   private closed = false;
   private readonly instance = randomUUID().slice(0, 8);
   private seq = 0;
+  private readonly storedParts = new StoredParts();
   readonly stats: GroupCommitStats = {
     queuedRows: 0,
     insertedRows: 0,
@@ -59,7 +71,8 @@ export class GroupCommitWriter {
   constructor(private readonly opts: GroupCommitOptions) {}
 
   /** Resolves once the rows are stored; rejects with a 429/503 SightlineError otherwise. */
-  submit(batch: RowBatch): Promise<void> {
+  submit(request: RowBatch): Promise<void> {
+    const batch = this.storedParts.withoutStored(request);
     const rows = batchSize(batch);
     if (rows === 0) return Promise.resolve();
     if (this.closed) {
@@ -141,8 +154,9 @@ export class GroupCommitWriter {
         rows += p.rows;
       }
       const token = `${this.instance}-${++this.seq}`;
+      const stored = new Set<RowKind>();
       try {
-        await this.insertWithRetry(merged, token);
+        await this.insertWithRetry(merged, token, stored);
         this.stats.inserts++;
         this.stats.insertedRows += rows;
         for (const p of taken) p.resolve();
@@ -157,6 +171,7 @@ export class GroupCommitWriter {
           'the store did not accept the data; retry later',
           wait,
         );
+        if (stored.size > 0) for (const p of taken) this.storedParts.remember(p.batch, stored);
         for (const p of taken) p.reject(refusal);
         // What queued behind a failed insert would meet the same store: refuse it now too.
         for (const p of this.queue.splice(0)) {
@@ -182,10 +197,19 @@ export class GroupCommitWriter {
     return taken;
   }
 
-  private async insertWithRetry(batch: RowBatch, token: string): Promise<void> {
+  /** Inserts table by table; a retry skips the tables already stored (recorded in `stored`). */
+  private async insertWithRetry(
+    batch: RowBatch,
+    token: string,
+    stored: Set<RowKind>,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.opts.insert(batch, token);
+        for (const kind of ROW_KINDS) {
+          if (batch[kind].length === 0 || stored.has(kind)) continue;
+          await this.opts.insert(kind, batch[kind], `${token}:${kind}`);
+          stored.add(kind);
+        }
         return;
       } catch (err) {
         if (attempt >= this.opts.insertAttempts) throw err;

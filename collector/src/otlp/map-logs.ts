@@ -11,7 +11,7 @@ import {
   num,
   optObj,
   str,
-  u64,
+  nanos,
   type MapLimits,
 } from './values.ts';
 
@@ -41,9 +41,9 @@ export function mapLogs(req: unknown, limits: MapLimits): Mapped<LogRow> {
         const path = `${sPath}.logRecords[${i}]`;
         try {
           const lr = optObj(records[i], path);
-          let ts = u64(lr.timeUnixNano, path, 'timeUnixNano');
+          let ts = nanos(lr.timeUnixNano, path, 'timeUnixNano');
           // As the spec suggests, a record without an event time is placed at its observed time.
-          if (ts === '0') ts = u64(lr.observedTimeUnixNano, path, 'observedTimeUnixNano');
+          if (/^0+$/.test(ts)) ts = nanos(lr.observedTimeUnixNano, path, 'observedTimeUnixNano');
           const severity = enumValue(lr.severityNumber, SEVERITY_ENUM, path, 'severityNumber');
           if (severity < 0 || severity > 24)
             throw new ItemError(`${path}.severityNumber`, 'must be 0–24');

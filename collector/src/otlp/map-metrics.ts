@@ -6,7 +6,18 @@ import {
 } from '@sightline/model/rows';
 import { ItemError, Rejections } from './item-error.ts';
 import { resourceOf, scopeOf, type ResourceScope } from './resource.ts';
-import { attributes, bool, hexId, list, num, optObj, str, u64, type MapLimits } from './values.ts';
+import {
+  attributes,
+  bool,
+  hexId,
+  list,
+  nanos,
+  num,
+  optObj,
+  str,
+  u64,
+  type MapLimits,
+} from './values.ts';
 
 type Obj = Record<string, unknown>;
 type MetricRows = Pick<
@@ -35,7 +46,7 @@ function exemplars(p: Obj, limits: MapLimits, path: string): ExemplarColumns {
     'Exemplars.FilteredAttributes': ex.map((e, i) =>
       attributes(e.filteredAttributes, limits, at(i), 'filteredAttributes'),
     ),
-    'Exemplars.TimeUnix': ex.map((e, i) => u64(e.timeUnixNano, at(i), 'timeUnixNano')),
+    'Exemplars.TimeUnix': ex.map((e, i) => nanos(e.timeUnixNano, at(i), 'timeUnixNano')),
     'Exemplars.Value': ex.map((e, i) => numberValue(e, at(i))),
     'Exemplars.SpanId': ex.map((e, i) => hexId(e.spanId, 8, at(i), 'spanId')),
     'Exemplars.TraceId': ex.map((e, i) => hexId(e.traceId, 16, at(i), 'traceId')),
@@ -102,8 +113,8 @@ function mapMetric(
     MetricDescription: str(metric.description, path, 'description'),
     MetricUnit: str(metric.unit, path, 'unit'),
     Attributes: attributes(p.attributes, limits, pPath, 'attributes'),
-    StartTimeUnix: u64(p.startTimeUnixNano, pPath, 'startTimeUnixNano'),
-    TimeUnix: u64(p.timeUnixNano, pPath, 'timeUnixNano'),
+    StartTimeUnix: nanos(p.startTimeUnixNano, pPath, 'startTimeUnixNano'),
+    TimeUnix: nanos(p.timeUnixNano, pPath, 'timeUnixNano'),
   });
   // Each data point stands alone: one that cannot be stored does not take its siblings with it.
   const each = (data: Obj, field: string, push: (p: Obj, pPath: string) => void): void => {

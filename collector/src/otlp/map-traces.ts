@@ -9,7 +9,7 @@ import {
   optObj,
   str,
   truncate,
-  u64,
+  nanos,
   type MapLimits,
 } from './values.ts';
 
@@ -46,8 +46,8 @@ export function mapTraces(req: unknown, limits: MapLimits): Mapped<SpanRow> {
         const path = `${sPath}.spans[${i}]`;
         try {
           const span = optObj(spans[i], path);
-          const start = u64(span.startTimeUnixNano, path, 'startTimeUnixNano');
-          const end = u64(span.endTimeUnixNano, path, 'endTimeUnixNano');
+          const start = nanos(span.startTimeUnixNano, path, 'startTimeUnixNano');
+          const end = nanos(span.endTimeUnixNano, path, 'endTimeUnixNano');
           const duration = BigInt(end) - BigInt(start);
           if (duration < 0n)
             throw new ItemError(path, 'endTimeUnixNano is before startTimeUnixNano');
@@ -83,7 +83,7 @@ export function mapTraces(req: unknown, limits: MapLimits): Mapped<SpanRow> {
               'Unset',
             StatusMessage: truncate(str(status.message, `${path}.status`, 'message'), limits),
             'Events.Timestamp': events.map((e, j) =>
-              u64(e.timeUnixNano, `${path}.events[${j}]`, 'timeUnixNano'),
+              nanos(e.timeUnixNano, `${path}.events[${j}]`, 'timeUnixNano'),
             ),
             'Events.Name': events.map((e, j) => str(e.name, `${path}.events[${j}]`, 'name')),
             'Events.Attributes': events.map((e, j) =>

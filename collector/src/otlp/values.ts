@@ -101,6 +101,24 @@ export function u64(v: unknown, at: string, field?: string): string {
   );
 }
 
+const MAX_DATETIME64_NANOS = 9223372036854775807n; // DateTime64(9) is a signed 64-bit count: year 2262
+
+/**
+ * A point in time for a DateTime64(9) column: nanoseconds as exactly 19 digits. ClickHouse reads a
+ * 19-digit string as ticks, but shorter digit strings as seconds or even dates ("0" fails, "1" is
+ * read as a date), so zero and early times are padded.
+ */
+export function nanos(v: unknown, at: string, field?: string): string {
+  const s = u64(v, at, field);
+  if (s.length > 19 || (s.length === 19 && BigInt(s) > MAX_DATETIME64_NANOS)) {
+    throw new ItemError(
+      where(at, field),
+      'is after the year 2262, beyond what a timestamp can hold',
+    );
+  }
+  return s.padStart(19, '0');
+}
+
 /** An int64 as a decimal string. */
 export function i64(v: unknown, at: string, field?: string): string {
   if (v === undefined || v === null) return '0';
