@@ -95,7 +95,7 @@ describe('store outage', () => {
     await s.store.writer.command({ query: 'ATTACH TABLE sightline.otel_metrics_sum' });
     await new Promise((r) => setTimeout(r, Number(refused.headers.get('retry-after')) * 1000));
     const again = await send();
-    expect({ status: again.status, body: await again.text() }).toEqual({ status: 200, body: "{}" });
+    expect({ status: again.status, body: await again.text() }).toEqual({ status: 200, body: '{}' });
     const counts = await select<{ g: string; s: string }>(
       s,
       `SELECT (SELECT count() FROM sightline.otel_metrics_gauge WHERE ServiceName = 'half-down') AS g,
