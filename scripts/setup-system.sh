@@ -11,11 +11,11 @@ PACKAGES=(librdkafka-dev gcc chromium)
 log() { printf 'setup-system: %s\n' "$*"; }
 
 is_installed() {
-  # `dpkg -s` also succeeds for removed-but-not-purged packages, so check the status line.
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
+  # `dpkg -s` alone also succeeds for removed-but-not-purged packages; the status line tells.
+  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
 }
 
-if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   log "this script needs a Debian-based system (dpkg and apt-get); install these yourself: ${PACKAGES[*]}"
   exit 1
 fi

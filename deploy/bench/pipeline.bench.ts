@@ -63,12 +63,23 @@ async function startServer(dataDir: string) {
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
     return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
   };
+  // CPU seconds of the whole server process and of its main (JavaScript) thread.
+  const cpu = () => {
+    const ticks = (path: string) => {
+      const f = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    };
+    return {
+      process: ticks(`/proc/${child.pid}/stat`),
+      main: ticks(`/proc/${child.pid}/task/${child.pid}/stat`),
+    };
+  };
   const stop = async () => {
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGTERM');
     await exited;
   };
-  return { url, rss, stop };
+  return { url, rss, cpu, stop };
 }
 
 async function load(url: string, signal: Signal, bodies: Buffer[], encoding: Encoding) {
@@ -153,19 +164,30 @@ export async function run(): Promise<void> {
   );
   const dataDir = mkdtempSync(join(tmpdir(), 'sl-bench-e2e-'));
   const server = await startServer(dataDir);
-  const results: { signal: Signal; encoding: Encoding; perSecond: number; retries: number }[] = [];
+  const results: {
+    signal: Signal;
+    encoding: Encoding;
+    perSecond: number;
+    retries: number;
+    cores: number;
+    mainCores: number;
+  }[] = [];
   const requests = { traces: makeRequests('traces'), logs: makeRequests('logs') };
   let mem: ReturnType<typeof server.rss> | undefined;
   try {
     for (const signal of ['traces', 'logs'] as const) {
       for (const encoding of ['protobuf', 'json'] as const) {
         const bodies = requests[signal].map((r) => encode(signal, r, encoding));
+        const before = server.cpu();
         const { seconds, retries } = await load(server.url, signal, bodies, encoding);
+        const after = server.cpu();
         results.push({
           signal,
           encoding,
           perSecond: (bodies.length * PER_REQUEST) / seconds,
           retries,
+          cores: (after.process - before.process) / seconds,
+          mainCores: (after.main - before.main) / seconds,
         });
       }
     }
@@ -179,13 +201,13 @@ export async function run(): Promise<void> {
     logs: await storeCeiling('logs', requests.logs),
   };
   console.log(
-    '\n| signal | encoding | end to end /s | store ceiling /s | ratio | 429/503 retries |',
+    '\n| signal | encoding | end to end /s | store ceiling /s | ratio | server CPU (cores) | of which JS main thread | 429/503 retries |',
   );
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const c = ceiling[r.signal];
     console.log(
-      `| ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.retries} |`,
+      `| ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.cores.toFixed(2)} | ${r.mainCores.toFixed(2)} | ${r.retries} |`,
     );
   }
   console.log(
