@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
 import { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
-import { buildReceiveApp } from '@sightline/collector/receive/app';
+import { buildReceiveApp, rowSink } from '@sightline/collector/receive/app';
 import { buildQueryApp } from '@sightline/query/app';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
 import { insertRows } from '@sightline/store/insert';
@@ -58,7 +58,7 @@ export async function startSightline(
         logger.error({ err, rows }, 'insert failed; clients were told to retry'),
     });
     const receive = buildReceiveApp({
-      sink: writer,
+      sink: rowSink(writer),
       bodyLimitBytes: config.maxBodyBytes,
       limits: {
         maxValueLength: config.maxAttributeLength,

@@ -17,14 +17,22 @@ import type { MapLimits } from '../otlp/values.ts';
 import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-body.ts';
 import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
 
-/** Where accepted rows go: the in-process group commit, or Kafka in distributed mode. */
-export interface RowSink {
-  /** Resolves once the rows are durable; rejects with a 429/503 SightlineError otherwise. */
-  submit(batch: RowBatch): Promise<void>;
+/**
+ * Where an accepted request goes: the in-process group commit (which stores `rows`), or Kafka in
+ * distributed mode (which publishes the decoded `request` as OTLP protobuf; ingest maps it again).
+ */
+export interface IngestSink {
+  /** Resolves once the data is durable; rejects with a 429/503 SightlineError otherwise. */
+  submit(signal: Signal, request: unknown, rows: RowBatch): Promise<void>;
 }
 
+/** The all-in-one sink: rows straight into the group-commit writer. */
+export const rowSink = (writer: { submit(rows: RowBatch): Promise<void> }): IngestSink => ({
+  submit: (_signal, _request, rows) => writer.submit(rows),
+});
+
 export interface ReceiveAppOptions {
-  readonly sink: RowSink;
+  readonly sink: IngestSink;
   /** Largest body accepted, compressed or not. */
   readonly bodyLimitBytes: number;
   readonly limits: MapLimits;
@@ -144,7 +152,7 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
           `nothing could be stored: ${rejected.message()}`,
         );
       }
-      await opts.sink.submit(batch);
+      await opts.sink.submit(signal, decoded, batch);
       return send(
         reply,
         encoding,
