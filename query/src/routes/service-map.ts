@@ -1,0 +1,51 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse } from '@sightline/model/api/common';
+import { ServiceMapQuery, ServiceMapResponse } from '@sightline/model/api/services';
+import type { StoreClients } from '@sightline/store/client-factory';
+import { resolveRange } from '../sql/metrics-grid.ts';
+import { serviceMapEdges, serviceMapNodes } from '../sql/service-map.ts';
+
+export interface ServiceMapRouteOptions {
+  readonly store: StoreClients;
+}
+
+// The parent/child join holds a range's spans in memory; a week is the default retention.
+const MAX_MAP_RANGE_MS = 7 * 86_400_000;
+
+export const serviceMapRoutes: FastifyPluginCallbackTypebox<ServiceMapRouteOptions> = (
+  app,
+  opts,
+  done,
+) => {
+  const { reader, database } = opts.store;
+  app.get(
+    '/services/map',
+    {
+      schema: {
+        summary: 'Services and the calls between them (caller → callee), from parent/child spans',
+        querystring: ServiceMapQuery,
+        response: { 200: ServiceMapResponse, 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const range = resolveRange(
+        req.query.from,
+        req.query.to,
+        Date.now(),
+        undefined,
+        MAX_MAP_RANGE_MS,
+      );
+      const limit = req.query.limit ?? 1000;
+      const nodes = await serviceMapNodes(reader, database, range, limit);
+      const edges = await serviceMapEdges(reader, database, range, limit);
+      return {
+        from: range.fromMs,
+        to: range.toMs,
+        nodes: nodes.nodes,
+        edges: edges.edges,
+        truncated: nodes.truncated || edges.truncated,
+      };
+    },
+  );
+  done();
+};

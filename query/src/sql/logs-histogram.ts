@@ -1,0 +1,72 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  LOG_LEVELS,
+  type LogHistogramBucket,
+  type LogHistogramResponse,
+  type LogLevel,
+} from '@sightline/model/api/logs';
+import { bucketCount, bucketStartsMs, type TimeRange } from '../time-range.ts';
+import { andFilters, rangeFilter, searchFilter } from './logs-filter.ts';
+import { LEVEL_EXPR, logsTable, selectRows } from './logs-row.ts';
+
+export interface LogHistogramRequest {
+  readonly client: ClickHouseClient;
+  readonly database: string;
+  readonly q: string | undefined;
+  readonly range: TimeRange;
+  readonly stepSeconds: number;
+}
+
+/**
+ * Rows per epoch-aligned bucket and severity class. Steps are whole seconds, so a row's bucket
+ * follows exactly from its whole seconds; the filter is the search's, so the buckets add up to
+ * what the search pages through.
+ */
+export async function logHistogram(req: LogHistogramRequest): Promise<LogHistogramResponse> {
+  const filter = andFilters(searchFilter(req.q), rangeFilter(req.range));
+  const counts = await selectRows<{ bucket: string | number; level: LogLevel; n: string }>(
+    req.client,
+    `SELECT intDiv(toUnixTimestamp(Timestamp), {step:UInt32}) * {step:UInt32} AS bucket,
+        ${LEVEL_EXPR} AS level, count() AS n
+      FROM ${logsTable(req.database)}
+      WHERE ${filter.sql}
+      GROUP BY bucket, level
+      LIMIT {maxRows:UInt32}`,
+    {
+      ...filter.params,
+      step: req.stepSeconds,
+      maxRows: bucketCount(req.range, req.stepSeconds) * LOG_LEVELS.length,
+    },
+  );
+  const buckets = bucketStartsMs(req.range, req.stepSeconds).map(emptyBucket);
+  const firstMs = buckets[0]?.start ?? 0;
+  const stepMs = req.stepSeconds * 1000;
+  let total = 0;
+  for (const c of counts) {
+    const bucket = buckets[(Number(c.bucket) * 1000 - firstMs) / stepMs];
+    if (!bucket) throw new Error(`histogram bucket ${c.bucket} outside the range`);
+    const n = Number(c.n);
+    bucket[c.level] += n;
+    bucket.total += n;
+    total += n;
+  }
+  return {
+    from: req.range.fromMs,
+    to: req.range.toMs,
+    stepSeconds: req.stepSeconds,
+    total,
+    buckets,
+  };
+}
+
+const emptyBucket = (start: number): LogHistogramBucket => ({
+  start,
+  total: 0,
+  trace: 0,
+  debug: 0,
+  info: 0,
+  warn: 0,
+  error: 0,
+  fatal: 0,
+  unknown: 0,
+});

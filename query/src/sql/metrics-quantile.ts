@@ -1,0 +1,86 @@
+/** One histogram bucket: observations in (previous upper bound, upperBound]. */
+export interface Bucket {
+  readonly upperBound: number;
+  readonly count: number;
+}
+
+/**
+ * The q-quantile of a histogram with explicit buckets, estimated as Prometheus' histogram_quantile
+ * does, so numbers match what users know from it: the bucket holding rank q·total is found, and
+ * the value interpolated linearly inside it, the first bucket's lower end taken as 0 (or as its
+ * upper bound when that is ≤ 0). A rank in the +Inf bucket yields the highest finite bound.
+ * Buckets may come in any order, with upper bounds repeated (summed); a histogram without a
+ * finite bound or without observations has no quantile (null).
+ */
+export function bucketQuantile(q: number, buckets: readonly Bucket[]): number | null {
+  const byBound = new Map<number, number>();
+  for (const b of buckets) byBound.set(b.upperBound, (byBound.get(b.upperBound) ?? 0) + b.count);
+  if (!byBound.has(Infinity)) byBound.set(Infinity, 0);
+  const bounds = [...byBound.keys()].sort((a, b) => a - b);
+  if (bounds.length < 2) return null;
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const ub of bounds) {
+    total += byBound.get(ub) ?? 0;
+    cumulative.push(total);
+  }
+  if (total === 0) return null;
+  const rank = q * total;
+  let b = cumulative.findIndex((c) => c >= rank);
+  if (b === -1) b = bounds.length - 1;
+  const last = bounds.length - 1;
+  if (b === last) return bounds[last - 1] ?? null;
+  const end = bounds[b] ?? 0;
+  if (b === 0 && end <= 0) return end;
+  const start = b === 0 ? 0 : (bounds[b - 1] ?? 0);
+  const below = b === 0 ? 0 : (cumulative[b - 1] ?? 0);
+  const inBucket = (cumulative[b] ?? 0) - below;
+  if (inBucket <= 0) return start;
+  return start + (end - start) * ((rank - below) / inBucket);
+}
+
+/** p50 → 0.5 … p99 → 0.99. */
+export const PERCENTILES = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
+export type PercentileName = keyof typeof PERCENTILES;
+export const isPercentile = (a: string): a is PercentileName => a in PERCENTILES;
+
+/** A bucket with both ends known: observations in (lower, upper]. */
+export interface RangeBucket extends Bucket {
+  readonly lower: number;
+}
+
+/**
+ * The q-quantile of buckets whose lower ends are known (exponential histograms, where empty
+ * buckets are left out): the bucket holding rank q·total, interpolated linearly inside it.
+ */
+export function rangeQuantile(q: number, buckets: readonly RangeBucket[]): number | null {
+  const sorted = buckets.filter((b) => b.count > 0).sort((a, b) => a.upperBound - b.upperBound);
+  const total = sorted.reduce((n, b) => n + b.count, 0);
+  if (total === 0) return null;
+  const rank = q * total;
+  let below = 0;
+  for (const b of sorted) {
+    if (below + b.count >= rank) {
+      return b.lower + (b.upperBound - b.lower) * ((rank - below) / b.count);
+    }
+    below += b.count;
+  }
+  return sorted[sorted.length - 1]?.upperBound ?? null;
+}
+
+/**
+ * Exponential histogram buckets at `scale` (base 2^(2^−scale)): positive index i holds
+ * (base^i, base^(i+1)], negative index i holds [−base^(i+1), −base^i), the zero bucket 0.
+ */
+export function exponentialBuckets(
+  scale: number,
+  positive: ReadonlyMap<number, number>,
+  negative: ReadonlyMap<number, number>,
+  zero: number,
+): RangeBucket[] {
+  const pow = (i: number) => Math.pow(2, i * Math.pow(2, -scale));
+  const out: RangeBucket[] = [{ lower: 0, upperBound: 0, count: zero }];
+  for (const [i, count] of positive) out.push({ lower: pow(i), upperBound: pow(i + 1), count });
+  for (const [i, count] of negative) out.push({ lower: -pow(i + 1), upperBound: -pow(i), count });
+  return out;
+}

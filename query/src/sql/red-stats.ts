@@ -1,0 +1,147 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RedSeries, RedStats } from '@sightline/model/api/services';
+import type { SeriesPoint } from '@sightline/model/api/metrics';
+import type { CompiledSearch } from '../search/compile.ts';
+import type { StepGrid, TimeRange } from './metrics-grid.ts';
+import { msParam, Params, quoteDb } from './metrics-keys.ts';
+
+const ENTRY_KINDS = `('Server', 'Consumer')`;
+
+/**
+ * The spans that count as a service's requests: kind Server or Consumer, or every span of a
+ * service that has none of those in the range (batch jobs, services whose entry is not instrumented).
+ */
+export function entrySpansSql(db: string, timeWhere: string): string {
+  return `(SpanKind IN ${ENTRY_KINDS} OR ServiceName NOT IN (
+    SELECT ServiceName FROM ${db}.otel_traces
+    WHERE ${timeWhere} AND SpanKind IN ${ENTRY_KINDS} GROUP BY ServiceName))`;
+}
+
+/** The time (and service) predicate for otel_traces; the sort key leads with ServiceName. */
+export function spanRangeSql(range: TimeRange, service: string | undefined, p: Params): string {
+  const parts = [
+    `Timestamp >= ${msParam(range.fromMs, p)}`,
+    `Timestamp < ${msParam(range.toMs, p)}`,
+  ];
+  if (service !== undefined) parts.unshift(`ServiceName = ${p.add(service, 'String')}`);
+  return parts.join(' AND ');
+}
+
+export interface RedInput {
+  readonly database: string;
+  readonly grid: StepGrid;
+  /** Per service, or per operation (SpanName) of `service`. */
+  readonly by: 'service' | 'operation';
+  readonly service?: string | undefined;
+  readonly search?: CompiledSearch | undefined;
+  readonly limit: number;
+}
+
+export interface RedEntry extends RedStats {
+  readonly name: string;
+  readonly series: RedSeries;
+}
+
+interface TotalRow {
+  name: string;
+  requests: string;
+  errors: string;
+  q: (number | null)[];
+}
+
+interface StepRow {
+  name: string;
+  b: string;
+  requests: string;
+  errors: string;
+  p95: number | null;
+}
+
+const ms = (ns: number | null | undefined): number | null =>
+  ns === null || ns === undefined || !Number.isFinite(ns) ? null : ns / 1e6;
+
+/**
+ * Rate, errors and duration percentiles per service or per operation, overall and per step.
+ * Percentiles are ClickHouse's quantileExactInclusive: exact, and linear between the two closest
+ * ranks (numpy's default, Excel's PERCENTILE.INC), so a p95 is the number a user computes by
+ * hand. It holds one UInt64 per span of the group in memory; ranges are bounded (MAX_RANGE_MS).
+ */
+export async function redStats(
+  client: ClickHouseClient,
+  input: RedInput,
+): Promise<{ entries: RedEntry[]; truncated: boolean }> {
+  const db = quoteDb(input.database);
+  const p = new Params('r');
+  const range = spanRangeSql(input.grid, input.service, p);
+  const where = [range, entrySpansSql(db, range)];
+  if (input.search) where.push(`(${input.search.sql})`);
+  const whereSql = where.join(' AND ');
+  const params = { ...(input.search?.params ?? {}) };
+  const nameCol = input.by === 'service' ? 'ServiceName' : 'SpanName';
+
+  const totalsRs = await client.query({
+    query: `SELECT ${nameCol} AS name, count() AS requests, countIf(StatusCode = 'Error') AS errors,
+        quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
+      FROM ${db}.otel_traces WHERE ${whereSql}
+      GROUP BY name ORDER BY requests DESC, name LIMIT ${p.add(input.limit + 1, 'UInt32')}`,
+    query_params: { ...params, ...p.values },
+    format: 'JSONEachRow',
+  });
+  const totals = await totalsRs.json<TotalRow>();
+  const truncated = totals.length > input.limit;
+  const kept = totals.slice(0, input.limit);
+  if (kept.length === 0) return { entries: [], truncated };
+
+  const { grid } = input;
+  const step = p.add(grid.stepMs, 'Int64');
+  const stepRs = await client.query({
+    query: `SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
+        count() AS requests, countIf(StatusCode = 'Error') AS errors,
+        quantileExactInclusive(0.95)(Duration) AS p95
+      FROM ${db}.otel_traces
+      WHERE ${whereSql} AND has(${p.add(
+        kept.map((t) => t.name),
+        'Array(String)',
+      )}, ${nameCol})
+      GROUP BY name, b ORDER BY name, b LIMIT ${p.add(kept.length * grid.points, 'UInt32')}`,
+    query_params: { ...params, ...p.values },
+    format: 'JSONEachRow',
+  });
+  const steps = await stepRs.json<StepRow>();
+
+  const stepSeconds = grid.stepMs / 1000;
+  const seriesByName = new Map<string, RedSeries>();
+  const emptySeries = (): RedSeries => {
+    const at = (i: number) => grid.fromMs + i * grid.stepMs;
+    const points = (fill: number | null) =>
+      Array.from({ length: grid.points }, (_, i): SeriesPoint => [at(i), fill]);
+    return { rate: points(0), errorRate: points(null), p95Ms: points(null) };
+  };
+  for (const t of kept) seriesByName.set(t.name, emptySeries());
+  for (const s of steps) {
+    const series = seriesByName.get(s.name);
+    const i = (Number(s.b) - grid.fromMs) / grid.stepMs;
+    const requests = Number(s.requests);
+    if (!series || !series.rate[i] || requests === 0) continue;
+    series.rate[i] = [series.rate[i][0], requests / stepSeconds];
+    series.errorRate[i] = [series.rate[i][0], Number(s.errors) / requests];
+    series.p95Ms[i] = [series.rate[i][0], ms(s.p95)];
+  }
+  const rangeSeconds = (grid.toMs - grid.fromMs) / 1000;
+  const entries = kept.map((t): RedEntry => {
+    const requests = Number(t.requests);
+    const errors = Number(t.errors);
+    return {
+      name: t.name,
+      requests,
+      errors,
+      requestRate: requests / rangeSeconds,
+      errorRate: requests === 0 ? null : errors / requests,
+      p50Ms: ms(t.q[0]),
+      p95Ms: ms(t.q[1]),
+      p99Ms: ms(t.q[2]),
+      series: seriesByName.get(t.name) ?? emptySeries(),
+    };
+  });
+  return { entries, truncated };
+}

@@ -1,0 +1,48 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { TraceLog } from '@sightline/model/api/traces';
+
+interface LogRecord {
+  time: string;
+  SeverityText: string;
+  SeverityNumber: number;
+  Body: string;
+  ServiceName: string;
+  SpanId: string;
+  LogAttributes: Record<string, string>;
+}
+
+/**
+ * The logs that carry one trace id, oldest first, at most `maxLogs`. The trace's span time range
+ * (widened by an hour each way for clock skew and logs written after a span ended) narrows the
+ * read to a few daily partitions; the trace-id index finds the rows inside them.
+ */
+export async function traceLogs(
+  client: ClickHouseClient,
+  database: string,
+  traceId: string,
+  maxLogs: number,
+): Promise<TraceLog[]> {
+  const db = '`' + database.replaceAll('`', '``') + '`';
+  const rs = await client.query({
+    query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
+      SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS time, SeverityText, SeverityNumber, Body,
+        ServiceName, SpanId, LogAttributes
+      FROM ${db}.otel_logs
+      WHERE TraceId = {id:String}
+        AND TimestampTime >= bounds.1 - 3600 AND TimestampTime <= bounds.2 + 3600
+      ORDER BY Timestamp, ServiceName, SpanId, Body
+      LIMIT {limit:UInt32}`,
+    query_params: { id: traceId.toLowerCase(), limit: maxLogs },
+    format: 'JSONEachRow',
+  });
+  const rows = await rs.json<LogRecord>();
+  return rows.map((r) => ({
+    timeUnixNano: r.time,
+    severityText: r.SeverityText,
+    severityNumber: r.SeverityNumber,
+    body: r.Body,
+    serviceName: r.ServiceName,
+    spanId: r.SpanId,
+    attributes: r.LogAttributes,
+  }));
+}

@@ -1,0 +1,181 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { TraceSummary } from '@sightline/model/api/traces';
+import type { SearchParamValue } from '../search/compile.ts';
+import type { TraceSearch } from './trace-search-params.ts';
+
+export interface SqlQuery {
+  readonly sql: string;
+  readonly params: Record<string, SearchParamValue | readonly string[]>;
+}
+
+export interface TraceSearchPage {
+  readonly traces: TraceSummary[];
+  /** The sort key of the last trace returned, when more traces follow it. */
+  readonly next: { readonly start: bigint; readonly traceId: string } | null;
+}
+
+const quoteDb = (database: string): string => '`' + database.replaceAll('`', '``') + '`';
+
+const START_NS = 'toUnixTimestamp64Nano(Timestamp)';
+const END_NS = `(${START_NS} + toInt64(Duration))`;
+
+/**
+ * Step 1: the ids (and sort keys) of one page of matching traces.
+ *
+ * A trace matches when one of its spans that starts inside the range passes every span filter.
+ * Its start and duration cover ALL its spans, also those outside the range, so they agree with the
+ * summary of step 2 and the cursor stays consistent; the trace-id → time table bounds that second
+ * read to the partitions the matched traces live in. Ordering and the cursor apply after grouping,
+ * which is what makes pages gap- and repeat-free: the key (start, id) is unique and total.
+ */
+export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQuery {
+  const db = quoteDb(database);
+  const params: Record<string, SearchParamValue> = {
+    from: search.range.from,
+    to: search.range.to,
+    limit: search.limit + 1, // one more than asked: tells whether a next page exists
+  };
+  const spanFilters = ["TraceId != ''"];
+  if (search.service !== undefined) {
+    spanFilters.push('ServiceName = {service:String}');
+    params.service = search.service;
+  }
+  if (search.operation !== undefined) {
+    spanFilters.push('SpanName = {operation:String}');
+    params.operation = search.operation;
+  }
+  if (search.status !== undefined) {
+    spanFilters.push('StatusCode = {status:String}');
+    params.status = search.status;
+  }
+  if (search.search !== null) {
+    spanFilters.push(`(${search.search.sql})`);
+    Object.assign(params, search.search.params);
+  }
+  const having: string[] = [];
+  if (search.after) {
+    having.push('(startNs, traceId) < ({afterStart:Int64}, {afterTrace:String})');
+    params.afterStart = search.after.start;
+    params.afterTrace = search.after.traceId;
+  }
+  if (search.minDurationNs !== undefined) {
+    having.push('durationNs >= {minDuration:Int64}');
+    params.minDuration = search.minDurationNs;
+  }
+  if (search.maxDurationNs !== undefined) {
+    having.push('durationNs <= {maxDuration:Int64}');
+    params.maxDuration = search.maxDurationNs;
+  }
+  const sql = `WITH matched AS (
+    SELECT DISTINCT TraceId FROM ${db}.otel_traces
+    WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
+      AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+      AND ${spanFilters.join('\n      AND ')}
+  ),
+  bounds AS (
+    SELECT min(Start) AS lo, max(End) AS hi FROM ${db}.otel_traces_trace_id_ts WHERE TraceId IN matched
+  )
+  SELECT TraceId AS traceId,
+    min(${START_NS}) AS startNs,
+    max(${END_NS}) - startNs AS durationNs
+  FROM ${db}.otel_traces
+  WHERE TraceId IN matched
+    AND Timestamp >= (SELECT lo FROM bounds)
+    AND Timestamp <= (SELECT hi FROM bounds) + 1
+  GROUP BY TraceId
+  ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
+  ORDER BY startNs DESC, traceId DESC
+  LIMIT {limit:UInt32}`;
+  return { sql, params };
+}
+
+/** Step 2: the summary of each trace of the page, over all its spans. */
+export function traceSummariesSql(database: string, traceIds: readonly string[]): SqlQuery {
+  const db = quoteDb(database);
+  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
+  const sql = `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts
+      WHERE TraceId IN {ids:Array(String)}) AS bounds
+  SELECT TraceId AS traceId,
+    toString(min(${START_NS})) AS startNs,
+    toString(max(${END_NS}) - min(${START_NS})) AS durationNs,
+    count() AS spanCount,
+    arraySort(groupUniqArray(ServiceName)) AS services,
+    countIf(StatusCode = 'Error') AS errorCount,
+    countIf(ParentSpanId = '') AS rootCount,
+    argMinIf(ServiceName, (Timestamp, SpanId), ParentSpanId = '') AS rootService,
+    argMinIf(SpanName, (Timestamp, SpanId), ParentSpanId = '') AS rootName,
+    argMin(ServiceName, (Timestamp, SpanId)) AS firstService,
+    argMin(SpanName, (Timestamp, SpanId)) AS firstName
+  FROM ${db}.otel_traces
+  WHERE TraceId IN {ids:Array(String)}
+    AND Timestamp >= bounds.1 AND Timestamp <= bounds.2 + 1
+  GROUP BY TraceId
+  LIMIT {limit:UInt32}`;
+  return { sql, params: { ids: traceIds, limit: traceIds.length } };
+}
+
+interface IdRow {
+  traceId: string;
+  /** Int64, quoted by the reader's JSON settings. */
+  startNs: string;
+}
+
+interface SummaryRow {
+  traceId: string;
+  startNs: string;
+  durationNs: string;
+  spanCount: string;
+  services: string[];
+  errorCount: string;
+  rootCount: string;
+  rootService: string;
+  rootName: string;
+  firstService: string;
+  firstName: string;
+}
+
+async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
+  const rs = await client.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+export async function searchTraces(
+  client: ClickHouseClient,
+  database: string,
+  search: TraceSearch,
+): Promise<TraceSearchPage> {
+  const ids = await rows<IdRow>(client, traceSearchIdsSql(database, search));
+  const more = ids.length > search.limit;
+  const page = more ? ids.slice(0, search.limit) : ids;
+  if (page.length === 0) return { traces: [], next: null };
+  const summaries = await rows<SummaryRow>(
+    client,
+    traceSummariesSql(
+      database,
+      page.map((r) => r.traceId),
+    ),
+  );
+  const byId = new Map(summaries.map((s) => [s.traceId, s]));
+  const traces: TraceSummary[] = [];
+  for (const { traceId } of page) {
+    const s = byId.get(traceId);
+    if (s === undefined) continue; // dropped by retention between the two steps
+    const hasRoot = Number(s.rootCount) > 0;
+    traces.push({
+      traceId,
+      rootServiceName: hasRoot ? s.rootService : s.firstService,
+      rootName: hasRoot ? s.rootName : s.firstName,
+      rootSpanMissing: !hasRoot,
+      startTimeUnixNano: s.startNs,
+      durationNano: s.durationNs,
+      spanCount: Number(s.spanCount),
+      services: s.services,
+      errorCount: Number(s.errorCount),
+    });
+  }
+  const last = page[page.length - 1];
+  return {
+    traces,
+    next: more && last ? { start: BigInt(last.startNs), traceId: last.traceId } : null,
+  };
+}
