@@ -1,5 +1,17 @@
 import { parseArgs } from 'node:util';
+import {
+  brokers,
+  identifier,
+  int,
+  level,
+  oneOf,
+  roles,
+  text,
+  url,
+  type Parser,
+} from './config-parsers.ts';
 import { SightlineError } from '@sightline/model/errors';
+import { ROLES, type Role } from './roles.ts';
 
 export interface SightlineConfig {
   readonly host: string;
@@ -22,45 +34,22 @@ export interface SightlineConfig {
   readonly queryTimeoutSeconds: number;
   readonly maxTraceSpans: number;
   readonly logLevel: string;
+  /** Which parts this process runs; all three is the all-in-one. */
+  readonly roles: ReadonlySet<Role>;
+  readonly kafka: KafkaConfig;
 }
 
-type Parser<T> = (raw: string, name: string) => T;
-
-const fail = (name: string, expected: string, raw: string): never => {
-  throw new SightlineError('SL_ERR_CONFIG', 1, `${name}: expected ${expected}, got '${raw}'`);
-};
-
-const int =
-  (min: number, max: number): Parser<number> =>
-  (raw, name) => {
-    const n = Number(raw);
-    return /^-?\d+$/.test(raw.trim()) && n >= min && n <= max
-      ? n
-      : fail(name, `an integer ${min}–${max}`, raw);
-  };
-
-const text: Parser<string> = (raw, name) =>
-  raw.trim() !== '' ? raw.trim() : fail(name, 'a value', raw);
-
-const url: Parser<string> = (raw, name) => {
-  try {
-    const u = new URL(raw);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return raw;
-  } catch {
-    // reported below
-  }
-  return fail(name, 'an http(s):// URL of a ClickHouse server', raw);
-};
-
-const identifier: Parser<string> = (raw, name) =>
-  /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)
-    ? raw
-    : fail(name, 'a database name (letters, digits, _)', raw);
-
-const level: Parser<string> = (raw, name) =>
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)
-    ? raw
-    : fail(name, 'one of fatal, error, warn, info, debug, trace, silent', raw);
+export interface KafkaConfig {
+  /** Empty: no Kafka; receive hands rows to ingest in-process. */
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly topics: { readonly traces: string; readonly logs: string; readonly metrics: string };
+  readonly deadLetterTopic: string;
+  readonly acks: -1 | 1;
+  readonly compression: 'none' | 'gzip';
+  readonly produceTimeoutMs: number;
+}
 
 interface Setting<T> {
   readonly env: string;
@@ -200,6 +189,83 @@ export const SETTINGS = {
     fallback: 'info',
     help: 'server log level',
   },
+  roles: {
+    env: 'SIGHTLINE_ROLES',
+    flag: 'roles',
+    parse: roles,
+    fallback: new Set(ROLES),
+    help: 'parts to run: receive, ingest, query (comma-separated) or all',
+  },
+  kafkaBrokers: {
+    env: 'SIGHTLINE_KAFKA_BROKERS',
+    flag: 'kafka-brokers',
+    parse: brokers,
+    fallback: [] as readonly string[],
+    help: 'Kafka between receive and ingest (unset: in-process)',
+  },
+  kafkaClientId: {
+    env: 'SIGHTLINE_KAFKA_CLIENT_ID',
+    flag: 'kafka-client-id',
+    parse: text,
+    fallback: 'sightline',
+    help: 'Kafka client id',
+  },
+  kafkaGroupId: {
+    env: 'SIGHTLINE_KAFKA_GROUP_ID',
+    flag: 'kafka-group-id',
+    parse: text,
+    fallback: 'sightline-ingest',
+    help: 'consumer group of the ingest role',
+  },
+  kafkaTopicSpans: {
+    env: 'SIGHTLINE_KAFKA_TOPIC_SPANS',
+    flag: 'kafka-topic-spans',
+    parse: text,
+    fallback: 'otlp_spans',
+    help: 'topic of spans',
+  },
+  kafkaTopicLogs: {
+    env: 'SIGHTLINE_KAFKA_TOPIC_LOGS',
+    flag: 'kafka-topic-logs',
+    parse: text,
+    fallback: 'otlp_logs',
+    help: 'topic of logs',
+  },
+  kafkaTopicMetrics: {
+    env: 'SIGHTLINE_KAFKA_TOPIC_METRICS',
+    flag: 'kafka-topic-metrics',
+    parse: text,
+    fallback: 'otlp_metrics',
+    help: 'topic of metrics',
+  },
+  kafkaDeadLetterTopic: {
+    env: 'SIGHTLINE_KAFKA_DEAD_LETTER_TOPIC',
+    flag: 'kafka-dead-letter-topic',
+    parse: text,
+    fallback: 'sightline_dead_letter',
+    help: 'where undecodable messages go',
+  },
+  kafkaAcks: {
+    env: 'SIGHTLINE_KAFKA_ACKS',
+    flag: 'kafka-acks',
+    parse: oneOf([-1, 1] as const),
+    fallback: -1 as const,
+    help: 'acknowledgements a produce waits for (-1: all in-sync replicas)',
+  },
+  kafkaCompression: {
+    env: 'SIGHTLINE_KAFKA_COMPRESSION',
+    flag: 'kafka-compression',
+    parse: oneOf(['none', 'gzip'] as const),
+    fallback: 'none' as const,
+    help: 'compression of produced batches',
+  },
+  kafkaProduceTimeoutMs: {
+    env: 'SIGHTLINE_KAFKA_PRODUCE_TIMEOUT_MS',
+    flag: 'kafka-produce-timeout-ms',
+    parse: int(100, 600_000),
+    fallback: 10_000,
+    help: 'a produce not acknowledged by then answers 503',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 type Values = {
@@ -251,13 +317,34 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     queryTimeoutSeconds: c.queryTimeoutSeconds,
     maxTraceSpans: c.maxTraceSpans,
     logLevel: c.logLevel,
+    roles: c.roles,
+    kafka: Object.freeze({
+      brokers: Object.freeze([...c.kafkaBrokers]),
+      clientId: c.kafkaClientId,
+      groupId: c.kafkaGroupId,
+      topics: Object.freeze({
+        traces: c.kafkaTopicSpans,
+        logs: c.kafkaTopicLogs,
+        metrics: c.kafkaTopicMetrics,
+      }),
+      deadLetterTopic: c.kafkaDeadLetterTopic,
+      acks: c.kafkaAcks,
+      compression: c.kafkaCompression,
+      produceTimeoutMs: c.kafkaProduceTimeoutMs,
+    }),
   });
+}
+
+function describeDefault(v: unknown): string {
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) return 'unset';
+  if (v instanceof Set) return [...(v as Set<unknown>)].join(',');
+  return JSON.stringify(v);
 }
 
 export function helpText(): string {
   const rows = Object.values(SETTINGS as Record<string, Setting<unknown>>).map(
     (s) =>
-      `  --${s.flag.padEnd(24)} ${s.env.padEnd(34)} ${s.help} (default: ${s.fallback === undefined ? 'unset' : JSON.stringify(s.fallback)})`,
+      `  --${s.flag.padEnd(24)} ${s.env.padEnd(34)} ${s.help} (default: ${describeDefault(s.fallback)})`,
   );
   return `Usage: sightline [flags]\n\nflag                       environment variable               meaning\n${rows.join('\n')}\n`;
 }

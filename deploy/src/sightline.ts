@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { SightlineError } from '@sightline/model/errors';
-import { startSightline } from './all-in-one.ts';
+import { startRoles } from './start-roles.ts';
 import { helpText, loadConfig } from './config.ts';
 
 const argv = process.argv.slice(2);
@@ -20,21 +20,27 @@ try {
 const logger = pino({ level: config.logLevel, base: { service: 'sightline' } });
 
 try {
-  const s = await startSightline(config, logger);
-  const applied = s.migrations.applied;
+  const s = await startRoles(config, logger);
+  const applied = s.migrations?.applied ?? [];
+  const kafka = config.kafka.brokers.length > 0 ? config.kafka.brokers.join(',') : undefined;
   logger.info(
     {
+      roles: [...s.roles].join(','),
       otlp: s.otlpUrl,
       api: s.apiUrl,
-      store: s.store.location,
+      store: s.store?.location,
+      kafka,
       migrations: applied.length > 0 ? `applied ${applied.join(', ')}` : 'up to date',
     },
     'Sightline is running',
   );
-  // A line people read, and tests parse: where to send data and where to look.
-  process.stdout.write(
-    `\nSightline is running\n  OTLP/HTTP  ${s.otlpUrl}  (POST /v1/traces, /v1/logs, /v1/metrics)\n  API        ${s.apiUrl}/api/v1/health\n  data       ${s.store.location}\n\n`,
-  );
+  // Lines people read, and tests parse: where to send data and where to look.
+  const lines = [`\nSightline is running (${[...s.roles].join(', ')})`];
+  if (s.otlpUrl) lines.push(`  OTLP/HTTP  ${s.otlpUrl}  (POST /v1/traces, /v1/logs, /v1/metrics)`);
+  if (s.apiUrl) lines.push(`  API        ${s.apiUrl}/api/v1/health`);
+  if (kafka) lines.push(`  Kafka      ${kafka}`);
+  if (s.store) lines.push(`  data       ${s.store.location}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {

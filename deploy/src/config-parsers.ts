@@ -1,0 +1,72 @@
+import { SightlineError } from '@sightline/model/errors';
+import { ROLES, type Role } from './roles.ts';
+
+/** Each parser turns one raw setting into its value, or stops start-up naming the setting. */
+export type Parser<T> = (raw: string, name: string) => T;
+
+export const fail = (name: string, expected: string, raw: string): never => {
+  throw new SightlineError('SL_ERR_CONFIG', 1, `${name}: expected ${expected}, got '${raw}'`);
+};
+
+export const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    const n = Number(raw);
+    return /^-?\d+$/.test(raw.trim()) && n >= min && n <= max
+      ? n
+      : fail(name, `an integer ${min}–${max}`, raw);
+  };
+
+export const text: Parser<string> = (raw, name) =>
+  raw.trim() !== '' ? raw.trim() : fail(name, 'a value', raw);
+
+export const url: Parser<string> = (raw, name) => {
+  try {
+    const u = new URL(raw);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  return fail(name, 'an http(s):// URL of a ClickHouse server', raw);
+};
+
+export const identifier: Parser<string> = (raw, name) =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)
+    ? raw
+    : fail(name, 'a database name (letters, digits, _)', raw);
+
+export const level: Parser<string> = (raw, name) =>
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)
+    ? raw
+    : fail(name, 'one of fatal, error, warn, info, debug, trace, silent', raw);
+
+export const roles: Parser<ReadonlySet<Role>> = (raw, name) => {
+  const parts = raw
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  if (parts.length === 1 && parts[0] === 'all') return new Set(ROLES);
+  const bad = parts.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (parts.length === 0 || bad.length > 0) {
+    return fail(name, `a comma-separated list of ${ROLES.join(', ')} (or all)`, raw);
+  }
+  return new Set(parts as Role[]);
+};
+
+export const brokers: Parser<readonly string[]> = (raw, name) => {
+  const list = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  const bad = list.filter((b) => !/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/.test(b));
+  return bad.length === 0 && list.length > 0
+    ? list
+    : fail(name, 'comma-separated host:port Kafka brokers', raw);
+};
+
+export const oneOf =
+  <T extends string | number>(values: readonly T[]): Parser<T> =>
+  (raw, name) => {
+    const found = values.find((v) => String(v) === raw.trim());
+    return found ?? fail(name, `one of ${values.join(', ')}`, raw);
+  };
