@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { SightlineError } from '@sightline/model/errors';
 import { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
@@ -13,6 +13,7 @@ import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
 import { isLoopback, type SightlineConfig } from './config.ts';
 import type { Role } from './roles.ts';
+import { SelfMetrics } from './self-metrics.ts';
 
 export const VERSION = '0.1.0';
 
@@ -33,6 +34,7 @@ export interface RunningRoles {
   readonly kafkaSink?: KafkaSink;
   readonly consumer?: IngestConsumer;
   readonly migrations?: MigrationResult;
+  readonly metrics: SelfMetrics;
   /** Stops accepting, stores (or publishes) everything already accepted, then closes. */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startRoles(
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
 
+  const metrics = new SelfMetrics();
   try {
     let store: StoreClients | undefined;
     let migrations: MigrationResult | undefined;
@@ -141,6 +144,7 @@ export async function startRoles(
           onError: (err, what) => logger.error({ err }, `ingest: ${what}`),
         });
         consumer = c;
+        metrics.watchConsumer(c);
         await c.start();
         cleanup.push(() => c.stop());
       } else {
@@ -156,6 +160,7 @@ export async function startRoles(
             logger.error({ err, rows }, 'insert failed; clients were told to retry'),
         });
         writer = w;
+        metrics.watchWriter(w);
         cleanup.push(() => w.drain());
       }
     }
@@ -176,7 +181,7 @@ export async function startRoles(
         await k.start();
         cleanup.push(() => k.stop());
         kafkaSink = k;
-        sink = k;
+        sink = metrics.timeKafka(k);
       } else {
         // checkRoles guarantees ingest runs here when there is no Kafka.
         sink = rowSink(writer!);
@@ -190,7 +195,9 @@ export async function startRoles(
           maxDepth: 16,
         },
         logger: logger.child({ role: 'receive' }),
+        observer: metrics.receiveObserver,
       });
+      metrics.serve(receive);
       await receive.listen({ host: config.host, port: config.otlpPort });
       // Closed first on shutdown (last in, first out): stop taking requests, then drain.
       cleanup.push(() => receive.close());
@@ -205,9 +212,18 @@ export async function startRoles(
         maxTraceSpans: config.maxTraceSpans,
         logger: logger.child({ role: 'query' }),
       });
+      metrics.serve(query);
       await query.listen({ host: config.host, port: config.apiPort });
       cleanup.push(() => query.close());
       apiUrl = urlOf(query);
+    } else if (!roles.has('receive')) {
+      // An ingest-only process has no other listener: it still answers health checks and scrapes.
+      const ops = Fastify({ logger: false });
+      metrics.serve(ops);
+      ops.get('/health', (_req, reply) => reply.send({ status: 'ok' }));
+      await ops.listen({ host: config.host, port: config.apiPort });
+      cleanup.push(() => ops.close());
+      apiUrl = urlOf(ops);
     }
 
     let closing: Promise<void> | null = null;
@@ -220,6 +236,7 @@ export async function startRoles(
       ...(kafkaSink ? { kafkaSink } : {}),
       ...(consumer ? { consumer } : {}),
       ...(migrations ? { migrations } : {}),
+      metrics,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

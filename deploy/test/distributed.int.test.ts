@@ -162,6 +162,23 @@ describe('distributed mode (receive → Kafka → ingest)', () => {
   });
 });
 
+describe('distributed self-metrics', () => {
+  it('shows Kafka produce times on receive and consumer lag and rows on ingest', async () => {
+    const receiveText = await (await fetch(`${receive.otlpUrl}/metrics`)).text();
+    expect(receiveText).toMatch(
+      /^sightline_kafka_produce_seconds_count\{signal="traces",outcome="acknowledged"\} [1-9]/m,
+    );
+    expect(receiveText).toMatch(
+      /^sightline_kafka_produce_seconds_count\{signal="logs",outcome="refused"\} [1-9]/m,
+    );
+    const ingestText = await (await fetch(`${ingest.apiUrl}/metrics`)).text();
+    expect(ingestText).toMatch(/^sightline_ingest_rows_total [1-9]/m);
+    expect(ingestText).toMatch(
+      /^sightline_kafka_consumer_lag\{topic="otlp_spans",partition="\d+"\} 0$/m,
+    );
+  });
+});
+
 describe('role checks', () => {
   it('refuses receive or ingest alone without Kafka, naming the setting', () => {
     expect(() => checkRoles(testConfig({ SIGHTLINE_ROLES: 'receive' }))).toThrow(

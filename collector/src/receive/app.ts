@@ -38,6 +38,13 @@ export interface ReceiveAppOptions {
   readonly limits: MapLimits;
   /** A pino logger (fastify's own type); none → silent. */
   readonly logger?: FastifyBaseLogger;
+  /** Told about every OTLP request and the items it carried (self-metrics). */
+  readonly observer?: ReceiveObserver;
+}
+
+export interface ReceiveObserver {
+  request(signal: Signal, status: number, seconds: number): void;
+  items(signal: Signal, accepted: number, rejected: number): void;
 }
 
 function toRows(
@@ -127,6 +134,23 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     ),
   );
 
+  const observer = opts.observer;
+  if (observer) {
+    const signalOf = (url: string | undefined): Signal | undefined =>
+      url === '/v1/traces'
+        ? 'traces'
+        : url === '/v1/logs'
+          ? 'logs'
+          : url === '/v1/metrics'
+            ? 'metrics'
+            : undefined;
+    app.addHook('onResponse', (req, reply, done) => {
+      const signal = signalOf(req.routeOptions.url);
+      if (signal) observer.request(signal, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
     app.post(`/v1/${signal}`, async (req, reply) => {
       const encoding = encodingOf(req.headers['content-type']);
@@ -153,6 +177,7 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
         );
       }
       await opts.sink.submit(signal, decoded, batch);
+      opts.observer?.items(signal, accepted, rejected.count);
       return send(
         reply,
         encoding,
