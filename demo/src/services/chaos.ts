@@ -1,0 +1,37 @@
+/**
+ * Fault injection in the spirit of Netflix's Chaos Monkey and Latency Monkey: random delays and
+ * random failures, scaled by SIGHTLINE_DEMO_CHAOS (0 = none, 1 = the default mix, 2 = twice as
+ * often). Each injected fault is marked on the active span (`chaos.fault`) so it can be found.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trace } from '@opentelemetry/api';
+import { HttpError } from './kit.ts';
+
+const level = Math.max(0, Number(process.env.SIGHTLINE_DEMO_CHAOS ?? '1') || 0);
+
+const strikes = (probability: number): boolean => Math.random() < probability * level;
+
+/** With the given probability, waits up to `maxMs` (at least a quarter of it). */
+export async function latencyMonkey(probability: number, maxMs: number): Promise<void> {
+  if (!strikes(probability)) return;
+  const ms = Math.round(maxMs * (0.25 + 0.75 * Math.random()));
+  trace.getActiveSpan()?.setAttributes({ 'chaos.fault': 'latency', 'chaos.latency_ms': ms });
+  await sleep(ms);
+}
+
+/** With the given probability, throws an HttpError with `status` and `message`. */
+export function errorMonkey(probability: number, status: number, message: string): void {
+  if (!strikes(probability)) return;
+  trace.getActiveSpan()?.setAttribute('chaos.fault', 'error');
+  throw new HttpError(status, message);
+}
+
+/**
+ * The request count after which this process should die: around SIGHTLINE_DEMO_CRASH_EVERY
+ * (default 200; 0 = never), randomised by ±50 %.
+ */
+export function crashThreshold(): number {
+  const every = Number(process.env.SIGHTLINE_DEMO_CRASH_EVERY ?? '200');
+  if (!(every > 0) || level === 0) return Infinity;
+  return Math.round(every * (0.5 + Math.random()));
+}
