@@ -9,6 +9,7 @@ import { traceRoutes } from './routes/traces.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { redRoutes } from './routes/red.ts';
 import { serviceMapRoutes } from './routes/service-map.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 
 export interface QueryAppOptions {
   readonly store: StoreClients;
@@ -40,5 +41,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     },
     { prefix: '/api/v1' },
   );
+  // Outside /api: the built single-page app, with index.html for its deep links.
+  void app.register(dashboardRoutes);
   return app;
 }

@@ -1,0 +1,98 @@
+import { hrefTo, matchRoute, navigate, useLocation, withParams } from './router.ts';
+import { readTimeRange, writeTimeRange, type TimeRange } from './time-range.ts';
+import { useTheme } from './theme.ts';
+import { Link } from './components/Link.tsx';
+import { TimePicker } from './components/TimePicker.tsx';
+import { Empty } from './components/States.tsx';
+import { ServicesView } from './views/ServicesView.tsx';
+import { ServiceView } from './views/ServiceView.tsx';
+import { TracesView } from './views/TracesView.tsx';
+import { TraceView } from './views/TraceView.tsx';
+import { LogsView } from './views/LogsView.tsx';
+import { MetricsView } from './views/MetricsView.tsx';
+
+const NAV = [
+  { view: 'services', label: 'Services', path: '/services', also: ['service'] },
+  { view: 'traces', label: 'Traces', path: '/traces', also: ['trace'] },
+  { view: 'logs', label: 'Logs', path: '/logs', also: [] },
+  { view: 'metrics', label: 'Metrics', path: '/explore/metrics', also: [] },
+] as const;
+
+export function App() {
+  const loc = useLocation();
+  const route = matchRoute(loc.path);
+  const range = readTimeRange(loc.params);
+  const [theme, toggleTheme] = useTheme();
+  const setRange = (r: TimeRange) => {
+    const params = new URLSearchParams(loc.params);
+    writeTimeRange(params, r);
+    navigate(`${loc.path}?${params.toString()}`);
+  };
+  let page;
+  switch (route.view) {
+    case 'services':
+      page = <ServicesView loc={loc} range={range} />;
+      break;
+    case 'service':
+      page = <ServiceView loc={loc} range={range} service={route.service} />;
+      break;
+    case 'traces':
+      page = <TracesView loc={loc} range={range} />;
+      break;
+    case 'trace':
+      page = <TraceView key={route.traceId} loc={loc} traceId={route.traceId} />;
+      break;
+    case 'logs':
+      page = <LogsView loc={loc} range={range} />;
+      break;
+    case 'metrics':
+      page = <MetricsView loc={loc} range={range} />;
+      break;
+    case 'not-found':
+      page = (
+        <Empty title={`Nothing lives at ${loc.path}`}>
+          Pick a page above, or go to{' '}
+          <Link href={hrefTo('/services', {}, loc.params)}>Services</Link>.
+        </Empty>
+      );
+  }
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link className="brand" href={hrefTo('/services', {}, loc.params)}>
+          Sightline
+        </Link>
+        <nav>
+          {NAV.map((n) => {
+            const active =
+              n.view === route.view || (n.also as readonly string[]).includes(route.view);
+            return (
+              <Link
+                key={n.view}
+                href={hrefTo(n.path, {}, loc.params)}
+                className={active ? 'active' : undefined}
+                aria-current={active ? 'page' : undefined}
+              >
+                {n.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="spacer" />
+        {route.view !== 'trace' && (
+          <TimePicker key={withParams(loc, {})} range={range} onChange={setRange} />
+        )}
+        <button
+          type="button"
+          className="theme-toggle"
+          onClick={toggleTheme}
+          aria-label="Toggle theme"
+          title="Toggle light/dark"
+        >
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+      </header>
+      <main>{page}</main>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LogRecord } from '@sightline/model/api/logs';
+import { formatTime, LEVEL_COLORS, nsToEpochMs } from '../format.ts';
+import { hrefTo } from '../router.ts';
+import { Link } from '../components/Link.tsx';
+import { AttributeTable } from '../trace/SpanDetail.tsx';
+
+export const logKey = (r: LogRecord): string => `${r.timestamp}-${r.id}`;
+
+interface Props {
+  readonly rows: readonly LogRecord[];
+  readonly expanded: string | null;
+  readonly onExpand: (key: string | null) => void;
+}
+
+/** Virtualised: rows are measured, so an expanded row takes the room it needs. */
+export function LogTable({ rows, expanded, onExpand }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (rows[i] && logKey(rows[i]) === expanded ? 260 : 28),
+    overscan: 15,
+    getItemKey: (i) => (rows[i] ? logKey(rows[i]) : i),
+  });
+  return (
+    <div ref={scroller} className="log-table card" role="table" aria-label="Log records">
+      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {virtual.getVirtualItems().map((item) => {
+          const r = rows[item.index];
+          if (!r) return null;
+          const key = logKey(r);
+          const open = key === expanded;
+          return (
+            <div
+              key={key}
+              data-index={item.index}
+              ref={virtual.measureElement}
+              className={`log-row${open ? ' open' : ''}`}
+              style={{ transform: `translateY(${item.start}px)` }}
+              role="row"
+            >
+              <div
+                className="log-line"
+                onClick={() => onExpand(open ? null : key)}
+                role="button"
+                aria-expanded={open}
+              >
+                <span className="caret">{open ? '▾' : '▸'}</span>
+                <span className="mono nowrap">{formatTime(nsToEpochMs(r.timestamp), true)}</span>
+                <span className="level" style={{ background: LEVEL_COLORS[r.level] }}>
+                  {r.level}
+                </span>
+                <span className="nowrap log-service">{r.service}</span>
+                <span className="body">{r.body}</span>
+              </div>
+              {open && (
+                <div className="log-detail">
+                  <p>
+                    {r.traceId ? (
+                      <Link
+                        className="button"
+                        href={hrefTo(`/traces/${r.traceId}`, { span: r.spanId || null })}
+                      >
+                        View trace
+                      </Link>
+                    ) : (
+                      <span className="hint">No trace id on this record.</span>
+                    )}{' '}
+                    <span className="sub">
+                      severity {r.severityText || '—'} ({r.severityNumber})
+                    </span>
+                  </p>
+                  <pre className="log-body">{r.body}</pre>
+                  <h4>Attributes</h4>
+                  <AttributeTable attrs={r.attributes} label="Log attributes" />
+                  <h4>Resource</h4>
+                  <AttributeTable attrs={r.resourceAttributes} label="Log resource" />
+                </div>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

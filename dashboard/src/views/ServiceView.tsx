@@ -1,0 +1,141 @@
+import {
+  ServiceMapResponse,
+  ServiceRedResponse,
+  type ServiceMapEdge,
+} from '@sightline/model/api/services';
+import { apiGet, useApi } from '../api.ts';
+import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
+import { hrefTo, type AppLocation } from '../router.ts';
+import { resolveRange, type TimeRange } from '../time-range.ts';
+import { SeriesChart } from '../components/Charts.tsx';
+import { Link } from '../components/Link.tsx';
+import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+
+interface Props {
+  readonly loc: AppLocation;
+  readonly range: TimeRange;
+  readonly service: string;
+}
+
+export function ServiceView({ loc, range, service }: Props) {
+  const key = JSON.stringify([range, service]);
+  const res = useApi(key, (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(
+      ServiceRedResponse,
+      `/services/${encodeURIComponent(service)}/red`,
+      { from, to },
+      signal,
+    );
+  });
+  return (
+    <section>
+      <p className="crumbs">
+        <Link href={hrefTo('/services', {}, loc.params)}>Services</Link> /
+      </p>
+      <h1>
+        <span className="swatch" style={{ background: serviceColor(service) }} />
+        {service}
+        <Link className="button" href={hrefTo('/traces', { service }, loc.params)}>
+          Traces
+        </Link>
+        <Link className="button" href={hrefTo('/logs', { q: `service:"${service}"` }, loc.params)}>
+          Logs
+        </Link>
+      </h1>
+      <Calls loc={loc} range={range} service={service} />
+      {res.status === 'loading' && <Loading what={`operations of ${service}`} />}
+      {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
+      {res.status === 'ok' && res.data.operations.length === 0 && (
+        <Empty title={`${service} has no spans in this time range`}>
+          Widen the time range above.
+        </Empty>
+      )}
+      {res.status === 'ok' &&
+        res.data.operations.map((op) => (
+          <article key={op.operation} className="operation card">
+            <header>
+              <h2>
+                <Link href={hrefTo('/traces', { service, operation: op.operation }, loc.params)}>
+                  {op.operation}
+                </Link>
+              </h2>
+              <span>
+                {op.requests} requests · {formatRate(op.requestRate)} · errors{' '}
+                {formatPercent(op.errorRate)} · p50 {formatMs(op.p50Ms)} · p95 {formatMs(op.p95Ms)}{' '}
+                · p99 {formatMs(op.p99Ms)}
+              </span>
+            </header>
+            <div className="chart-row">
+              <SeriesChart
+                title="Rate (req/s)"
+                points={op.series.rate}
+                color="var(--accent)"
+                format={formatRate}
+                from={res.data.from}
+                to={res.data.to}
+              />
+              <SeriesChart
+                title="Error rate"
+                points={op.series.errorRate}
+                color="var(--error)"
+                format={formatPercent}
+                from={res.data.from}
+                to={res.data.to}
+              />
+              <SeriesChart
+                title="p95 duration"
+                points={op.series.p95Ms}
+                color="var(--latency)"
+                format={formatMs}
+                from={res.data.from}
+                to={res.data.to}
+              />
+            </div>
+          </article>
+        ))}
+    </section>
+  );
+}
+
+/** Who calls this service and whom it calls, from the service map. */
+function Calls({ loc, range, service }: Props) {
+  const map = useApi(JSON.stringify(range), (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(ServiceMapResponse, '/services/map', { from, to }, signal);
+  });
+  if (map.status !== 'ok') return null;
+  const callers = map.data.edges.filter((e) => e.callee === service && e.caller !== service);
+  const callees = map.data.edges.filter((e) => e.caller === service && e.callee !== service);
+  if (callers.length === 0 && callees.length === 0) return null;
+  const row = (e: ServiceMapEdge, other: string) => (
+    <tr key={other}>
+      <td>
+        <span className="swatch" style={{ background: serviceColor(other) }} />
+        <Link href={hrefTo(`/services/${encodeURIComponent(other)}`, {}, loc.params)}>{other}</Link>
+      </td>
+      <td className="num">{e.calls}</td>
+      <td className={`num${e.errors > 0 ? ' bad' : ''}`}>{formatPercent(e.errorRate)}</td>
+      <td className="num">{formatMs(e.p95Ms)}</td>
+    </tr>
+  );
+  const table = (title: string, edges: ServiceMapEdge[], other: (e: ServiceMapEdge) => string) => (
+    <table className="grid calls" aria-label={title}>
+      <thead>
+        <tr>
+          <th>{title}</th>
+          <th className="num">Calls</th>
+          <th className="num">Errors</th>
+          <th className="num">p95</th>
+        </tr>
+      </thead>
+      <tbody>{edges.map((e) => row(e, other(e)))}</tbody>
+    </table>
+  );
+  return (
+    <div className="calls-row">
+      {callers.length > 0 && table('Called by', callers, (e) => e.caller)}
+      {callees.length > 0 && table('Calls', callees, (e) => e.callee)}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { ServicesOverviewResponse } from '@sightline/model/api/services';
+import { apiGet, useApi } from '../api.ts';
+import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
+import { hrefTo, navigate, type AppLocation } from '../router.ts';
+import { resolveRange, type TimeRange } from '../time-range.ts';
+import { Sparkline } from '../components/Charts.tsx';
+import { Link } from '../components/Link.tsx';
+import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+
+export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
+  const key = JSON.stringify(range);
+  const res = useApi(key, (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
+  });
+  return (
+    <section>
+      <h1>Services</h1>
+      {res.status === 'loading' && <Loading what="services" />}
+      {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
+      {res.status === 'ok' && res.data.services.length === 0 && (
+        <Empty title="No services sent spans in this time range">
+          Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
+          and send some traffic.
+        </Empty>
+      )}
+      {res.status === 'ok' && res.data.services.length > 0 && (
+        <table className="grid services-table">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th className="num">Requests</th>
+              <th className="num">Rate</th>
+              <th />
+              <th className="num">Error rate</th>
+              <th />
+              <th className="num">p95</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {res.data.services.map((s) => {
+              const href = hrefTo(`/services/${encodeURIComponent(s.service)}`, {}, loc.params);
+              return (
+                <tr key={s.service} className="clickable" onClick={() => navigate(href)}>
+                  <td>
+                    <span className="swatch" style={{ background: serviceColor(s.service) }} />
+                    <Link href={href}>{s.service}</Link>
+                  </td>
+                  <td className="num">{s.requests}</td>
+                  <td className="num">{formatRate(s.requestRate)}</td>
+                  <td>
+                    <Sparkline
+                      points={s.series.rate}
+                      color="var(--accent)"
+                      label={`${s.service} request rate`}
+                    />
+                  </td>
+                  <td className={`num${s.errors > 0 ? ' bad' : ''}`}>
+                    {formatPercent(s.errorRate)}
+                  </td>
+                  <td>
+                    <Sparkline
+                      points={s.series.errorRate}
+                      color="var(--error)"
+                      label={`${s.service} error rate`}
+                    />
+                  </td>
+                  <td className="num">{formatMs(s.p95Ms)}</td>
+                  <td>
+                    <Sparkline
+                      points={s.series.p95Ms}
+                      color="var(--latency)"
+                      label={`${s.service} p95 latency`}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,201 @@
+import { useMemo, useState } from 'react';
+import { CriticalPathResponse, TraceResponse, type TraceLog } from '@sightline/model/api/traces';
+import { apiGet, useApi } from '../api.ts';
+import { formatMs, formatTime, LEVEL_COLORS, nsToEpochMs, serviceColor } from '../format.ts';
+import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
+import {
+  ancestorsOf,
+  buildTree,
+  criticalBySpan,
+  flattenTree,
+  parentIds,
+} from '../trace/waterfall-layout.ts';
+import { Waterfall } from '../trace/Waterfall.tsx';
+import { SpanDetail } from '../trace/SpanDetail.tsx';
+import { Link } from '../components/Link.tsx';
+import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+
+const LOG_MARGIN_MS = 5 * 60_000;
+
+export function TraceView({ loc, traceId }: { loc: AppLocation; traceId: string }) {
+  const res = useApi(traceId, (signal) => apiGet(TraceResponse, `/traces/${traceId}`, {}, signal));
+  // Asked for in parallel and drawn when it comes: the waterfall does not wait for it.
+  const critical = useApi(traceId, (signal) =>
+    apiGet(CriticalPathResponse, `/traces/${traceId}/critical-path`, {}, signal),
+  );
+  if (!/^[0-9a-fA-F]{32}$/.test(traceId)) {
+    return (
+      <Empty title={`“${traceId}” is not a trace id`}>
+        A trace id is 32 hexadecimal characters.
+      </Empty>
+    );
+  }
+  return (
+    <section>
+      <p className="crumbs">
+        <Link href={hrefTo('/traces', {}, loc.params)}>Traces</Link> /{' '}
+        <span className="mono">{traceId}</span>
+      </p>
+      {res.status === 'loading' && <Loading what="the trace" />}
+      {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
+      {res.status === 'ok' && res.data.spans.length === 0 && (
+        <Empty title="This trace has no spans">
+          They may have expired, or not been stored yet: retry in a moment.
+        </Empty>
+      )}
+      {res.status === 'ok' && res.data.spans.length > 0 && (
+        <TraceBody
+          loc={loc}
+          trace={res.data}
+          critical={critical.status === 'ok' ? critical.data : null}
+        />
+      )}
+    </section>
+  );
+}
+
+interface BodyProps {
+  readonly loc: AppLocation;
+  readonly trace: TraceResponse;
+  readonly critical: CriticalPathResponse | null;
+}
+
+function TraceBody({ loc, trace, critical }: BodyProps) {
+  const tree = useMemo(() => buildTree(trace.spans), [trace]);
+  const crit = useMemo(() => criticalBySpan(tree, critical?.segments ?? []), [tree, critical]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const rows = useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
+  const selectedId = loc.params.get('span');
+  const selected = selectedId ? tree.byId.get(selectedId) : undefined;
+  const root = tree.roots[0];
+  const services = [...new Set(trace.spans.map((s) => s.serviceName))].sort();
+  const errors = trace.spans.filter((s) => s.statusCode === 'Error').length;
+  const startMs = Number(tree.startNs / 1_000_000n);
+  const logsRange = {
+    from: new Date(startMs - LOG_MARGIN_MS).toISOString(),
+    to: new Date(startMs + tree.durationMs + LOG_MARGIN_MS).toISOString(),
+  };
+  const select = (spanId: string | null) =>
+    navigate(withParams(loc, { span: spanId }), { replace: true });
+  const toggle = (id: string) =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const selectFromLog = (log: TraceLog) => {
+    if (!log.spanId || !tree.byId.has(log.spanId)) return;
+    const hidden = ancestorsOf(tree, log.spanId).filter((a) => collapsed.has(a));
+    if (hidden.length) setCollapsed((c) => new Set([...c].filter((x) => !hidden.includes(x))));
+    select(log.spanId);
+  };
+  return (
+    <>
+      <h1>
+        {root ? (
+          <>
+            <span className="swatch" style={{ background: serviceColor(root.serviceName) }} />
+            {root.serviceName}: {root.name}
+          </>
+        ) : (
+          'Trace'
+        )}
+      </h1>
+      <p className="summary">
+        {formatTime(startMs, true)} · <strong>{formatMs(tree.durationMs)}</strong> ·{' '}
+        {tree.byId.size} spans · {services.length} services{' '}
+        {services.map((s) => (
+          <span key={s} className="tag" style={{ borderColor: serviceColor(s) }}>
+            {s}
+          </span>
+        ))}
+        {errors > 0 && <span className="bad"> · {errors} errors</span>}
+        {critical && <span className="legend-critical"> critical path</span>}
+      </p>
+      {trace.spansTruncated && (
+        <p className="warning">
+          Only the first {trace.spans.length} spans are shown (SIGHTLINE_MAX_TRACE_SPANS).
+        </p>
+      )}
+      <div className="toolbar">
+        <button type="button" onClick={() => setCollapsed(new Set())}>
+          Expand all
+        </button>
+        <button type="button" onClick={() => setCollapsed(parentIds(tree))}>
+          Collapse all
+        </button>
+        <Link
+          className="button"
+          href={hrefTo('/logs', { q: `trace_id:${trace.traceId}`, ...logsRange })}
+        >
+          Logs of this trace
+        </Link>
+      </div>
+      <div className={`trace-layout${selected ? ' with-detail' : ''}`}>
+        <Waterfall
+          rows={rows}
+          durationMs={tree.durationMs}
+          critical={crit}
+          selected={selectedId}
+          onSelect={select}
+          onToggle={toggle}
+        />
+        {selected && (
+          <SpanDetail
+            span={selected}
+            traceStartNs={tree.startNs}
+            onClose={() => select(null)}
+            logsHref={hrefTo('/logs', {
+              q: `trace_id:${trace.traceId} span_id:${selected.spanId}`,
+              ...logsRange,
+            })}
+          />
+        )}
+      </div>
+      <h2>
+        Logs ({trace.logs.length}
+        {trace.logsTruncated ? '+' : ''})
+      </h2>
+      {trace.logs.length === 0 ? (
+        <p className="hint">
+          No logs carry this trace id. Logs get one when emitted inside a span with a trace-aware
+          logger.
+        </p>
+      ) : (
+        <table className="grid trace-logs">
+          <tbody>
+            {trace.logs.map((l, i) => (
+              <tr
+                key={i}
+                className={l.spanId === selectedId ? 'selected clickable' : 'clickable'}
+                onClick={() => selectFromLog(l)}
+              >
+                <td className="mono nowrap">
+                  +{formatMs(Number(BigInt(l.timeUnixNano) - tree.startNs) / 1e6)}
+                </td>
+                <td>
+                  <span className="level" style={{ background: levelColor(l.severityNumber) }}>
+                    {l.severityText || 'log'}
+                  </span>
+                </td>
+                <td className="nowrap">{l.serviceName}</td>
+                <td className="body">{l.body}</td>
+                <td className="sub nowrap">{formatTime(nsToEpochMs(l.timeUnixNano))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function levelColor(n: number): string {
+  if (n >= 21) return LEVEL_COLORS.fatal;
+  if (n >= 17) return LEVEL_COLORS.error;
+  if (n >= 13) return LEVEL_COLORS.warn;
+  if (n >= 9) return LEVEL_COLORS.info;
+  if (n >= 5) return LEVEL_COLORS.debug;
+  if (n >= 1) return LEVEL_COLORS.trace;
+  return LEVEL_COLORS.unknown;
+}

@@ -1,0 +1,294 @@
+import { useState, type FormEvent } from 'react';
+import {
+  CartesianGrid,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  OperationsResponse,
+  ServicesResponse,
+  TraceSearchResponse,
+  type TraceSummary,
+} from '@sightline/model/api/traces';
+import { apiGet, useApi } from '../api.ts';
+import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
+import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
+import { resolveRange, type TimeRange } from '../time-range.ts';
+import { Link } from '../components/Link.tsx';
+import { QueryBar } from '../components/QueryBar.tsx';
+import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+
+const FILTERS = ['q', 'service', 'operation', 'minDuration', 'maxDuration', 'status'] as const;
+const DURATION = /^\s*(\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h)?)?\s*$/;
+
+interface Dot {
+  readonly t: number;
+  readonly ms: number;
+  readonly trace: TraceSummary;
+}
+
+export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
+  const p = loc.params;
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, p.get(f) ?? ''])) as Record<
+    (typeof FILTERS)[number],
+    string
+  >;
+  const key = JSON.stringify([range, filters]);
+  const res = useApi(key, (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(TraceSearchResponse, '/traces', { ...filters, from, to, limit: 200 }, signal);
+  });
+  const set = (changes: Record<string, string | null>) => navigate(withParams(loc, changes));
+  const traceHref = (id: string) => hrefTo(`/traces/${id}`, {}, loc.params);
+  const dots: Dot[] =
+    res.status === 'ok'
+      ? res.data.traces.map((t) => ({
+          t: nsToEpochMs(t.startTimeUnixNano),
+          ms: nsToMs(t.durationNano),
+          trace: t,
+        }))
+      : [];
+  const { from, to } = resolveRange(range);
+  return (
+    <section>
+      <h1>Traces</h1>
+      <QueryBar
+        value={filters.q}
+        onSubmit={(q) => set({ q })}
+        placeholder='e.g. status:error http.status_code:>=500 "payment failed"'
+      />
+      <Filters loc={loc} range={range} filters={filters} onApply={set} />
+      {res.status === 'loading' && <Loading what="traces" />}
+      {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
+      {res.status === 'ok' && res.data.traces.length === 0 && (
+        <Empty title="No traces match">
+          Loosen the filters, clear the query, or widen the time range.
+        </Empty>
+      )}
+      {res.status === 'ok' && res.data.traces.length > 0 && (
+        <>
+          <div className="card scatter" data-testid="trace-scatter">
+            <ResponsiveContainer width="100%" height={220}>
+              <ScatterChart margin={{ top: 10, right: 16, bottom: 4, left: 4 }}>
+                <CartesianGrid stroke="var(--grid)" />
+                <XAxis
+                  dataKey="t"
+                  type="number"
+                  domain={[from, to]}
+                  tickFormatter={(t: number) => formatTick(t, to - from)}
+                  stroke="var(--muted)"
+                  fontSize={11}
+                  name="start"
+                />
+                <YAxis
+                  dataKey="ms"
+                  type="number"
+                  tickFormatter={(v: number) => formatMs(v)}
+                  stroke="var(--muted)"
+                  fontSize={11}
+                  width={70}
+                  name="duration"
+                />
+                <Tooltip
+                  cursor={{ strokeDasharray: '3 3' }}
+                  content={({ payload }) => {
+                    const d = payload?.[0]?.payload as Dot | undefined;
+                    return d ? (
+                      <div className="tooltip">
+                        <strong>
+                          {d.trace.rootServiceName}: {d.trace.rootName}
+                        </strong>
+                        <div>
+                          {formatMs(d.ms)} · {d.trace.spanCount} spans
+                          {d.trace.errorCount ? ` · ${d.trace.errorCount} errors` : ''}
+                        </div>
+                        <div>{formatTime(d.t, true)}</div>
+                      </div>
+                    ) : null;
+                  }}
+                />
+                <Scatter
+                  data={dots}
+                  isAnimationActive={false}
+                  shape={(props: { cx?: number; cy?: number; payload?: Dot }) => {
+                    const d = props.payload;
+                    if (!d || props.cx === undefined || props.cy === undefined) return <g />;
+                    return (
+                      <circle
+                        cx={props.cx}
+                        cy={props.cy}
+                        r={5}
+                        className="dot"
+                        data-trace-id={d.trace.traceId}
+                        fill={d.trace.errorCount > 0 ? 'var(--error)' : 'var(--accent)'}
+                        onClick={() => navigate(traceHref(d.trace.traceId))}
+                      />
+                    );
+                  }}
+                />
+              </ScatterChart>
+            </ResponsiveContainer>
+          </div>
+          <table className="grid traces-table">
+            <thead>
+              <tr>
+                <th>Trace</th>
+                <th>Start</th>
+                <th className="num">Duration</th>
+                <th className="num">Spans</th>
+                <th>Services</th>
+                <th className="num">Errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {res.data.traces.map((t) => (
+                <tr
+                  key={t.traceId}
+                  className="clickable"
+                  onClick={() => navigate(traceHref(t.traceId))}
+                >
+                  <td>
+                    <Link href={traceHref(t.traceId)}>
+                      {t.rootServiceName}: {t.rootName}
+                    </Link>
+                    <div className="sub mono">{t.traceId}</div>
+                  </td>
+                  <td>{formatTime(nsToEpochMs(t.startTimeUnixNano), true)}</td>
+                  <td className="num">{formatMs(nsToMs(t.durationNano))}</td>
+                  <td className="num">{t.spanCount}</td>
+                  <td>
+                    {t.services.map((s) => (
+                      <span key={s} className="tag" style={{ borderColor: serviceColor(s) }}>
+                        {s}
+                      </span>
+                    ))}
+                  </td>
+                  <td className={`num${t.errorCount ? ' bad' : ''}`}>{t.errorCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {res.data.nextCursor && (
+            <p className="hint">Showing the newest 200 traces: narrow the search to see others.</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+interface FiltersProps {
+  readonly loc: AppLocation;
+  readonly range: TimeRange;
+  readonly filters: Record<(typeof FILTERS)[number], string>;
+  readonly onApply: (changes: Record<string, string | null>) => void;
+}
+
+function Filters({ range, filters, onApply }: FiltersProps) {
+  const [minD, setMinD] = useState(filters.minDuration);
+  const [maxD, setMaxD] = useState(filters.maxDuration);
+  const services = useApi(JSON.stringify(range), (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+  });
+  const ops = useApi(
+    filters.service ? JSON.stringify([range, filters.service]) : null,
+    (signal) => {
+      const { from, to } = resolveRange(range);
+      return apiGet(
+        OperationsResponse,
+        `/services/${encodeURIComponent(filters.service)}/operations`,
+        { from, to },
+        signal,
+      );
+    },
+  );
+  const opNames = ops.status === 'ok' ? [...new Set(ops.data.operations.map((o) => o.name))] : [];
+  const badDuration = !DURATION.test(minD) || !DURATION.test(maxD);
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    if (!badDuration)
+      onApply({ minDuration: minD.trim() || null, maxDuration: maxD.trim() || null });
+  };
+  return (
+    <form className="filters" onSubmit={apply}>
+      <label>
+        Service
+        <select
+          aria-label="Service"
+          value={filters.service}
+          onChange={(e) => onApply({ service: e.target.value || null, operation: null })}
+        >
+          <option value="">any</option>
+          {services.status === 'ok' &&
+            services.data.services.map((s) => <option key={s}>{s}</option>)}
+          {filters.service &&
+            services.status === 'ok' &&
+            !services.data.services.includes(filters.service) && <option>{filters.service}</option>}
+        </select>
+      </label>
+      <label>
+        Operation
+        <select
+          aria-label="Operation"
+          value={filters.operation}
+          disabled={!filters.service}
+          onChange={(e) => onApply({ operation: e.target.value || null })}
+        >
+          <option value="">any</option>
+          {opNames.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+          {filters.operation && !opNames.includes(filters.operation) && (
+            <option>{filters.operation}</option>
+          )}
+        </select>
+      </label>
+      <label>
+        Status
+        <select
+          aria-label="Status"
+          value={filters.status}
+          onChange={(e) => onApply({ status: e.target.value || null })}
+        >
+          <option value="">any</option>
+          <option value="error">error</option>
+          <option value="ok">ok</option>
+          <option value="unset">unset</option>
+        </select>
+      </label>
+      <label>
+        Min duration
+        <input
+          aria-label="Min duration"
+          size={8}
+          value={minD}
+          placeholder="500ms"
+          onChange={(e) => setMinD(e.target.value)}
+        />
+      </label>
+      <label>
+        Max duration
+        <input
+          aria-label="Max duration"
+          size={8}
+          value={maxD}
+          placeholder="2s"
+          onChange={(e) => setMaxD(e.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={badDuration}>
+        Apply
+      </button>
+      {badDuration && (
+        <span className="field-error">
+          Durations look like 250ms, 1.5s, 2m (a bare number is ms).
+        </span>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,496 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { startTestSightline } from '../../deploy/test/harness.ts';
+import { buildDashboard } from '../scripts/build.ts';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const CHROMIUM = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+const SLOW_TRACE = 'f'.repeat(8) + hex(1, 24);
+const BIG_TRACE = 'b'.repeat(8) + hex(2, 24);
+const CHARGE_SPAN = 'c'.repeat(8) + hex(1, 8);
+const ERROR_TEXT = 'card declined for order 4242';
+
+// Every timestamp from one base, so spans sent in separate requests line up.
+const BASE_MS = Date.now();
+const nowNanos = (offsetMs: number): string => (BigInt(BASE_MS + offsetMs) * 1_000_000n).toString();
+
+let s: RunningSightline;
+let ctx: BrowserContext;
+let page: Page;
+let userDataDir: string;
+
+const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+const resource = (service: string) => ({
+  attributes: [str('service.name', service), str('deployment.environment', 'e2e')],
+});
+
+interface SpanSpec {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startMs: number;
+  durMs: number;
+  error?: string;
+  attributes?: ReturnType<typeof str>[];
+}
+
+const otlpSpan = (x: SpanSpec) => ({
+  traceId: x.traceId,
+  spanId: x.spanId,
+  parentSpanId: x.parentSpanId ?? '',
+  name: x.name,
+  kind: x.kind,
+  startTimeUnixNano: nowNanos(x.startMs),
+  endTimeUnixNano: nowNanos(x.startMs + x.durMs),
+  attributes: x.attributes ?? [],
+  status: x.error ? { code: 2, message: x.error } : { code: 1 },
+});
+
+async function post(path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${s.otlpUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+/** frontend GET /checkout → payments POST /charge → charge card; one slow, failing trace. */
+async function sendData(): Promise<void> {
+  const front: SpanSpec[] = [];
+  const pay: SpanSpec[] = [];
+  for (let i = 0; i < 12; i++) {
+    const slow = i === 0;
+    const traceId = slow ? SLOW_TRACE : 'a'.repeat(8) + hex(100 + i, 24);
+    const start = -20 * 60_000 + i * 60_000;
+    const dur = slow ? 1800 : 30 + i * 5;
+    const root = hex(10 + i, 16);
+    const client = hex(40 + i, 16);
+    const server = hex(70 + i, 16);
+    front.push(
+      {
+        traceId,
+        spanId: root,
+        name: 'GET /checkout',
+        kind: 2,
+        startMs: start,
+        durMs: dur,
+        attributes: [str('http.route', '/checkout')],
+      },
+      {
+        traceId,
+        spanId: client,
+        parentSpanId: root,
+        name: 'call payments',
+        kind: 3,
+        startMs: start + 2,
+        durMs: dur - 4,
+      },
+    );
+    pay.push(
+      {
+        traceId,
+        spanId: server,
+        parentSpanId: client,
+        name: 'POST /charge',
+        kind: 2,
+        startMs: start + 3,
+        durMs: dur - 6,
+        error: slow ? 'charge failed' : undefined,
+      },
+      {
+        traceId,
+        spanId: slow ? CHARGE_SPAN : hex(200 + i, 16),
+        parentSpanId: server,
+        name: 'charge card',
+        kind: 1,
+        startMs: start + 5,
+        durMs: dur - 20,
+        error: slow ? ERROR_TEXT : undefined,
+        attributes: [str('payment.provider', 'acme'), str('order.id', slow ? '4242' : String(i))],
+      },
+    );
+  }
+  const traces = (service: string, spans: SpanSpec[]) => ({
+    resourceSpans: [
+      {
+        resource: resource(service),
+        scopeSpans: [{ scope: { name: 'e2e' }, spans: spans.map(otlpSpan) }],
+      },
+    ],
+  });
+  await post('/v1/traces', traces('frontend', front));
+  await post('/v1/traces', traces('payments', pay));
+  const log = (
+    body: string,
+    sev: number,
+    text: string,
+    startMs: number,
+    traceId = '',
+    spanId = '',
+  ) => ({
+    timeUnixNano: nowNanos(startMs),
+    severityNumber: sev,
+    severityText: text,
+    body: { stringValue: body },
+    traceId,
+    spanId,
+    attributes: [str('order.id', '4242')],
+  });
+  await post('/v1/logs', {
+    resourceLogs: [
+      {
+        resource: resource('payments'),
+        scopeLogs: [
+          {
+            logRecords: [
+              log('charging card', 9, 'INFO', -20 * 60_000 + 6, SLOW_TRACE, CHARGE_SPAN),
+              log(ERROR_TEXT, 17, 'ERROR', -20 * 60_000 + 1700, SLOW_TRACE, CHARGE_SPAN),
+              ...Array.from({ length: 30 }, (_, i) =>
+                log(
+                  `heartbeat ${i}`,
+                  i % 5 === 0 ? 13 : 9,
+                  i % 5 === 0 ? 'WARN' : 'INFO',
+                  -i * 60_000,
+                ),
+              ),
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const point = (minutesAgo: number, queue: string, v: number) => ({
+    timeUnixNano: nowNanos(-minutesAgo * 60_000),
+    asDouble: v,
+    attributes: [str('queue', queue)],
+  });
+  await post('/v1/metrics', {
+    resourceMetrics: [
+      {
+        resource: resource('payments'),
+        scopeMetrics: [
+          {
+            metrics: [
+              {
+                name: 'e2e.queue.depth',
+                unit: '{items}',
+                description: 'items waiting',
+                gauge: {
+                  dataPoints: Array.from({ length: 20 }, (_, i) => [
+                    point(i * 2, 'charges', 10 + (i % 7)),
+                    point(i * 2, 'refunds', 2 + (i % 3)),
+                  ]).flat(),
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  // A 10,001-span trace: a root fanning out to 100 calls, each 100 spans deep.
+  const big: SpanSpec[] = [
+    {
+      traceId: BIG_TRACE,
+      spanId: hex(1, 16),
+      name: 'batch',
+      kind: 2,
+      startMs: -5 * 60_000,
+      durMs: 5000,
+    },
+  ];
+  for (let c = 0; c < 100; c++) {
+    let parent = hex(1, 16);
+    for (let d = 0; d < 100; d++) {
+      const id = hex(0x100000 + c * 1000 + d, 16);
+      big.push({
+        traceId: BIG_TRACE,
+        spanId: id,
+        parentSpanId: parent,
+        name: `step ${c}.${d}`,
+        kind: 1,
+        startMs: -5 * 60_000 + c * 40 + d,
+        durMs: 30,
+      });
+      parent = id;
+    }
+  }
+  for (let i = 0; i < big.length; i += 2500)
+    await post('/v1/traces', traces('batcher', big.slice(i, i + 2500)));
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const path = () => new URL(page.url()).pathname;
+const param = (k: string) => new URL(page.url()).searchParams.get(k);
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await buildDashboard();
+  s = await startTestSightline();
+  await sendData();
+  userDataDir = mkdtempSync(join(tmpdir(), 'sightline-chromium-'));
+  ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  // Generous: other test processes may share the two cores.
+  page.setDefaultTimeout(30_000);
+}, 180_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  await s?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+// What the page showed when a step failed, next to the other screenshots.
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) {
+    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+});
+
+describe('dashboard in a real browser', { timeout: 120_000 }, () => {
+  it('serves the built app at / and deep links, and keeps /api 404s as JSON', async () => {
+    const index = await fetch(`${s.apiUrl}/traces/${SLOW_TRACE}`);
+    expect(index.headers.get('content-type')).toContain('text/html');
+    expect(await index.text()).toContain('<div id="root">');
+    const api = await fetch(`${s.apiUrl}/api/v1/nope`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: { code: 'SL_ERR_NOT_FOUND' } });
+    expect((await fetch(`${s.apiUrl}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('lists services with RED and sparklines, and opens a service', async () => {
+    await page.goto(`${s.apiUrl}/`);
+    const row = page.locator('.services-table tbody tr', { hasText: 'payments' });
+    await row.waitFor();
+    expect(await page.locator('.services-table tbody tr').count()).toBe(3);
+    await expect.poll(() => row.locator('.sparkline svg').count()).toBe(3);
+    expect(await row.locator('td.num').nth(2).textContent()).toMatch(/%/);
+    await shot('01-services');
+    await row.getByRole('link', { name: 'payments' }).click();
+    expect(path()).toBe('/services/payments');
+    await page.getByRole('heading', { name: 'POST /charge' }).waitFor();
+    const callers = page.getByRole('table', { name: 'Called by' });
+    await expect.poll(() => callers.locator('tbody tr').textContent()).toContain('frontend');
+    await page.locator('.series-chart svg').first().waitFor();
+    await shot('02-service');
+    await page.goBack();
+    expect(path()).toBe('/');
+    await row.waitFor();
+  });
+
+  it('opens the slow trace from the scatter chart and reads a span', async () => {
+    await page.getByRole('link', { name: 'Traces', exact: true }).click();
+    const dot = page.locator(`circle[data-trace-id="${SLOW_TRACE}"]`);
+    await dot.waitFor();
+    await shot('03-traces');
+    await dot.click();
+    expect(path()).toBe(`/traces/${SLOW_TRACE}`);
+    const charge = page.locator(`[data-span-id="${CHARGE_SPAN}"]`);
+    await charge.waitFor();
+    expect(await page.locator('.wf-row').count()).toBe(4);
+    // The critical path arrives on its own request, after the waterfall.
+    await expect.poll(() => page.locator('.wf-critical').count()).toBeGreaterThan(0);
+    await charge.click();
+    expect(param('span')).toBe(CHARGE_SPAN);
+    const attrs = page.getByRole('table', { name: 'Attributes' });
+    await expect
+      .poll(() => attrs.locator('tr', { hasText: 'payment.provider' }).textContent())
+      .toContain('acme');
+    expect(await page.locator('.span-detail').textContent()).toContain(ERROR_TEXT);
+    await page.locator('.trace-logs', { hasText: ERROR_TEXT }).waitFor();
+    await shot('04-trace');
+    // Collapsing hides the subtree; expanding brings it back.
+    await page.getByRole('button', { name: 'Collapse GET /checkout' }).click();
+    await expect.poll(() => page.locator('.wf-row').count()).toBe(1);
+    await page.getByRole('button', { name: 'Expand GET /checkout' }).click();
+    await expect.poll(() => page.locator('.wf-row').count()).toBe(4);
+  });
+
+  it('jumps from the span to its logs, searches an error and goes back to the trace', async () => {
+    await page.getByRole('link', { name: 'Logs of this span' }).click();
+    expect(path()).toBe('/logs');
+    expect(param('q')).toBe(`trace_id:${SLOW_TRACE} span_id:${CHARGE_SPAN}`);
+    await page.locator('.log-row', { hasText: ERROR_TEXT }).waitFor();
+    await expect.poll(() => page.locator('.log-row').count()).toBe(2);
+    await shot('05-logs-of-span');
+
+    await page.getByRole('link', { name: 'Logs', exact: true }).click();
+    const box = page.getByRole('searchbox').or(page.getByLabel('Search', { exact: true }));
+    await box.fill('level:(error');
+    await page.getByRole('alert').filter({ hasText: 'Column' }).waitFor();
+    await shot('06-query-error');
+    await box.fill('"card declined"');
+    await box.press('Enter');
+    await expect.poll(() => param('q')).toBe('"card declined"');
+    const hit = page.locator('.log-row', { hasText: ERROR_TEXT });
+    await hit.waitFor();
+    await expect.poll(() => page.locator('.log-row').count()).toBe(1);
+    await page.locator('.facet', { hasText: 'level' }).getByText('error').waitFor();
+    await hit.locator('.log-line').click();
+    await page.getByRole('table', { name: 'Log attributes' }).waitFor();
+    await shot('07-logs-search');
+    await page.getByRole('link', { name: 'View trace' }).click();
+    expect(path()).toBe(`/traces/${SLOW_TRACE}`);
+    expect(param('span')).toBe(CHARGE_SPAN);
+    await page.locator('.span-detail', { hasText: 'charge card' }).waitFor();
+  });
+
+  it('filters logs from the field sidebar: click to filter, minus to exclude', async () => {
+    await page.goto(`${s.apiUrl}/logs?range=1h`);
+    await page.locator('.log-row').first().waitFor();
+    await page.getByRole('button', { name: 'Exclude level info' }).click();
+    await expect.poll(() => param('q')).toBe('-level:info');
+    await expect.poll(() => page.locator('.log-row', { hasText: 'heartbeat 1 ' }).count()).toBe(0);
+    await page.locator('.facet', { hasText: 'level' }).getByTitle('Only level:warn').click();
+    await expect.poll(() => param('q')).toBe('-level:info level:warn');
+    await expect
+      .poll(async () =>
+        (await page.locator('.log-row .level').allTextContents()).every((t) => t === 'warn'),
+      )
+      .toBe(true);
+    await shot('08-logs-facets');
+  });
+
+  it('tails new logs live', async () => {
+    await page.goto(`${s.apiUrl}/logs?range=1h&q=${encodeURIComponent('"tail me"')}`);
+    await page.getByRole('button', { name: /Live tail/ }).click();
+    expect(param('live')).toBe('1');
+    await page.getByRole('status').filter({ hasText: 'Live:' }).waitFor();
+    await post('/v1/logs', {
+      resourceLogs: [
+        {
+          resource: resource('payments'),
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: (BigInt(Date.now()) * 1_000_000n).toString(),
+                  severityNumber: 9,
+                  body: { stringValue: 'please tail me' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    await page.locator('.log-row', { hasText: 'please tail me' }).waitFor();
+    await shot('09-logs-live');
+    await page.getByRole('button', { name: /Stop live tail/ }).click();
+    expect(param('live')).toBeNull();
+  });
+
+  it('keeps the time range in the URL: picker, shared link, back button', async () => {
+    await page.goto(`${s.apiUrl}/services`);
+    await page.locator('.services-table').waitFor();
+    await page.getByLabel('Time range').selectOption('24h');
+    expect(param('range')).toBe('24h');
+    await page.getByRole('link', { name: 'Traces', exact: true }).click();
+    expect(param('range')).toBe('24h');
+    const shared = await ctx.newPage();
+    await shared.goto(page.url());
+    expect(await shared.getByLabel('Time range').inputValue()).toBe('24h');
+    const from = new Date(Date.now() - 30 * 60_000).toISOString();
+    const to = new Date(Date.now() - 10 * 60_000).toISOString();
+    await shared.goto(
+      `${s.apiUrl}/logs?from=${from}&to=${to}&q=${encodeURIComponent('level:error')}`,
+    );
+    await shared.locator('.log-row', { hasText: ERROR_TEXT }).waitFor();
+    expect(await shared.getByLabel('Time range').inputValue()).toBe('custom');
+    expect(await shared.getByLabel('Search', { exact: true }).inputValue()).toBe('level:error');
+    await shared.close();
+    await page.goBack();
+    expect(path()).toBe('/services');
+    expect(param('range')).toBe('24h');
+    await page.goBack();
+    expect(param('range')).toBeNull();
+    expect(await page.getByLabel('Time range').inputValue()).toBe('1h');
+  });
+
+  it('renders a 10,001-span trace with only the visible rows in the DOM', async () => {
+    let started = Date.now();
+    const api = await fetch(`${s.apiUrl}/api/v1/traces/${BIG_TRACE}`);
+    expect((await api.json()) as { spans: unknown[] }).toHaveProperty('spans.length', 10_001);
+    const apiMs = Date.now() - started;
+    started = Date.now();
+    await page.goto(`${s.apiUrl}/traces/${BIG_TRACE}`);
+    await page.locator('.wf-row').first().waitFor({ timeout: 30_000 });
+    const loadMs = Date.now() - started;
+    // Where the time goes: the API's answer versus rendering it.
+    const timing = await page.evaluate(() => {
+      const end = (re: RegExp) =>
+        Math.round(
+          (
+            performance
+              .getEntriesByType('resource')
+              .find((e) => re.test(e.name)) as PerformanceResourceTiming
+          ).responseEnd,
+        );
+      return {
+        trace: end(/\/api\/v1\/traces\/[0-9a-f]{32}$/),
+        critical: end(/critical-path$/),
+        rendered: Math.round(performance.now()),
+      };
+    });
+    expect(await page.locator('.summary').textContent()).toContain('10001 spans');
+    expect(await page.locator('.wf-row').count()).toBeLessThan(120);
+    await page.locator('.wf-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.getByText('step 99.99', { exact: true }).waitFor();
+    await shot('10-big-trace');
+    console.log(
+      `10,001-span trace: API alone ${apiMs} ms; page to first rows ${loadMs} ms; in the page: trace at ${timing.trace} ms, critical path at ${timing.critical} ms, rows by ${timing.rendered} ms`,
+    );
+  });
+
+  it('charts a metric, grouped by an attribute', async () => {
+    await page.goto(`${s.apiUrl}/explore/metrics?range=1h`);
+    await page.getByRole('button', { name: /e2e\.queue\.depth/ }).click();
+    expect(param('metric')).toBe('e2e.queue.depth');
+    await page.locator('.metric-chart .recharts-line').first().waitFor();
+    await page.getByLabel('Group by').selectOption('queue');
+    expect(param('by')).toBe('queue');
+    await expect.poll(() => page.locator('.metric-chart .recharts-line').count()).toBe(2);
+    await shot('11-metrics');
+  });
+
+  it('switches to the dark theme and remembers it', async () => {
+    await page.goto(`${s.apiUrl}/traces/${SLOW_TRACE}?span=${CHARGE_SPAN}`);
+    await page.locator('.span-detail').waitFor();
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await shot('12-trace-dark');
+    await page.goto(`${s.apiUrl}/logs?range=1h`);
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.locator('.log-row').first().waitFor();
+    await shot('13-logs-dark');
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+  });
+});
