@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark, one after another, figures printed as markdown tables. */
 import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
+import { run as query } from '../query/bench/query-api.bench.ts';
+import { run as sdk } from '../sdk/bench/overhead.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void>> = { pipeline };
+const benches: Record<string, () => Promise<void>> = { pipeline, query, sdk };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;
   await bench();
