@@ -37,6 +37,7 @@ try {
   // Lines people read, and tests parse: where to send data and where to look.
   const lines = [`\nSightline is running (${[...s.roles].join(', ')})`];
   if (s.otlpUrl) lines.push(`  OTLP/HTTP  ${s.otlpUrl}  (POST /v1/traces, /v1/logs, /v1/metrics)`);
+  if (s.apiUrl && s.roles.has('query')) lines.push(`  Dashboard  ${s.apiUrl}/`);
   if (s.apiUrl) lines.push(`  API        ${s.apiUrl}/api/v1/health`);
   if (kafka) lines.push(`  Kafka      ${kafka}`);
   if (s.store) lines.push(`  data       ${s.store.location}`);
