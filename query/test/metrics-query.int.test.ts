@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BASE,
+  EXPECTED_INCREASE,
+  MIN,
+  RANGE,
+  close,
+  one,
+  query,
+  sendAll,
+  times,
+  values,
+} from './metrics-fixtures.ts';
+import { sightline, useSightline } from './use-sightline.ts';
+
+/** POST /api/v1/metrics/query end to end: every aggregation per metric type, and bad queries. */
+useSightline(sendAll);
+
+describe('POST /api/v1/metrics/query — gauges', () => {
+  it('aggregates the values in each step, every step present', async () => {
+    const avg = await one({ metric: 'queue.depth', aggregation: 'avg' });
+    expect(avg).toMatchObject({
+      metric: 'queue.depth',
+      type: 'gauge',
+      unit: '{message}',
+      from: BASE,
+      to: BASE + 6 * MIN,
+      step: MIN,
+      truncated: false,
+    });
+    expect(avg.series).toHaveLength(1);
+    expect(avg.series[0]!.labels).toEqual({});
+    expect(avg.series[0]!.points.map((p) => p[0])).toEqual(times);
+    close(values(avg), [13 / 3, 6, null, null, null, null]);
+    expect(values(await one({ metric: 'queue.depth', aggregation: 'max' }))).toEqual([
+      8,
+      6,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(values(await one({ metric: 'queue.depth', aggregation: 'min' }))).toEqual([
+      1,
+      6,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(values(await one({ metric: 'queue.depth', aggregation: 'count' }))).toEqual([
+      3,
+      1,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    // sum adds each series' mean in the step: orders (4 + 8) / 2 + emails 1.
+    expect(values(await one({ metric: 'queue.depth', aggregation: 'sum' }))).toEqual([
+      7,
+      6,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('returns one series per group-by value, and filters', async () => {
+    const r = await one({ metric: 'queue.depth', aggregation: 'max', groupBy: ['queue'] });
+    expect(r.series.map((x) => x.labels)).toEqual([{ queue: 'emails' }, { queue: 'orders' }]);
+    expect(values(r, 0)).toEqual([1, null, null, null, null, null]);
+    expect(values(r, 1)).toEqual([8, 6, null, null, null, null]);
+
+    const bySvc = await one({
+      metric: 'queue.depth',
+      aggregation: 'count',
+      groupBy: ['service.name', 'queue'],
+      filters: [{ key: 'queue', op: 'neq', value: 'emails' }],
+    });
+    expect(bySvc.series.map((x) => x.labels)).toEqual([
+      { 'service.name': 'worker', queue: 'orders' },
+    ]);
+    expect(values(bySvc)).toEqual([2, 1, null, null, null, null]);
+
+    const none = await one({
+      metric: 'queue.depth',
+      aggregation: 'avg',
+      service: 'worker',
+      filters: [{ key: 'queue', op: 'in', values: ['nope'] }],
+    });
+    expect(none.series).toEqual([]);
+  });
+
+  it('caps the series and says so', async () => {
+    const r = await one({ metric: 'many.series', aggregation: 'max', groupBy: ['id'] });
+    expect(r.series).toHaveLength(500);
+    expect(r.truncated).toBe(true);
+    expect(r.series[499]!.labels).toEqual({ id: '499' });
+    expect(values(r, 499)[0]).toBe(499);
+  });
+
+  it('answers an unknown metric with no series', async () => {
+    const r = await one({ metric: 'no.such.metric', aggregation: 'avg' });
+    expect(r).toMatchObject({ type: null, series: [], truncated: false });
+  });
+});
+
+describe('POST /api/v1/metrics/query — counters', () => {
+  it('gives delta and cumulative sums of one counter the same rate, across restarts', async () => {
+    const r = await one({
+      metric: 'http.requests',
+      aggregation: 'rate',
+      groupBy: ['service.name'],
+    });
+    expect(r.type).toBe('sum');
+    expect(r.series.map((x) => x.labels['service.name'])).toEqual([
+      'svc-cumulative',
+      'svc-delta',
+      'svc-drop',
+      'svc-restart',
+    ]);
+    const expected = EXPECTED_INCREASE.map((v) => (v === null ? null : v / 60));
+    for (let i = 0; i < 4; i++) close(values(r, i), expected);
+  });
+
+  it('sums the per-series increases per group', async () => {
+    const r = await one({ metric: 'http.requests', aggregation: 'increase', groupBy: ['route'] });
+    expect(r.series.map((x) => x.labels)).toEqual([{ route: '/cart' }]);
+    close(
+      values(r),
+      EXPECTED_INCREASE.map((v) => (v === null ? null : 4 * v)),
+    );
+
+    const one_ = await one({
+      metric: 'http.requests',
+      aggregation: 'increase',
+      service: 'svc-restart',
+    });
+    close(values(one_), EXPECTED_INCREASE);
+  });
+});
+
+describe('POST /api/v1/metrics/query — histograms', () => {
+  it('computes percentiles from buckets, delta and cumulative alike', async () => {
+    // Minute 0: 100 observations, 10 ≤ 100, 30 in (100, 200], 60 in (200, 400]. The rank q·100
+    // falls in (200, 400], holding 60 of them, 40 below: p = 200 + 200 · (100q − 40) / 60.
+    // Minute 1: one observation in (400, +Inf): the highest finite bound, 400.
+    const p = (q: number) => 200 + (200 * (100 * q - 40)) / 60;
+    for (const [agg, q] of [
+      ['p50', 0.5],
+      ['p90', 0.9],
+      ['p95', 0.95],
+      ['p99', 0.99],
+    ] as const) {
+      const r = await one({ metric: 'pay.latency', aggregation: agg, groupBy: ['service.name'] });
+      expect(r.series.map((x) => x.labels['service.name'])).toEqual([
+        'hist-cumulative',
+        'hist-delta',
+      ]);
+      for (const i of [0, 1]) close(values(r, i), [p(q), 400, null, null, null, null]);
+    }
+    expect(p(0.95)).toBeCloseTo(383.3333333, 6);
+  });
+
+  it('counts, sums and averages observations per step', async () => {
+    for (const [agg, expected] of [
+      ['count', [100, 1, null, null, null, null]],
+      ['sum', [25_000, 1_000, null, null, null, null]],
+      ['avg', [250, 1_000, null, null, null, null]],
+      ['rate', [100 / 60, 1 / 60, null, null, null, null]],
+    ] as const) {
+      const r = await one({ metric: 'pay.latency', aggregation: agg, groupBy: ['service.name'] });
+      for (const i of [0, 1]) close(values(r, i), [...expected]);
+    }
+    const both = await one({ metric: 'pay.latency', aggregation: 'p50' });
+    close(values(both), [200 + (200 * 10) / 60, 400, null, null, null, null]);
+  });
+});
+
+describe('POST /api/v1/metrics/query — exponential histograms', () => {
+  it('computes percentiles from exponential buckets across scales, delta and cumulative alike', async () => {
+    // 100 observations; the rank 100q falls in (4, 8], holding 60, 40 below.
+    const p = (q: number) => 4 + (4 * (100 * q - 40)) / 60;
+    for (const [agg, q] of [
+      ['p50', 0.5],
+      ['p95', 0.95],
+    ] as const) {
+      const r = await one({ metric: 'payload.size', aggregation: agg, groupBy: ['service.name'] });
+      expect(r.type).toBe('exponential_histogram');
+      expect(r.series.map((x) => x.labels['service.name'])).toEqual([
+        'exp-cumulative',
+        'exp-delta',
+      ]);
+      for (const i of [0, 1]) close(values(r, i), [p(q), null, null, null, null, null]);
+    }
+    const count = await one({ metric: 'payload.size', aggregation: 'count' });
+    expect(values(count)).toEqual([200, null, null, null, null, null]);
+  });
+});
+
+describe('POST /api/v1/metrics/query — summaries', () => {
+  it('counts and sums observations, and refuses to merge quantiles', async () => {
+    expect(values(await one({ metric: 'gc.pause', aggregation: 'count' }))).toEqual([
+      15,
+      15,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(values(await one({ metric: 'gc.pause', aggregation: 'avg' }))).toEqual([
+      10,
+      30,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const { status, json } = await query({
+      ...RANGE,
+      queries: [{ metric: 'gc.pause', aggregation: 'p50' }],
+    });
+    expect(status).toBe(400);
+    expect((json as { error: { code: string } }).error.code).toBe('SL_ERR_METRIC_AGGREGATION');
+  });
+});
+
+describe('bad metric queries', () => {
+  const expectError = async (body: unknown, code: string, message: RegExp) => {
+    const res = await fetch(`${sightline().apiUrl}/api/v1/metrics/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(400);
+    expect(json.error.code).toBe(code);
+    expect(json.error.message).toMatch(message);
+  };
+
+  it('rejects an aggregation the metric type cannot take, naming the query', async () => {
+    await expectError(
+      {
+        ...RANGE,
+        queries: [
+          { metric: 'queue.depth', aggregation: 'avg' },
+          { metric: 'queue.depth', aggregation: 'rate' },
+        ],
+      },
+      'SL_ERR_METRIC_AGGREGATION',
+      /^queries\[1\]\.aggregation: 'rate' does not apply to queue\.depth, a gauge; use one of sum, avg, min, max, count$/,
+    );
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'http.requests', aggregation: 'p95' }] },
+      'SL_ERR_METRIC_AGGREGATION',
+      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase$/,
+    );
+  });
+
+  it('rejects an unknown aggregation, a step too small, a reversed range and a filter without value', async () => {
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'x', aggregation: 'median' }] },
+      'SL_ERR_VALIDATION',
+      /aggregation/,
+    );
+    await expectError(
+      {
+        from: String(BASE - 86_400_000),
+        to: String(BASE),
+        step: '1s',
+        queries: [{ metric: 'x', aggregation: 'avg' }],
+      },
+      'SL_ERR_STEP',
+      /^step: 1s is too small for this range \(86400 points, at most 11000\); use at least 8s$/,
+    );
+    await expectError(
+      {
+        ...RANGE,
+        queries: [
+          { metric: 'x', aggregation: 'avg' },
+          { metric: 'x', aggregation: 'avg', step: 'soon' },
+        ],
+      },
+      'SL_ERR_STEP',
+      /^queries\[1\]\.step: /,
+    );
+    await expectError(
+      { from: RANGE.to, to: RANGE.from, queries: [{ metric: 'x', aggregation: 'avg' }] },
+      'SL_ERR_TIME_RANGE',
+      /^from /,
+    );
+    await expectError(
+      {
+        ...RANGE,
+        queries: [{ metric: 'x', aggregation: 'avg', filters: [{ key: 'queue', op: 'eq' }] }],
+      },
+      'SL_ERR_METRIC_FILTER',
+      /^queries\[0\]\.filters\[0\]\.value: required for op 'eq'$/,
+    );
+    await expectError({ ...RANGE, queries: [] }, 'SL_ERR_VALIDATION', /queries/);
+  });
+});
