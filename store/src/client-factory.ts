@@ -29,6 +29,9 @@ const WRITE_SETTINGS: ClickHouseSettings = {
   // Group commit acknowledges after the insert returns, so the insert itself must be synchronous.
   async_insert: 0,
   deduplicate_blocks_in_dependent_materialized_views: 1,
+  // With ingest and the JS side sharing two cores, parsing each insert on one thread measured
+  // faster end to end (traces 15.4k → 18.7k spans/s in one bench run) than the parallel parser.
+  input_format_parallel_parsing: 0,
 };
 
 const READ_SETTINGS: ClickHouseSettings = {
