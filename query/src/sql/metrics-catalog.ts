@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricInfo, MetricType, Temporality } from '@sightline/model/api/metrics';
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
-import { msParam, keyExpr, Params, quoteDb } from './metrics-keys.ts';
+import { msParam, keyExpr, Params } from './metrics-keys.ts';
 import type { TimeRange } from './metrics-grid.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 /** Each metric type with its table, in the order a name found in several tables is resolved. */
 export const METRIC_TYPE_TABLES: readonly { type: MetricType; table: string }[] = [
@@ -46,7 +47,7 @@ export async function metricNames(
   },
 ): Promise<{ metrics: MetricInfo[]; truncated: boolean }> {
   const p = new Params();
-  const db = quoteDb(database);
+  const db = ident(database);
   const where = [
     `TimeUnix >= ${msParam(opts.range.fromMs, p)}`,
     `TimeUnix < ${msParam(opts.range.toMs, p)}`,
@@ -102,7 +103,7 @@ export async function metricAttributes(
   },
 ): Promise<{ items: { name: string; count: number }[]; truncated: boolean }> {
   const p = new Params();
-  const db = quoteDb(database);
+  const db = ident(database);
   const where = [
     `MetricName = ${p.add(opts.metric, 'String')}`,
     `TimeUnix >= ${msParam(opts.range.fromMs, p)}`,
@@ -159,7 +160,7 @@ export async function metricKind(
   range: TimeRange,
 ): Promise<MetricKind | null> {
   const p = new Params();
-  const db = quoteDb(database);
+  const db = ident(database);
   const where = `MetricName = ${p.add(metric, 'String')} AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix < ${msParam(range.toMs, p)}`;
   const selects = METRIC_TYPE_TABLES.map(
     ({ type, table }, i) => `SELECT * FROM (SELECT ${i} AS rank, '${type}' AS type,

@@ -17,9 +17,6 @@ export class Params {
   }
 }
 
-/** A database name quoted as an identifier. */
-export const quoteDb = (database: string): string => '`' + database.replaceAll('`', '``') + '`';
-
 /**
  * The column a filter or groupBy key reads: `service.name` → ServiceName, `resource.<k>` → a
  * resource attribute, anything else → a data point attribute. A missing key reads as ''.

@@ -1,6 +1,7 @@
 import type { MetricFilter } from '@sightline/model/api/metrics';
-import { filtersSql, keyExpr, msParam, Params, quoteDb } from './metrics-keys.ts';
+import { filtersSql, keyExpr, msParam, Params } from './metrics-keys.ts';
 import type { StepGrid } from './metrics-grid.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 export interface SeriesSqlInput {
   readonly database: string;
@@ -54,7 +55,7 @@ export function valuesSql(input: SeriesSqlInput): SeriesSql {
       sum(s / n) AS seriesSum
     FROM (
       SELECT ${c.groups}${c.bucket}, sum(Value) AS s, count() AS n, min(Value) AS lo, max(Value) AS hi
-      FROM ${quoteDb(input.database)}.${input.table}
+      FROM ${ident(input.database)}.${input.table}
       WHERE ${c.where}
       GROUP BY ${c.gcols}b, ${SERIES_KEY}
     )
@@ -134,7 +135,7 @@ export function counterSql(input: SeriesSqlInput, cols: CounterColumns): SeriesS
         ${reset}, 1, 2) AS mode
       FROM (
         SELECT ${c.groups}${c.bucket}, ${inner.join(', ')}
-        FROM ${quoteDb(input.database)}.${input.table}
+        FROM ${ident(input.database)}.${input.table}
         WHERE ${c.where}
         WINDOW w AS (PARTITION BY ${SERIES_KEY}, ${cols.temporality}
           ORDER BY TimeUnix ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)

@@ -3,7 +3,8 @@ import type { RedSeries, RedStats } from '@sightline/model/api/services';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
 import type { CompiledSearch } from '../search/compile.ts';
 import type { StepGrid, TimeRange } from './metrics-grid.ts';
-import { msParam, Params, quoteDb } from './metrics-keys.ts';
+import { msParam, Params } from './metrics-keys.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 const ENTRY_KINDS = `('Server', 'Consumer')`;
 
@@ -70,7 +71,7 @@ export async function redStats(
   client: ClickHouseClient,
   input: RedInput,
 ): Promise<{ entries: RedEntry[]; truncated: boolean }> {
-  const db = quoteDb(input.database);
+  const db = ident(input.database);
   const p = new Params('r');
   const range = spanRangeSql(input.grid, input.service, p);
   const where = [range, entrySpansSql(db, range)];

@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ServiceMapEdge, ServiceMapNode } from '@sightline/model/api/services';
 import type { TimeRange } from './metrics-grid.ts';
-import { msParam, Params, quoteDb } from './metrics-keys.ts';
+import { msParam, Params } from './metrics-keys.ts';
 import { entrySpansSql, spanRangeSql } from './red-stats.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 /**
  * How far outside the range a parent span is looked for. A parent starts before its child (by up
@@ -37,7 +38,7 @@ export async function serviceMapEdges(
   range: TimeRange,
   limit: number,
 ): Promise<{ edges: ServiceMapEdge[]; truncated: boolean }> {
-  const db = quoteDb(database);
+  const db = ident(database);
   const p = new Params('s');
   const rs = await client.query({
     query: `SELECT parent.ServiceName AS caller, child.ServiceName AS callee, count() AS calls,
@@ -83,7 +84,7 @@ export async function serviceMapNodes(
   range: TimeRange,
   limit: number,
 ): Promise<{ nodes: ServiceMapNode[]; truncated: boolean }> {
-  const db = quoteDb(database);
+  const db = ident(database);
   const p = new Params('n');
   const timeWhere = spanRangeSql(range, undefined, p);
   const rs = await client.query({

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Span } from '@sightline/model/api/traces';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 interface SpanRecord {
   TraceId: string;
@@ -38,7 +39,7 @@ export async function traceById(
 ): Promise<Span[]> {
   // End is in whole seconds, hence `+ 1` (one second). `+ INTERVAL 1 SECOND` on this Nullable
   // tuple element matched no rows in ClickHouse 26.7; the plain addition does.
-  const db = '`' + database.replaceAll('`', '``') + '`';
+  const db = ident(database);
   const rs = await client.query({
     query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
       SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,

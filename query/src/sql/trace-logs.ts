@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TraceLog } from '@sightline/model/api/traces';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 interface LogRecord {
   time: string;
@@ -22,7 +23,7 @@ export async function traceLogs(
   traceId: string,
   maxLogs: number,
 ): Promise<TraceLog[]> {
-  const db = '`' + database.replaceAll('`', '``') + '`';
+  const db = ident(database);
   const rs = await client.query({
     query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
       SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS time, SeverityText, SeverityNumber, Body,

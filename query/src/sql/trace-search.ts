@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { TraceSummary } from '@sightline/model/api/traces';
 import type { SearchParamValue } from '../search/compile.ts';
 import type { TraceSearch } from './trace-search-params.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 export interface SqlQuery {
   readonly sql: string;
@@ -13,8 +14,6 @@ export interface TraceSearchPage {
   /** The sort key of the last trace returned, when more traces follow it. */
   readonly next: { readonly start: bigint; readonly traceId: string } | null;
 }
-
-const quoteDb = (database: string): string => '`' + database.replaceAll('`', '``') + '`';
 
 const START_NS = 'toUnixTimestamp64Nano(Timestamp)';
 const END_NS = `(${START_NS} + toInt64(Duration))`;
@@ -29,7 +28,7 @@ const END_NS = `(${START_NS} + toInt64(Duration))`;
  * which is what makes pages gap- and repeat-free: the key (start, id) is unique and total.
  */
 export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQuery {
-  const db = quoteDb(database);
+  const db = ident(database);
   const params: Record<string, SearchParamValue> = {
     from: search.range.from,
     to: search.range.to,
@@ -91,7 +90,7 @@ export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQue
 
 /** Step 2: the summary of each trace of the page, over all its spans. */
 export function traceSummariesSql(database: string, traceIds: readonly string[]): SqlQuery {
-  const db = quoteDb(database);
+  const db = ident(database);
   // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
   const sql = `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts
       WHERE TraceId IN {ids:Array(String)}) AS bounds

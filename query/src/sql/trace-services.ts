@@ -1,12 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Operation } from '@sightline/model/api/traces';
 import type { TimeRangeNs } from './trace-time-range.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 /** More than any dashboard list can show; a guard against label explosions, not a page size. */
 export const MAX_SERVICES = 10_000;
 export const MAX_OPERATIONS = 10_000;
-
-const quoteDb = (database: string): string => '`' + database.replaceAll('`', '``') + '`';
 
 const IN_RANGE = `Timestamp >= fromUnixTimestamp64Nano({from:Int64})
       AND Timestamp < fromUnixTimestamp64Nano({to:Int64})`;
@@ -18,7 +17,7 @@ export async function servicesInRange(
   range: TimeRangeNs,
 ): Promise<string[]> {
   const rs = await client.query({
-    query: `SELECT DISTINCT ServiceName AS service FROM ${quoteDb(database)}.otel_traces
+    query: `SELECT DISTINCT ServiceName AS service FROM ${ident(database)}.otel_traces
       WHERE ${IN_RANGE}
       ORDER BY service
       LIMIT {limit:UInt32}`,
@@ -38,7 +37,7 @@ export async function operationsInRange(
 ): Promise<Operation[]> {
   const rs = await client.query({
     query: `SELECT SpanName AS name, SpanKind AS kind, count() AS spanCount
-      FROM ${quoteDb(database)}.otel_traces
+      FROM ${ident(database)}.otel_traces
       WHERE ServiceName = {service:String}
         AND ${IN_RANGE}
       GROUP BY SpanName, SpanKind

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { ident } from '@sightline/store/schema/ddl-context';
 
 /** What the critical path needs of a span: its place in the tree, its times, and labels. */
 export interface SpanTiming {
@@ -27,7 +28,7 @@ export async function traceSpanTimings(
   traceId: string,
   maxSpans: number,
 ): Promise<SpanTiming[]> {
-  const db = '`' + database.replaceAll('`', '``') + '`';
+  const db = ident(database);
   // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
   const rs = await client.query({
     query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
