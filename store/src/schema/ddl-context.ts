@@ -24,3 +24,9 @@ export const ttlClause = (column: string, days: number): string =>
   days > 0 ? `TTL toDateTime(${column}) + toIntervalDay(${days})` : '';
 
 export const TABLE_SETTINGS = `SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = ${DEDUP_WINDOW}`;
+
+/**
+ * The ENGINE clause of a table. Every CREATE TABLE goes through this, so a clustered store can
+ * swap in the replicated engines in one place.
+ */
+export const tableEngine = (_ctx: DdlContext, engine: string): string => `ENGINE = ${engine}`;
