@@ -6,6 +6,7 @@ import {
   trace,
   type Context,
   type Span,
+  ROOT_CONTEXT,
   type TextMapGetter,
   type TextMapPropagator,
 } from '@opentelemetry/api';
@@ -97,4 +98,34 @@ export function onHttpResponse(span: Span, response: IncomingMessage | ServerRes
   if (!(response instanceof ServerResponse) || response.headersSent) return;
   const id = getCorrelationId() ?? span.spanContext().traceId;
   response.setHeader(CORRELATION_RESPONSE_HEADER, id);
+}
+
+type KafkaHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+// kafkajs hands consumers header values as Buffers.
+const kafkaHeaderGetter: TextMapGetter<KafkaHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => {
+    const raw = carrier[key];
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    return first === undefined ? undefined : first.toString();
+  },
+};
+
+/** kafkajs instrumentation `producerHook`: the id of the request that sends the message. */
+export function onKafkaProduce(span: Span): void {
+  const supplied = getSuppliedCorrelationId();
+  if (supplied !== undefined) span.setAttribute(CORRELATION_ATTRIBUTE, supplied);
+}
+
+/**
+ * kafkajs instrumentation `consumerHook`: the instrumentation extracts the message's context only
+ * as the span's parent, so read the baggage from the headers here to label the consumer span.
+ */
+export function onKafkaConsume(span: Span, info: { message: { headers?: KafkaHeaders } }): void {
+  const headers = info.message.headers;
+  if (headers === undefined) return;
+  const extracted = propagation.extract(ROOT_CONTEXT, headers, kafkaHeaderGetter);
+  const supplied = getSuppliedCorrelationId(extracted);
+  if (supplied !== undefined) span.setAttribute(CORRELATION_ATTRIBUTE, supplied);
 }

@@ -9,7 +9,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { onHttpRequest, onHttpResponse } from './correlation.ts';
+import { onHttpRequest, onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
 import type { ResolvedConfig } from './options.ts';
 
 const require = createRequire(import.meta.url);
@@ -53,7 +53,11 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
   if (on.express) list.push(new ExpressInstrumentation());
   // Producer spans inject trace context and baggage into message headers; consumer spans
   // extract it, so one trace crosses Kafka.
-  if (on.kafkajs) list.push(new KafkaJsInstrumentation());
+  if (on.kafkajs) {
+    list.push(
+      new KafkaJsInstrumentation({ producerHook: onKafkaProduce, consumerHook: onKafkaConsume }),
+    );
+  }
   if (on.runtime) list.push(new RuntimeNodeInstrumentation());
   return list;
 }

@@ -116,9 +116,9 @@ describe('kafkajs propagation through the SDK', () => {
       }
       expect(cursor, `${span.serviceName} ${span.name} reaches the root`).toBe(root);
     }
-    // The correlation id rode along in the message headers (baggage) to the next HTTP server.
-    // (The SDK sets the span attribute on HTTP server spans only; consumer logs carry it.)
-    for (const span of [root, stock]) {
+    // The correlation id rode along in the message headers (baggage) to the consumer and the next
+    // HTTP server; every span that starts a unit of work is labelled with it.
+    for (const span of [root, send, receive, stock]) {
       expect(span.attributes['sightline.correlation_id'], span.name).toBe(CORRELATION_ID);
     }
   });
