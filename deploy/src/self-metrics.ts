@@ -110,13 +110,14 @@ export class SelfMetrics {
     );
     new Gauge({
       name: 'sightline_kafka_consumer_lag',
-      help: 'Messages behind the high watermark, per partition this member reads',
+      help: "Messages behind the high watermark, per partition of the consumer group (from Kafka's admin API)",
       labelNames: ['topic', 'partition'] as const,
       registers: [this.registry],
-      collect() {
+      async collect() {
+        // Kafka unreachable: what this member saw last, rather than no figure at all.
+        const lag = await consumer.groupLag().catch(() => consumer.lag());
         this.reset();
-        for (const p of consumer.lag())
-          this.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
+        for (const p of lag) this.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
       },
     });
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { emptyBatch, ROW_KINDS, type RowBatch } from '@sightline/model/rows';
 import { insertRows } from '@sightline/store/insert';
@@ -116,6 +116,7 @@ export class IngestConsumer {
   private readonly deadLetterTopic: string;
   private readonly consumer: Consumer;
   private readonly producer: Producer;
+  private readonly admin: Admin;
   private readonly partitions = new Map<string, PartitionState>();
   private readonly watermarks = new Map<string, { high: number; committed: number }>();
   private readonly limits: MapLimits;
@@ -125,6 +126,7 @@ export class IngestConsumer {
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private aborted = false;
+  private running = false;
   readonly stats: IngestConsumerStats = {
     messages: 0,
     rowsInserted: 0,
@@ -151,16 +153,27 @@ export class IngestConsumer {
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
     });
+    this.admin = opts.kafka.admin();
     const { REBALANCING, GROUP_JOIN } = this.consumer.events;
     // Once a rebalance starts the partitions may go to another member: record no new batches.
     this.consumer.on(REBALANCING, () => this.revokeAll());
     this.consumer.on(GROUP_JOIN, () => this.revokeAll());
+    // kafkajs restarts the consumer after a retriable crash; any other crash ends consumption.
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.running = false;
+    });
+  }
+
+  /** True from start() until stop(), abort() or a crash kafkajs does not recover from. */
+  isConnected(): boolean {
+    return this.running && !this.stopping;
   }
 
   /** Creates the batch-records table, connects and starts consuming. */
   async start(): Promise<void> {
     await ensureBatchRecordsTable(this.opts.store.client, this.opts.store.database);
     await this.producer.connect();
+    await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: Object.values(this.topics),
@@ -172,6 +185,7 @@ export class IngestConsumer {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 2,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    this.running = true;
     const tick = Math.max(20, Math.min(250, Math.floor(this.maxWaitMs / 4)));
     this.timer = setInterval(() => this.flushAged(), tick);
     this.timer.unref();
@@ -200,6 +214,7 @@ export class IngestConsumer {
     clearTimeout(giveUp);
     await this.consumer.disconnect();
     await this.producer.disconnect();
+    await this.admin.disconnect();
   }
 
   /** Leaves at once, storing and committing nothing more: what a crash looks like to Kafka. */
@@ -208,7 +223,11 @@ export class IngestConsumer {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.revokeAll();
-    await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+    await Promise.allSettled([
+      this.consumer.disconnect(),
+      this.producer.disconnect(),
+      this.admin.disconnect(),
+    ]);
   }
 
   /** Messages not yet committed, per partition this member has read. */
@@ -217,6 +236,34 @@ export class IngestConsumer {
       const [topic = '', partition = '0'] = k.split('\u0000');
       return { topic, partition: Number(partition), lag: Math.max(0, w.high - w.committed) };
     });
+  }
+
+  /**
+   * The whole group's lag from Kafka itself (admin API): every partition's high watermark minus
+   * the group's committed offset (or minus the log start, before anything was committed). Unlike
+   * lag(), it sees messages this member has not fetched yet and partitions other members hold.
+   */
+  async groupLag(): Promise<PartitionLag[]> {
+    const topics = Object.values(this.topics);
+    const committed = await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics });
+    const out: PartitionLag[] = [];
+    for (const t of committed) {
+      const ends = new Map(
+        (await this.admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, o]),
+      );
+      for (const p of t.partitions) {
+        const end = ends.get(p.partition);
+        if (!end) continue;
+        const at = Number(p.offset);
+        const from = at >= 0 ? at : Number(end.low);
+        out.push({
+          topic: t.topic,
+          partition: p.partition,
+          lag: Math.max(0, Number(end.high) - from),
+        });
+      }
+    }
+    return out;
   }
 
   private revokeAll(): void {
