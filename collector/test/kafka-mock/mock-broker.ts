@@ -28,6 +28,8 @@ export interface MockBrokerOptions {
 export interface MockBroker {
   /** `host:port` of every broker, as kafkajs' `brokers` option wants them. */
   readonly brokers: string[];
+  /** The broker program's process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** Closes every client connection and refuses new ones until setUp(); data is kept. */
   setDown(): Promise<void>;
   /** Accepts connections again; clients reconnect on their own. */
@@ -144,6 +146,7 @@ export async function startMockBroker(options: MockBrokerOptions): Promise<MockB
 
   return Object.freeze({
     brokers,
+    pid: child.pid,
     setDown: () => command('down'),
     setUp: () => command('up'),
     stop,
