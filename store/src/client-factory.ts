@@ -11,6 +11,8 @@ export interface StoreConnectionOptions {
   readonly database: string;
   /** Per-query limit in seconds for reads (ClickHouse's max_execution_time). */
   readonly queryTimeoutSeconds?: number;
+  /** ClickHouse cluster the tables are spread over (server only); see schema/cluster.ts. */
+  readonly cluster?: string | undefined;
 }
 
 export interface StoreClients {
@@ -34,6 +36,19 @@ const WRITE_SETTINGS: ClickHouseSettings = {
   input_format_parallel_parsing: 0,
 };
 
+const CLUSTER_WRITE_SETTINGS: ClickHouseSettings = {
+  // An insert into a Distributed table returns once every shard stored its part, so an
+  // acknowledgement still means durable, and each shard receives its part with our deduplication
+  // token. The background mode would queue and re-batch blocks, and a replay would not match.
+  insert_distributed_sync: 1,
+};
+
+const CLUSTER_READ_SETTINGS: ClickHouseSettings = {
+  // A subquery over a Distributed table inside IN/JOIN runs once and is sent to every shard, so
+  // "the 20 latest traces" means the same with one shard or ten (the default refuses such queries).
+  distributed_product_mode: 'global',
+};
+
 const READ_SETTINGS: ClickHouseSettings = {
   // 64-bit integers (durations, counts) must survive JSON without losing precision.
   output_format_json_quote_64bit_integers: 1,
@@ -48,8 +63,17 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
   if (opts.url) {
     const url = new URL(opts.url);
     const common = { url: opts.url, request_timeout: 60_000 };
-    const writer = createClient({ ...common, clickhouse_settings: WRITE_SETTINGS });
-    const reader = createClient({ ...common, clickhouse_settings: readSettings });
+    const clustered = opts.cluster !== undefined;
+    const writer = createClient({
+      ...common,
+      clickhouse_settings: clustered
+        ? { ...WRITE_SETTINGS, ...CLUSTER_WRITE_SETTINGS }
+        : WRITE_SETTINGS,
+    });
+    const reader = createClient({
+      ...common,
+      clickhouse_settings: clustered ? { ...readSettings, ...CLUSTER_READ_SETTINGS } : readSettings,
+    });
     url.username = '';
     url.password = '';
     return {
@@ -60,6 +84,9 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
       location: url.toString(),
       close: () => closeBoth(writer, reader),
     };
+  }
+  if (opts.cluster !== undefined) {
+    throw new Error('a ClickHouse cluster needs a server URL; the embedded store is a single node');
   }
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });

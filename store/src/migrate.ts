@@ -1,5 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ident, qualified, type DdlContext, type Retention } from './schema/ddl-context.ts';
+import { clusterStatements } from './schema/cluster.ts';
+import {
+  ident,
+  qualified,
+  tableEngine,
+  type DdlContext,
+  type Retention,
+} from './schema/ddl-context.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
@@ -17,28 +24,60 @@ export async function detectTextIndex(client: ClickHouseClient): Promise<boolean
   return major >= 26;
 }
 
+export interface MigrateOptions {
+  readonly migrations?: readonly Migration[];
+  /** ClickHouse cluster name: replicated and Distributed tables, DDL run ON CLUSTER. */
+  readonly cluster?: string | undefined;
+}
+
+/** The statements a migration runs against this store: as written, or in their cluster form. */
+export function statementsFor(ctx: DdlContext, migration: Migration): string[] {
+  const statements = migration.statements(ctx);
+  const { cluster } = ctx;
+  if (cluster === undefined) return statements;
+  return statements.flatMap((s) => clusterStatements({ ...ctx, cluster }, s));
+}
+
+export function migrationsTable(ctx: DdlContext): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(ctx, MIGRATIONS_TABLE)} (
+    version UInt32,
+    name String,
+    applied_at DateTime64(3) DEFAULT now64(3)
+) ${tableEngine(ctx, 'ReplacingMergeTree')}
+ORDER BY version`;
+}
+
 export async function migrate(
   client: ClickHouseClient,
   database: string,
   retention: Retention,
-  migrations: readonly Migration[] = MIGRATIONS,
+  options: MigrateOptions = {},
 ): Promise<MigrationResult> {
-  const ctx: DdlContext = { database, retention, textIndex: await detectTextIndex(client) };
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${ident(database)}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${qualified(ctx, MIGRATIONS_TABLE)} (
-      version UInt32,
-      name String,
-      applied_at DateTime64(3) DEFAULT now64(3)
-    ) ENGINE = ReplacingMergeTree ORDER BY version`,
-  });
+  const { migrations = MIGRATIONS, cluster } = options;
+  const ctx: DdlContext = {
+    database,
+    retention,
+    textIndex: await detectTextIndex(client),
+    ...(cluster === undefined ? {} : { cluster }),
+  };
+  const onCluster = cluster === undefined ? '' : ` ON CLUSTER ${ident(cluster)}`;
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${ident(database)}${onCluster}` });
+  const bootstrap = {
+    version: 0,
+    name: MIGRATIONS_TABLE,
+    statements: (c: DdlContext) => [migrationsTable(c)],
+  };
+  for (const statement of statementsFor(ctx, bootstrap)) await client.command({ query: statement });
   const done = new Set(await appliedVersions(client, ctx));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (done.has(m.version)) continue;
-    for (const statement of m.statements(ctx)) {
+    // On a cluster the record is replicated to servers added since, which still lack the tables:
+    // every (idempotent, ON CLUSTER) statement runs again so that new shards get them too.
+    if (done.has(m.version) && cluster === undefined) continue;
+    for (const statement of statementsFor(ctx, m)) {
       await client.command({ query: statement });
     }
+    if (done.has(m.version)) continue;
     await client.insert({
       table: qualified(ctx, MIGRATIONS_TABLE),
       values: [{ version: m.version, name: m.name }],

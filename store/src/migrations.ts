@@ -1,4 +1,14 @@
 import type { DdlContext } from './schema/ddl-context.ts';
+import {
+  alertDeliveriesTable,
+  alertHistoryTable,
+  alertLeaseTable,
+  alertRulesTable,
+  alertSilencesTable,
+  alertStatesTable,
+} from './schema/alerts.ts';
+import { apiKeysTable, sessionsTable, usersTable } from './schema/auth.ts';
+import { ingestBatchesTable } from './schema/ingest-batches.ts';
 import { logsTable } from './schema/logs.ts';
 import { metricTable } from './schema/metrics.ts';
 import { traceIdTsTable, traceIdTsView, tracesTable } from './schema/traces.ts';
@@ -26,5 +36,27 @@ export const MIGRATIONS: readonly Migration[] = [
       metricTable(ctx, 'exponentialHistogram'),
       metricTable(ctx, 'summary'),
     ],
+  },
+  {
+    version: 2,
+    name: 'alerting tables',
+    statements: (ctx) => [
+      alertRulesTable(ctx),
+      alertStatesTable(ctx),
+      alertHistoryTable(ctx),
+      alertSilencesTable(ctx),
+      alertDeliveriesTable(ctx),
+      alertLeaseTable(ctx),
+    ],
+  },
+  {
+    version: 3,
+    name: 'api keys, users and sessions',
+    statements: (ctx) => [apiKeysTable(ctx), usersTable(ctx), sessionsTable(ctx)],
+  },
+  {
+    version: 4,
+    name: 'ingest batch records (replicated on every node in a cluster)',
+    statements: (ctx) => [ingestBatchesTable(ctx)],
   },
 ];

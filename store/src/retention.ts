@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { qualified, ttlClause, type Retention } from './schema/ddl-context.ts';
+import { localTable } from './schema/cluster.ts';
+import { ident, qualified, ttlClause, type Retention } from './schema/ddl-context.ts';
 import { LOGS_TABLE } from './schema/logs.ts';
 import { METRIC_TABLES } from './schema/metrics.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './schema/traces.ts';
@@ -29,17 +30,20 @@ export function ttlDaysOf(engineFull: string): number {
 
 /**
  * Brings every table's TTL to the configured retention (the tables may have been created with other
- * values). Old rows are dropped by whole parts as they age, not rewritten now.
+ * values). Old rows are dropped by whole parts as they age, not rewritten now. In a cluster the TTL
+ * lives on the local tables behind the Distributed ones.
  */
 export async function applyRetention(
   client: ClickHouseClient,
   database: string,
   retention: Retention,
+  cluster?: string,
 ): Promise<string[]> {
+  const stored = (t: TtlTarget) => (cluster === undefined ? t.table : localTable(t.table));
   const rs = await client.query({
     query:
       'SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}',
-    query_params: { db: database, names: TARGETS.map((t) => t.table) },
+    query_params: { db: database, names: TARGETS.map(stored) },
     format: 'JSONEachRow',
   });
   const current = new Map(
@@ -47,10 +51,12 @@ export async function applyRetention(
   );
   const changed: string[] = [];
   for (const t of TARGETS) {
-    const engine = current.get(t.table);
+    const engine = current.get(stored(t));
     const want = t.days(retention);
     if (engine === undefined || ttlDaysOf(engine) === want) continue;
-    const table = qualified({ database }, t.table);
+    const table =
+      qualified({ database }, stored(t)) +
+      (cluster === undefined ? '' : ` ON CLUSTER ${ident(cluster)}`);
     await client.command({
       query:
         want > 0

@@ -34,6 +34,12 @@ describe('store', () => {
       "SELECT name FROM system.tables WHERE database = 'sl' ORDER BY name",
     );
     expect(tables.map((t) => t.name)).toEqual([
+      'alert_deliveries',
+      'alert_history',
+      'alert_lease',
+      'alert_rules',
+      'alert_silences',
+      'alert_states',
       'otel_logs',
       'otel_metrics_exp_histogram',
       'otel_metrics_gauge',
@@ -44,6 +50,10 @@ describe('store', () => {
       'otel_traces_trace_id_ts',
       'otel_traces_trace_id_ts_mv',
       'schema_migrations',
+      'sightline_api_keys',
+      'sightline_ingest_batches',
+      'sightline_sessions',
+      'sightline_users',
     ]);
   });
 

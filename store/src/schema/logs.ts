@@ -1,4 +1,10 @@
-import { qualified, TABLE_SETTINGS, ttlClause, type DdlContext } from './ddl-context.ts';
+import {
+  qualified,
+  TABLE_SETTINGS,
+  tableEngine,
+  ttlClause,
+  type DdlContext,
+} from './ddl-context.ts';
 
 export const LOGS_TABLE = 'otel_logs';
 
@@ -35,7 +41,7 @@ export function logsTable(ctx: DdlContext): string {
     INDEX idx_scope_attr_key mapKeys(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1
-) ENGINE = MergeTree
+) ${tableEngine(ctx, 'MergeTree')}
 PARTITION BY toDate(TimestampTime)
 PRIMARY KEY (ServiceName, TimestampTime)
 ORDER BY (ServiceName, TimestampTime, Timestamp)

@@ -1,4 +1,10 @@
-import { qualified, TABLE_SETTINGS, ttlClause, type DdlContext } from './ddl-context.ts';
+import {
+  qualified,
+  TABLE_SETTINGS,
+  tableEngine,
+  ttlClause,
+  type DdlContext,
+} from './ddl-context.ts';
 
 export const METRIC_TABLES = {
   gauge: 'otel_metrics_gauge',
@@ -84,7 +90,7 @@ export function metricTable(ctx: DdlContext, kind: MetricKind): string {
     INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_attr_key mapKeys(Attributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_attr_value mapValues(Attributes) TYPE bloom_filter(0.01) GRANULARITY 1
-) ENGINE = MergeTree
+) ${tableEngine(ctx, 'MergeTree')}
 PARTITION BY toDate(TimeUnix)
 ORDER BY (ServiceName, MetricName, Attributes, toUnixTimestamp64Nano(TimeUnix))
 ${ttlClause('TimeUnix', ctx.retention.metricsDays)}

@@ -1,4 +1,10 @@
-import { qualified, TABLE_SETTINGS, ttlClause, type DdlContext } from './ddl-context.ts';
+import {
+  qualified,
+  TABLE_SETTINGS,
+  tableEngine,
+  ttlClause,
+  type DdlContext,
+} from './ddl-context.ts';
 
 export const TRACES_TABLE = 'otel_traces';
 export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
@@ -46,7 +52,7 @@ export function tracesTable(ctx: DdlContext): string {
     INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
     INDEX idx_duration Duration TYPE minmax GRANULARITY 1,
     INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
-) ENGINE = MergeTree
+) ${tableEngine(ctx, 'MergeTree')}
 PARTITION BY toDate(Timestamp)
 PRIMARY KEY (ServiceName, SpanName, toDateTime(Timestamp))
 ORDER BY (ServiceName, SpanName, toDateTime(Timestamp), Timestamp)
@@ -60,7 +66,7 @@ export function traceIdTsTable(ctx: DdlContext): string {
     TraceId String CODEC(ZSTD(1)),
     Start SimpleAggregateFunction(min, DateTime) CODEC(ZSTD(1)),
     End SimpleAggregateFunction(max, DateTime) CODEC(ZSTD(1))
-) ENGINE = AggregatingMergeTree
+) ${tableEngine(ctx, 'AggregatingMergeTree')}
 PARTITION BY toStartOfWeek(Start)
 ORDER BY (TraceId)
 ${ttlClause('Start', ctx.retention.tracesDays)}
