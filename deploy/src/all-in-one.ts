@@ -15,7 +15,7 @@ export interface RunningSightline extends RunningRoles {
   readonly migrations: MigrationResult;
 }
 
-/** receive + ingest + query in one process on one store, no Kafka: what `npm start` runs. */
+/** receive + ingest + query + alerting in one process on one store, no Kafka: what `npm start` runs. */
 export async function startSightline(
   config: SightlineConfig,
   logger: FastifyBaseLogger,
@@ -23,7 +23,7 @@ export async function startSightline(
   const running = await startRoles(
     {
       ...config,
-      roles: new Set(['receive', 'ingest', 'query'] as const),
+      roles: new Set(['receive', 'ingest', 'query', 'alerting'] as const),
       kafka: { ...config.kafka, brokers: [] },
     },
     logger,

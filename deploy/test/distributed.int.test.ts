@@ -188,7 +188,7 @@ describe('role checks', () => {
       'ingest without receive in the same process reads from Kafka',
     );
     expect(() => testConfig({ SIGHTLINE_ROLES: 'receive,store' })).toThrow(
-      "SIGHTLINE_ROLES: expected a comma-separated list of receive, ingest, query (or all), got 'receive,store'",
+      "SIGHTLINE_ROLES: expected a comma-separated list of receive, ingest, query, alerting (or all), got 'receive,store'",
     );
     expect(() => testConfig({ SIGHTLINE_KAFKA_BROKERS: 'kafka' })).toThrow(
       "SIGHTLINE_KAFKA_BROKERS: expected comma-separated host:port Kafka brokers, got 'kafka'",

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '@sightline/store/migrations';
 import { nowNanos, select, startTestSightline, testConfig } from './harness.ts';
+
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 describe('restart', () => {
   it('keeps data and schema, and does not re-run migrations', async () => {
     const config = testConfig();
     const first = await startTestSightline(config);
-    expect(first.migrations.applied).toEqual([1]);
+    expect(first.migrations.applied).toEqual(VERSIONS);
     const res = await fetch(`${first.otlpUrl}/v1/logs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -26,14 +29,14 @@ describe('restart', () => {
 
     const second = await startTestSightline(config);
     try {
-      expect(second.migrations).toEqual({ applied: [], alreadyApplied: [1] });
+      expect(second.migrations).toEqual({ applied: [], alreadyApplied: VERSIONS });
       const rows = await select<{ Body: string }>(second, 'SELECT Body FROM sightline.otel_logs');
       expect(rows).toEqual([{ Body: 'before restart' }]);
       const recorded = await select<{ c: string }>(
         second,
         'SELECT count() AS c FROM sightline.schema_migrations',
       );
-      expect(recorded).toEqual([{ c: '1' }]);
+      expect(recorded).toEqual([{ c: String(VERSIONS.length) }]);
     } finally {
       await second.close();
     }

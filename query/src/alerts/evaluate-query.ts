@@ -1,0 +1,231 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type {
+  AlertQuery,
+  LogCountQuery,
+  MetricAlertQuery,
+  TraceRedQuery,
+} from '@sightline/model/api/alerts';
+import { parseSearch } from '@sightline/model/search/parse';
+import { compileSearch, type CompiledSearch } from '../search/compile.ts';
+import { andFilters, rangeFilter, withParam } from '../sql/logs-filter.ts';
+import { logsTable, selectRows } from '../sql/logs-row.ts';
+import { runMetricQuery } from '../sql/metrics-query.ts';
+import { redStats } from '../sql/red-stats.ts';
+
+/** Most alerts one evaluation of one rule produces; more groups are cut (largest first for logs). */
+export const MAX_GROUPS = 500;
+
+export interface GroupValue {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number | null;
+}
+
+export interface QueryResult {
+  readonly groups: ReadonlyMap<string, GroupValue>;
+  /**
+   * The value of a known group absent from this result: 0 for counts and rates (nothing
+   * happened), null (no data) for ratios, percentiles and metrics.
+   */
+  readonly absent: number | null;
+}
+
+export interface EvalTarget {
+  readonly client: ClickHouseClient;
+  readonly database: string;
+}
+
+/** `service=checkout,route=/pay`: stable, readable, '' without group-by. */
+export const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/** The rule's query over the window [atMs - windowMs, atMs), one value per group. */
+export async function evaluateQuery(
+  target: EvalTarget,
+  query: AlertQuery,
+  groupBy: readonly string[],
+  windowMs: number,
+  atMs: number,
+): Promise<QueryResult> {
+  const range = { fromMs: atMs - windowMs, toMs: atMs };
+  switch (query.kind) {
+    case 'log_count':
+      return logCount(target, query, groupBy, range);
+    case 'trace_red':
+      return traceRed(target, query, groupBy, range);
+    case 'metric':
+      return metric(target, query, groupBy, range);
+  }
+}
+
+/** The column a log group-by key reads, with its parameter if it is a map lookup. */
+export function logGroupExpr(
+  key: string,
+  i: number,
+): { sql: string; params: Record<string, string> } {
+  if (key === 'service' || key === 'service.name') return { sql: 'ServiceName', params: {} };
+  if (key === 'level' || key === 'severity') return { sql: 'SeverityText', params: {} };
+  if (key.startsWith('resource.') && key.length > 9) {
+    return { sql: `ResourceAttributes[{gk${i}:String}]`, params: { [`gk${i}`]: key.slice(9) } };
+  }
+  return { sql: `LogAttributes[{gk${i}:String}]`, params: { [`gk${i}`]: key } };
+}
+
+async function logCount(
+  t: EvalTarget,
+  query: LogCountQuery,
+  groupBy: readonly string[],
+  range: { fromMs: number; toMs: number },
+): Promise<QueryResult> {
+  const filter = andFilters(
+    withParam('query.q', () => compileSearch(parseSearch(query.q), 'logs', 'q')),
+    rangeFilter(range),
+  );
+  const exprs = groupBy.map(logGroupExpr);
+  const cols = exprs.map((e, i) => `${e.sql} AS g${i}, `).join('');
+  const groupSql =
+    groupBy.length > 0 ? `GROUP BY ${groupBy.map((_, i) => `g${i}`).join(', ')}` : '';
+  const groupParams: Record<string, string> = {};
+  for (const e of exprs) Object.assign(groupParams, e.params);
+  const rows = await selectRows<Record<string, string>>(
+    t.client,
+    `SELECT ${cols}count() AS n FROM ${logsTable(t.database)}
+      WHERE ${filter.sql} ${groupSql} ORDER BY n DESC LIMIT ${MAX_GROUPS}`,
+    { ...filter.params, ...groupParams },
+  );
+  const groups = new Map<string, GroupValue>();
+  for (const row of rows) {
+    const labels = Object.fromEntries(groupBy.map((k, i) => [k, String(row[`g${i}`] ?? '')]));
+    groups.set(groupKeyOf(labels), { labels, value: Number(row.n) });
+  }
+  if (groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, value: 0 });
+  return { groups, absent: 0 };
+}
+
+/** The span filter of a RED rule: its search, narrowed to its operation unless grouped by it. */
+export function traceSearch(
+  query: TraceRedQuery,
+  byOperation: boolean,
+): CompiledSearch | undefined {
+  const parts: string[] = [];
+  if (query.q !== undefined && query.q.trim() !== '') parts.push(`(${query.q})`);
+  if (query.operation !== undefined && !byOperation) {
+    parts.push(`name:"${query.operation.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+  }
+  if (parts.length === 0) return undefined;
+  return withParam('query.q', () => compileSearch(parseSearch(parts.join(' ')), 'spans', 'q'));
+}
+
+async function traceRed(
+  t: EvalTarget,
+  query: TraceRedQuery,
+  groupBy: readonly string[],
+  range: { fromMs: number; toMs: number },
+): Promise<QueryResult> {
+  const byOperation = groupBy[0] === 'operation';
+  const windowMs = range.toMs - range.fromMs;
+  const { entries } = await redStats(t.client, {
+    database: t.database,
+    // One step spanning the window: the totals are what the rule compares.
+    grid: { ...range, stepMs: windowMs, points: 1 },
+    by: byOperation ? 'operation' : 'service',
+    service: query.service,
+    search: traceSearch(query, byOperation),
+    limit: MAX_GROUPS,
+  });
+  const absent = query.measure === 'rate' ? 0 : null;
+  const groups = new Map<string, GroupValue>();
+  if (groupBy.length === 0) {
+    const requests = entries.reduce((n, e) => n + e.requests, 0);
+    const errors = entries.reduce((n, e) => n + e.errors, 0);
+    let value: number | null;
+    if (query.measure === 'rate') value = requests / (windowMs / 1000);
+    else if (query.measure === 'error_rate') value = requests === 0 ? null : errors / requests;
+    // Validation requires a service for an ungrouped latency rule: percentiles do not add up.
+    else value = entries[0] ? latencyOf(query, entries[0]) : null;
+    groups.set('', { labels: {}, value });
+    return { groups, absent };
+  }
+  const key = groupBy[0] ?? 'service';
+  for (const e of entries) {
+    const labels = { [key]: e.name };
+    const value =
+      query.measure === 'rate'
+        ? e.requestRate
+        : query.measure === 'error_rate'
+          ? e.errorRate
+          : latencyOf(query, e);
+    groups.set(groupKeyOf(labels), { labels, value });
+  }
+  return { groups, absent };
+}
+
+function latencyOf(
+  query: TraceRedQuery,
+  e: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null },
+): number | null {
+  switch (query.percentile ?? 'p95') {
+    case 'p50':
+      return e.p50Ms;
+    case 'p95':
+      return e.p95Ms;
+    case 'p99':
+      return e.p99Ms;
+  }
+}
+
+/** Group-by keys of a metric rule as the metrics API spells them. */
+const metricKey = (k: string): string => (k === 'service' ? 'service.name' : k);
+
+async function metric(
+  t: EvalTarget,
+  query: MetricAlertQuery,
+  groupBy: readonly string[],
+  range: { fromMs: number; toMs: number },
+): Promise<QueryResult> {
+  const windowMs = range.toMs - range.fromMs;
+  // About ten epoch-aligned steps per window, whole seconds, so the reduction sees a shape.
+  const stepMs = Math.max(1000, Math.floor(windowMs / 10_000) * 1000);
+  const fromMs = Math.floor(range.fromMs / stepMs) * stepMs;
+  const points = Math.ceil((range.toMs - fromMs) / stepMs);
+  const result = await runMetricQuery(t.client, t.database, {
+    query: {
+      metric: query.metric,
+      aggregation: query.aggregation,
+      ...(query.service !== undefined ? { service: query.service } : {}),
+      ...(query.filters !== undefined ? { filters: query.filters } : {}),
+      groupBy: groupBy.map(metricKey),
+    },
+    grid: { fromMs, toMs: fromMs + points * stepMs, stepMs, points },
+    field: 'query',
+    maxSeries: MAX_GROUPS,
+  });
+  const groups = new Map<string, GroupValue>();
+  for (const s of result.series) {
+    const labels = Object.fromEntries(groupBy.map((k) => [k, s.labels[metricKey(k)] ?? '']));
+    const values = s.points.map((p) => p[1]).filter((v): v is number => v !== null);
+    groups.set(groupKeyOf(labels), { labels, value: reduce(values, query.reduce ?? 'avg') });
+  }
+  if (groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, value: null });
+  return { groups, absent: null };
+}
+
+export function reduce(
+  values: readonly number[],
+  how: 'avg' | 'last' | 'min' | 'max' | 'sum',
+): number | null {
+  if (values.length === 0) return null;
+  switch (how) {
+    case 'avg':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'min':
+      return Math.min(...values);
+    case 'max':
+      return Math.max(...values);
+    case 'last':
+      return values.at(-1) ?? null;
+  }
+}

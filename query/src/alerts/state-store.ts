@@ -1,0 +1,219 @@
+import type { AlertHistoryEntry, AlertStateName } from '@sightline/model/api/alerts';
+import { qualified } from '@sightline/store/schema/ddl-context';
+import {
+  ALERT_DELIVERIES_TABLE,
+  ALERT_HISTORY_TABLE,
+  ALERT_STATES_TABLE,
+} from '@sightline/store/schema/alerts';
+import type { DeliveryResult } from './notify/types.ts';
+import type { NotifiedMark } from './notify-decision.ts';
+import type { StoreTarget } from './rule-store.ts';
+import type { AlertState } from './state-machine.ts';
+import { nextVersion } from './versions.ts';
+
+/** One alert as persisted between evaluations (and across restarts and evaluator handovers). */
+export interface StoredAlert {
+  readonly ruleId: string;
+  readonly groupKey: string;
+  readonly groupLabels: Readonly<Record<string, string>>;
+  readonly state: AlertState;
+  readonly evaluatedAtMs: number;
+  readonly notified: NotifiedMark;
+  readonly silenced: boolean;
+}
+
+interface StateRow {
+  rule_id: string;
+  group_key: string;
+  state: AlertStateName;
+  group_labels: Record<string, string>;
+  value: number | null;
+  active_since: string | null;
+  fired_at: string | null;
+  resolved_at: string | null;
+  evaluated_at: string;
+  notified_state: '' | 'firing' | 'resolved';
+  notified_at: string | null;
+  silenced: number;
+}
+
+const ms = (v: string | null): number | null => (v === null ? null : Number(v));
+
+/** Every alert's state, newest version per (rule, group). */
+export async function loadStates(t: StoreTarget, ruleId?: string): Promise<StoredAlert[]> {
+  const rs = await t.reader.query({
+    query: `SELECT rule_id, group_key, state, group_labels, value,
+        toUnixTimestamp64Milli(active_since) AS active_since,
+        toUnixTimestamp64Milli(fired_at) AS fired_at,
+        toUnixTimestamp64Milli(resolved_at) AS resolved_at,
+        toUnixTimestamp64Milli(evaluated_at) AS evaluated_at,
+        notified_state, toUnixTimestamp64Milli(notified_at) AS notified_at, silenced
+      FROM ${qualified(t, ALERT_STATES_TABLE)} FINAL
+      WHERE deleted = 0 ${ruleId !== undefined ? 'AND rule_id = {ruleId:String}' : ''}
+      ORDER BY rule_id, group_key`,
+    query_params: ruleId !== undefined ? { ruleId } : {},
+    format: 'JSONEachRow',
+  });
+  return (await rs.json<StateRow>()).map((r) => ({
+    ruleId: r.rule_id,
+    groupKey: r.group_key,
+    groupLabels: r.group_labels,
+    state: {
+      state: r.state,
+      value: r.value === null ? null : Number(r.value),
+      activeSince: ms(r.active_since),
+      firedAt: ms(r.fired_at),
+      resolvedAt: ms(r.resolved_at),
+    },
+    evaluatedAtMs: Number(r.evaluated_at),
+    notified: { state: r.notified_state, atMs: ms(r.notified_at) },
+    silenced: Number(r.silenced) === 1,
+  }));
+}
+
+export async function saveStates(
+  t: StoreTarget,
+  alerts: readonly StoredAlert[],
+  epoch: number,
+): Promise<void> {
+  if (alerts.length === 0) return;
+  await t.writer.insert({
+    table: qualified(t, ALERT_STATES_TABLE),
+    values: alerts.map((a) => ({
+      rule_id: a.ruleId,
+      group_key: a.groupKey,
+      version: nextVersion(),
+      deleted: 0,
+      state: a.state.state,
+      group_labels: a.groupLabels,
+      value: a.state.value !== null && Number.isFinite(a.state.value) ? a.state.value : null,
+      active_since: a.state.activeSince,
+      fired_at: a.state.firedAt,
+      resolved_at: a.state.resolvedAt,
+      evaluated_at: a.evaluatedAtMs,
+      notified_state: a.notified.state,
+      notified_at: a.notified.atMs,
+      silenced: a.silenced ? 1 : 0,
+      epoch,
+    })),
+    format: 'JSONEachRow',
+  });
+}
+
+export interface HistoryRow {
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly groupKey: string;
+  readonly groupLabels: Readonly<Record<string, string>>;
+  readonly from: AlertStateName;
+  readonly to: AlertStateName;
+  readonly value: number | null;
+  readonly threshold: number;
+  readonly noData: boolean;
+  readonly silenced: boolean;
+  readonly atMs: number;
+}
+
+export async function appendHistory(
+  t: StoreTarget,
+  rows: readonly HistoryRow[],
+  epoch: number,
+  evaluator: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await t.writer.insert({
+    table: qualified(t, ALERT_HISTORY_TABLE),
+    values: rows.map((r) => ({
+      rule_id: r.ruleId,
+      rule_name: r.ruleName,
+      group_key: r.groupKey,
+      group_labels: r.groupLabels,
+      from_state: r.from,
+      to_state: r.to,
+      value: r.value !== null && Number.isFinite(r.value) ? r.value : null,
+      threshold: r.threshold,
+      no_data: r.noData ? 1 : 0,
+      silenced: r.silenced ? 1 : 0,
+      at: r.atMs,
+      epoch,
+      evaluator,
+    })),
+    format: 'JSONEachRow',
+  });
+}
+
+export async function readHistory(
+  t: StoreTarget,
+  filter: { ruleId?: string | undefined; groupKey?: string | undefined; limit: number },
+): Promise<AlertHistoryEntry[]> {
+  const where = ['1'];
+  const params: Record<string, string | number> = { limit: filter.limit };
+  if (filter.ruleId !== undefined) {
+    where.push('rule_id = {ruleId:String}');
+    params.ruleId = filter.ruleId;
+  }
+  if (filter.groupKey !== undefined) {
+    where.push('group_key = {groupKey:String}');
+    params.groupKey = filter.groupKey;
+  }
+  const rs = await t.reader.query({
+    query: `SELECT rule_id, rule_name, group_key, group_labels, from_state, to_state, value,
+        threshold, no_data, silenced, toUnixTimestamp64Milli(at) AS at
+      FROM ${qualified(t, ALERT_HISTORY_TABLE)}
+      WHERE ${where.join(' AND ')}
+      ORDER BY at DESC, indexOf(['pending', 'firing'], to_state) DESC LIMIT {limit:UInt32}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const rows = await rs.json<{
+    rule_id: string;
+    rule_name: string;
+    group_key: string;
+    group_labels: Record<string, string>;
+    from_state: AlertStateName;
+    to_state: AlertStateName;
+    value: number | null;
+    threshold: number;
+    no_data: number;
+    silenced: number;
+    at: string;
+  }>();
+  return rows.map((r) => ({
+    ruleId: r.rule_id,
+    ruleName: r.rule_name,
+    groupKey: r.group_key,
+    groupLabels: r.group_labels,
+    from: r.from_state,
+    to: r.to_state,
+    value: r.value === null ? null : Number(r.value),
+    threshold: Number(r.threshold),
+    noData: Number(r.no_data) === 1,
+    silenced: Number(r.silenced) === 1,
+    at: new Date(Number(r.at)).toISOString(),
+  }));
+}
+
+/** One delivery attempt, with the lease epoch of the evaluator that sent it (fencing evidence). */
+export async function recordDelivery(
+  t: StoreTarget,
+  r: DeliveryResult,
+  epoch: number,
+): Promise<void> {
+  await t.writer.insert({
+    table: qualified(t, ALERT_DELIVERIES_TABLE),
+    values: [
+      {
+        notification_id: r.notificationId,
+        rule_id: r.ruleId,
+        channel: r.channel,
+        attempt: r.attempt,
+        ok: r.ok ? 1 : 0,
+        status: r.status ?? null,
+        error: r.error ?? '',
+        at: Date.parse(r.at),
+        epoch,
+      },
+    ],
+    format: 'JSONEachRow',
+  });
+}

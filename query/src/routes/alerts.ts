@@ -1,0 +1,186 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorResponse } from '@sightline/model/api/common';
+import {
+  AlertHistoryQuery,
+  AlertHistoryResponse,
+  AlertPreviewRequest,
+  AlertPreviewResponse,
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleList,
+  AlertRuleParams,
+  AlertsQuery,
+  AlertsResponse,
+  type AlertInstance,
+} from '@sightline/model/api/alerts';
+import type { StoreClients } from '@sightline/store/client-factory';
+import { parseDuration } from '../alerts/duration.ts';
+import { dashboardUrl } from '../alerts/links.ts';
+import { previewRule } from '../alerts/preview.ts';
+import {
+  createRule,
+  deleteRule,
+  getRule,
+  listRules,
+  listSilences,
+  replaceRule,
+} from '../alerts/rule-store.ts';
+import { isSilenced } from '../alerts/silences.ts';
+import { loadStates, readHistory } from '../alerts/state-store.ts';
+
+export interface AlertRouteOptions {
+  readonly store: StoreClients;
+  /** Base of dashboard links in alerts and notifications. */
+  readonly publicUrl: () => string;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Alert rules, the alerts they produce, their history and previews of draft rules. */
+export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app, opts, done) => {
+  const store = opts.store;
+
+  app.get(
+    '/alerts/rules',
+    { schema: { summary: 'Every alert rule', response: { 200: AlertRuleList } } },
+    async () => ({ rules: await listRules(store) }),
+  );
+
+  app.post(
+    '/alerts/rules',
+    {
+      schema: {
+        summary: 'Create an alert rule',
+        body: AlertRuleInput,
+        response: { 201: AlertRule, 400: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createRule(store, req.body)),
+  );
+
+  app.get(
+    '/alerts/rules/:id',
+    {
+      schema: {
+        summary: 'One alert rule',
+        params: AlertRuleParams,
+        response: { 200: AlertRule, 404: ErrorResponse },
+      },
+    },
+    async (req) => getRule(store, req.params.id),
+  );
+
+  app.put(
+    '/alerts/rules/:id',
+    {
+      schema: {
+        summary: 'Replace an alert rule',
+        params: AlertRuleParams,
+        body: AlertRuleInput,
+        response: { 200: AlertRule, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req) => replaceRule(store, req.params.id, req.body),
+  );
+
+  app.delete(
+    '/alerts/rules/:id',
+    {
+      schema: {
+        summary: 'Delete an alert rule',
+        params: AlertRuleParams,
+        response: { 204: Type.Null(), 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      await deleteRule(store, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/alerts',
+    {
+      schema: {
+        summary: 'Current alerts: every rule × group with its state',
+        querystring: AlertsQuery,
+        response: { 200: AlertsResponse },
+      },
+    },
+    async (req) => {
+      const now = Date.now();
+      const [rules, states, silences] = await Promise.all([
+        listRules(store),
+        loadStates(store, req.query.ruleId),
+        listSilences(store, now),
+      ]);
+      const byId = new Map(rules.map((r) => [r.id, r]));
+      const alerts: AlertInstance[] = [];
+      for (const s of states) {
+        const rule = byId.get(s.ruleId);
+        if (!rule) continue;
+        if (req.query.state !== undefined && s.state.state !== req.query.state) continue;
+        const windowMs = parseDuration(rule.window, 'window');
+        const since = s.state.firedAt ?? s.state.activeSince ?? s.evaluatedAtMs;
+        alerts.push({
+          ruleId: rule.id,
+          ruleName: rule.name,
+          severity: rule.severity,
+          groupKey: s.groupKey,
+          groupLabels: s.groupLabels,
+          state: s.state.state,
+          value: s.state.value,
+          activeSince: iso(s.state.activeSince),
+          firedAt: iso(s.state.firedAt),
+          resolvedAt: iso(s.state.resolvedAt),
+          lastEvaluatedAt: new Date(s.evaluatedAtMs).toISOString(),
+          silenced: isSilenced(silences, rule.id, rule.labels, s.groupLabels, now),
+          dashboardUrl: dashboardUrl(
+            opts.publicUrl(),
+            rule.query,
+            s.groupLabels,
+            since - windowMs,
+            now,
+          ),
+        });
+      }
+      return { alerts };
+    },
+  );
+
+  app.get(
+    '/alerts/history',
+    {
+      schema: {
+        summary: 'State changes of alerts, newest first',
+        querystring: AlertHistoryQuery,
+        response: { 200: AlertHistoryResponse },
+      },
+    },
+    async (req) => ({
+      entries: await readHistory(store, {
+        ruleId: req.query.ruleId,
+        groupKey: req.query.groupKey,
+        limit: req.query.limit ?? 200,
+      }),
+    }),
+  );
+
+  app.post(
+    '/alerts/preview',
+    {
+      schema: {
+        summary: 'What a draft rule would have done over the last hours',
+        description:
+          'Replays the rule at evenly spaced instants (its interval, coarser for long spans; at ' +
+          'most 60) and returns each group’s series, the threshold and the state changes.',
+        body: AlertPreviewRequest,
+        response: { 200: AlertPreviewResponse, 400: ErrorResponse },
+      },
+    },
+    async (req) =>
+      previewRule({ client: store.reader, database: store.database }, req.body, Date.now()),
+  );
+  done();
+};
