@@ -2,8 +2,18 @@ import { pino } from 'pino';
 import { SightlineError } from '@sightline/model/errors';
 import { startRoles } from './start-roles.ts';
 import { helpText, loadConfig } from './config.ts';
+import { runKeysCli } from './keys-cli.ts';
 
 const argv = process.argv.slice(2);
+if (argv[0] === 'keys') {
+  try {
+    await runKeysCli(argv.slice(1), process.env, { out: (t) => process.stdout.write(t) });
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`sightline keys: ${(err as Error).message}\n`);
+    process.exit(err instanceof SightlineError && err.statusCode === 2 ? 2 : 1);
+  }
+}
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(helpText());
   process.exit(0);
@@ -27,6 +37,7 @@ try {
     {
       roles: [...s.roles].join(','),
       otlp: s.otlpUrl,
+      grpc: s.grpcUrl,
       api: s.apiUrl,
       store: s.store?.location,
       kafka,
@@ -37,6 +48,7 @@ try {
   // Lines people read, and tests parse: where to send data and where to look.
   const lines = [`\nSightline is running (${[...s.roles].join(', ')})`];
   if (s.otlpUrl) lines.push(`  OTLP/HTTP  ${s.otlpUrl}  (POST /v1/traces, /v1/logs, /v1/metrics)`);
+  if (s.grpcUrl) lines.push(`  OTLP/gRPC  ${s.grpcUrl}  (trace, logs and metrics Export services)`);
   if (s.apiUrl && s.roles.has('query')) lines.push(`  Dashboard  ${s.apiUrl}/`);
   if (s.apiUrl) lines.push(`  API        ${s.apiUrl}/api/v1/health`);
   if (kafka) lines.push(`  Kafka      ${kafka}`);

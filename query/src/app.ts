@@ -10,13 +10,27 @@ import { metricRoutes } from './routes/metrics.ts';
 import { redRoutes } from './routes/red.ts';
 import { serviceMapRoutes } from './routes/service-map.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { guardQueryApp, type QueryAuthOptions, type QueryGuardedRoute } from './auth/guard.ts';
+import { limitRequests } from './auth/rate-limit.ts';
+import { authRoutes } from './routes/auth.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { alertSilenceRoutes } from './routes/alert-silences.ts';
 
 export interface QueryAppOptions {
   readonly store: StoreClients;
   readonly version: string;
   readonly maxTraceSpans: number;
+  /** Base of dashboard links in alerts (SIGHTLINE_PUBLIC_URL, or the API's own URL once listening). */
+  readonly publicUrl?: () => string;
   /** A pino logger (fastify's own type); none → silent. */
   readonly logger?: FastifyBaseLogger;
+  /** Auth on: every route but health and the dashboard's files needs a key or a session. */
+  readonly auth?: QueryAuthOptions;
+  /** Filled with every route and what it needs (auth on), for tests and docs. */
+  readonly authRoutes?: QueryGuardedRoute[];
+  /** PEM certificate and key: the listener speaks https. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /** The query API under /api/v1. Built here, listened on by the server entry. */
@@ -26,8 +40,13 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     requestIdHeader: 'x-request-id',
     // Per-request lines would dwarf the telemetry itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    ...(opts.tls ? { https: opts.tls } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
+  if (opts.auth) {
+    guardQueryApp(app, opts.auth, opts.authRoutes);
+    if (opts.auth.rateLimitPerMinute > 0) limitRequests(app, opts.auth.rateLimitPerMinute);
+  }
   // Before any route: the OpenAPI document is built from routes as they are added.
   registerOpenApi(app, { version: opts.version, prefix: '/api/v1' });
   void app.register(
@@ -38,6 +57,13 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
       await api.register(metricRoutes, { store: opts.store });
       await api.register(redRoutes, { store: opts.store });
       await api.register(serviceMapRoutes, { store: opts.store });
+      await api.register(alertRoutes, {
+        store: opts.store,
+        publicUrl: opts.publicUrl ?? (() => ''),
+      });
+      await api.register(alertSilenceRoutes, { store: opts.store });
+      await api.register(authRoutes, { auth: opts.auth });
+      await api.register(keyRoutes, { store: opts.store, verifier: opts.auth?.verifier });
     },
     { prefix: '/api/v1' },
   );
