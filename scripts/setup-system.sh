@@ -4,9 +4,10 @@
 #
 #   librdkafka-dev, gcc  build the in-process Kafka test broker (collector/test/kafka-mock)
 #   chromium             drives the dashboard in browser tests
+#   prometheus           sends remote write to Sightline in deploy/test/prometheus.int.test.ts
 set -euo pipefail
 
-PACKAGES=(librdkafka-dev gcc chromium)
+PACKAGES=(librdkafka-dev gcc chromium prometheus)
 
 log() { printf 'setup-system: %s\n' "$*"; }
 

@@ -7,10 +7,12 @@ import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Metadata, credentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { emptyBatch, type RowBatch } from '@sightline/model/rows';
 import { mapLogs } from '@sightline/collector/otlp/map-logs';
 import { mapTraces } from '@sightline/collector/otlp/map-traces';
 import { REQUEST_TYPES } from '@sightline/collector/otlp/proto';
+import { GRPC_SERVICES } from '@sightline/collector/receive/grpc-server';
 import { DEFAULT_LIMITS } from '@sightline/collector/otlp/values';
 import { createStoreClients } from '@sightline/store/client-factory';
 import { insertRows } from '@sightline/store/insert';
@@ -26,6 +28,8 @@ const root = join(import.meta.dirname, '../..');
 
 type Signal = 'traces' | 'logs';
 type Encoding = 'protobuf' | 'json';
+/** OTLP/HTTP in either encoding, or OTLP/gRPC (protobuf bodies on one HTTP/2 channel). */
+type Transport = Encoding | 'grpc';
 
 function makeRequests(signal: Signal): object[] {
   const start = BigInt(Date.now() - 60_000) * 1_000_000n;
@@ -43,6 +47,8 @@ async function startServer(dataDir: string) {
       join(root, 'deploy/src/sightline.ts'),
       '--otlp-port',
       '0',
+      '--grpc-port',
+      '0',
       '--api-port',
       '0',
       '--data-dir',
@@ -55,12 +61,13 @@ async function startServer(dataDir: string) {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 60_000;
-  while (!/OTLP\/HTTP\s+(http:\/\/\S+)/.test(out)) {
+  while (!/OTLP\/gRPC\s+http:\/\/\S+/.test(out)) {
     if (Date.now() > deadline || child.exitCode !== null)
       throw new Error(`server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const url = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)![1]!;
+  const grpcAddress = /OTLP\/gRPC\s+http:\/\/(\S+)/.exec(out)![1]!;
   const rss = () => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -82,7 +89,7 @@ async function startServer(dataDir: string) {
     child.kill('SIGTERM');
     await exited;
   };
-  return { url, rss, cpu, stop };
+  return { url, grpcAddress, rss, cpu, stop };
 }
 
 // node:http with keep-alive: the load generator shares the two cores with the server, and fetch
@@ -126,6 +133,43 @@ async function load(url: string, signal: Signal, bodies: Buffer[], encoding: Enc
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { seconds: (performance.now() - t0) / 1000, retries };
+}
+
+/** Same load shape as `load`: CONCURRENCY calls in flight, refusals retried after 100 ms. */
+async function loadGrpc(address: string, signal: Signal, bodies: Buffer[]) {
+  // One channel, as an OTel exporter uses: HTTP/2 multiplexes the calls in flight.
+  const client = new Client(address, credentials.createInsecure(), {
+    'grpc.max_send_message_length': -1,
+  });
+  const path = `/${GRPC_SERVICES[signal]}/Export`;
+  const identity = (b: Buffer) => b;
+  const exportOnce = (body: Buffer) =>
+    new Promise<GrpcStatus>((resolve, reject) =>
+      client.makeUnaryRequest(path, identity, identity, body, new Metadata(), (err) => {
+        if (!err) resolve(GrpcStatus.OK);
+        else if (err.code === GrpcStatus.UNAVAILABLE || err.code === GrpcStatus.RESOURCE_EXHAUSTED)
+          resolve(err.code);
+        else reject(err);
+      }),
+    );
+  let next = 0;
+  let retries = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      while ((await exportOnce(body)) !== GrpcStatus.OK) {
+        retries++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  } finally {
+    client.close();
+  }
   return { seconds: (performance.now() - t0) / 1000, retries };
 }
 
@@ -187,7 +231,7 @@ export async function run(): Promise<void> {
   const server = await startServer(dataDir);
   const results: {
     signal: Signal;
-    encoding: Encoding;
+    encoding: Transport;
     perSecond: number;
     retries: number;
     cores: number;
@@ -197,12 +241,20 @@ export async function run(): Promise<void> {
   let mem: ReturnType<typeof server.rss> | undefined;
   try {
     for (const signal of ['traces', 'logs'] as const) {
-      for (const encoding of ['protobuf', 'json'] as const) {
-        const bodies = requests[signal].map((r) => encode(signal, r, encoding));
+      // gRPC beside HTTP protobuf for spans, the figure the gRPC receiver is judged by.
+      const transports: readonly Transport[] =
+        signal === 'traces' ? ['protobuf', 'json', 'grpc'] : ['protobuf', 'json'];
+      for (const encoding of transports) {
+        const bodies = requests[signal].map((r) =>
+          encode(signal, r, encoding === 'grpc' ? 'protobuf' : encoding),
+        );
         const runs = [];
         for (let i = 0; i < REPEATS; i++) {
           const before = server.cpu();
-          const { seconds, retries } = await load(server.url, signal, bodies, encoding);
+          const { seconds, retries } =
+            encoding === 'grpc'
+              ? await loadGrpc(server.grpcAddress, signal, bodies)
+              : await load(server.url, signal, bodies, encoding);
           const after = server.cpu();
           runs.push({
             perSecond: (bodies.length * PER_REQUEST) / seconds,
@@ -240,6 +292,11 @@ export async function run(): Promise<void> {
       `| ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.cores.toFixed(2)} | ${r.mainCores.toFixed(2)} | ${r.retries} |`,
     );
   }
+  const perSecond = (encoding: Transport) =>
+    results.find((r) => r.signal === 'traces' && r.encoding === encoding)!.perSecond;
+  console.log(
+    `\nspans/s OTLP/gRPC ÷ OTLP/HTTP protobuf: ${(perSecond('grpc') / perSecond('protobuf')).toFixed(2)}`,
+  );
   console.log(
     `\nserver RSS at end ${mem.rssMiB.toFixed(0)} MiB, peak ${mem.peakMiB.toFixed(0)} MiB`,
   );

@@ -6,16 +6,15 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
-import { batchSize, emptyBatch, type RowBatch } from '@sightline/model/rows';
-import type { Rejections } from '../otlp/item-error.ts';
-import { ItemError } from '../otlp/item-error.ts';
-import { mapLogs } from '../otlp/map-logs.ts';
-import { mapMetrics } from '../otlp/map-metrics.ts';
-import { mapTraces } from '../otlp/map-traces.ts';
+import type { RowBatch } from '@sightline/model/rows';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
 import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-body.ts';
+import { guardReceiveApp, type Authenticate, type GuardedRoute } from './auth.ts';
 import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
+import { promRoutes } from './prom-routes.ts';
+import { acceptableRows } from './to-rows.ts';
+import { zipkinRoutes } from './zipkin-routes.ts';
 
 /**
  * Where an accepted request goes: the in-process group commit (which stores `rows`), or Kafka in
@@ -40,31 +39,17 @@ export interface ReceiveAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Told about every OTLP request and the items it carried (self-metrics). */
   readonly observer?: ReceiveObserver;
+  /** Checks every request's API key (auth on); none → every request is let through. */
+  readonly authenticate?: Authenticate;
+  /** Filled with every route and the scope it needs (auth on), for tests and docs. */
+  readonly authRoutes?: GuardedRoute[];
+  /** PEM certificate and key: the listener speaks https. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 export interface ReceiveObserver {
   request(signal: Signal, status: number, seconds: number): void;
   items(signal: Signal, accepted: number, rejected: number): void;
-}
-
-function toRows(
-  signal: Signal,
-  request: unknown,
-  limits: MapLimits,
-): { batch: RowBatch; rejected: Rejections } {
-  const batch = emptyBatch();
-  if (signal === 'traces') {
-    const m = mapTraces(request, limits);
-    batch.spans = m.rows;
-    return { batch, rejected: m.rejected };
-  }
-  if (signal === 'logs') {
-    const m = mapLogs(request, limits);
-    batch.logs = m.rows;
-    return { batch, rejected: m.rejected };
-  }
-  const m = mapMetrics(request, limits);
-  return { batch: { ...batch, ...m.rows }, rejected: m.rejected };
 }
 
 const requestEncoding = (req: FastifyRequest): Encoding => {
@@ -83,7 +68,9 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     requestIdHeader: 'x-request-id',
     // Per-request lines would dwarf the telemetry itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    ...(opts.tls ? { https: opts.tls } : {}),
   });
+  if (opts.authenticate) guardReceiveApp(app, opts.authenticate, opts.authRoutes);
 
   // Bodies stay raw: they may be gzip-compressed, and protobuf and JSON are decoded by us.
   app.removeAllContentTypeParsers();
@@ -159,23 +146,7 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
       }
       const raw = await decompress(req.body, req.headers['content-encoding'], opts.bodyLimitBytes);
       const decoded = decodeRequest(signal, encoding, raw);
-      let mapped: ReturnType<typeof toRows>;
-      try {
-        mapped = toRows(signal, decoded, opts.limits);
-      } catch (err) {
-        if (err instanceof ItemError)
-          throw new SightlineError('SL_ERR_BAD_REQUEST', 400, err.message);
-        throw err;
-      }
-      const { batch, rejected } = mapped;
-      const accepted = batchSize(batch);
-      if (accepted === 0 && rejected.count > 0) {
-        throw new SightlineError(
-          'SL_ERR_BAD_REQUEST',
-          400,
-          `nothing could be stored: ${rejected.message()}`,
-        );
-      }
+      const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
       await opts.sink.submit(signal, decoded, batch);
       opts.observer?.items(signal, accepted, rejected.count);
       return send(
@@ -186,6 +157,10 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
       );
     });
   }
+
+  // Zipkin and Prometheus senders, converted to OTLP requests that take the same path.
+  void app.register(zipkinRoutes, opts);
+  void app.register(promRoutes, opts);
 
   app.get('/health', (_req, reply) => reply.send({ status: 'ok' }));
   return app;

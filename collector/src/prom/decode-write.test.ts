@@ -1,0 +1,71 @@
+import { compress } from 'snappyjs';
+import { describe, expect, it } from 'vitest';
+import type { SightlineError } from '@sightline/model/errors';
+import { checkWriteHeaders, decodeWriteRequest } from './decode-write.ts';
+import { WriteRequest } from './remote-write-proto.ts';
+
+const encode = (o: object) =>
+  Buffer.from(compress(WriteRequest.encode(WriteRequest.fromObject(o)).finish()));
+
+const errorOf = (f: () => unknown): SightlineError => {
+  try {
+    f();
+  } catch (err) {
+    return err as SightlineError;
+  }
+  throw new Error('no error');
+};
+
+describe('remote write bodies', () => {
+  it('decodes a snappy-compressed WriteRequest', () => {
+    const body = encode({
+      timeseries: [
+        {
+          labels: [{ name: '__name__', value: 'up' }],
+          samples: [{ value: 1, timestamp: 1700000000000 }],
+        },
+      ],
+      metadata: [{ type: 'COUNTER', metricFamilyName: 'x_total', help: 'h' }],
+    });
+    expect(decodeWriteRequest(body, 1 << 20)).toEqual({
+      timeseries: [
+        {
+          labels: [{ name: '__name__', value: 'up' }],
+          samples: [{ value: 1, timestamp: '1700000000000' }],
+        },
+      ],
+      metadata: [{ type: 'COUNTER', metricFamilyName: 'x_total', help: 'h' }],
+    });
+  });
+
+  it('answers 400 for bad snappy or bad protobuf, 413 beyond the limit', () => {
+    expect(
+      errorOf(() => decodeWriteRequest(Buffer.from([0x05, 0xff, 0xff]), 1 << 20)),
+    ).toMatchObject({
+      statusCode: 400,
+      code: 'SL_ERR_BAD_ENCODING',
+    });
+    const notProto = Buffer.from(compress(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f])));
+    expect(errorOf(() => decodeWriteRequest(notProto, 1 << 20))).toMatchObject({
+      statusCode: 400,
+      code: 'SL_ERR_BAD_PROTOBUF',
+    });
+    const big = Buffer.from(compress(Buffer.alloc(100_000)));
+    expect(big.length).toBeLessThan(10_000);
+    expect(errorOf(() => decodeWriteRequest(big, 10_000))).toMatchObject({ statusCode: 413 });
+  });
+
+  it('takes remote write 1.0 headers only', () => {
+    expect(() => checkWriteHeaders('application/x-protobuf', 'snappy')).not.toThrow();
+    expect(() =>
+      checkWriteHeaders('application/x-protobuf;proto=prometheus.WriteRequest', 'snappy'),
+    ).not.toThrow();
+    expect(
+      errorOf(() =>
+        checkWriteHeaders('application/x-protobuf;proto=io.prometheus.write.v2.Request', 'snappy'),
+      ).statusCode,
+    ).toBe(415);
+    expect(errorOf(() => checkWriteHeaders('application/json', 'snappy')).statusCode).toBe(415);
+    expect(errorOf(() => checkWriteHeaders('application/x-protobuf', 'gzip')).statusCode).toBe(415);
+  });
+});

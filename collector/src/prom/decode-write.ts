@@ -1,0 +1,69 @@
+import { SightlineError } from '@sightline/model/errors';
+import { uncompress } from 'snappyjs';
+import { WriteRequest, type PromWriteRequest } from './remote-write-proto.ts';
+
+/**
+ * Checks the headers remote write 1.0 requires. A 2.0 sender (`proto=io.prometheus.write.v2.Request`)
+ * gets the 415 the 2.0 spec prescribes for a message type the receiver does not take.
+ */
+export function checkWriteHeaders(
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+): void {
+  const [base = '', ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const proto = params.find((p) => p.startsWith('proto='))?.slice('proto='.length);
+  if (
+    (base !== 'application/x-protobuf' && base !== '') ||
+    (proto !== undefined && proto !== 'prometheus.writerequest')
+  ) {
+    throw new SightlineError(
+      'SL_ERR_UNSUPPORTED_MEDIA_TYPE',
+      415,
+      `unsupported content type '${contentType ?? ''}': remote write takes application/x-protobuf (prometheus.WriteRequest, remote write 1.0)`,
+    );
+  }
+  const enc = (contentEncoding ?? '').trim().toLowerCase();
+  if (enc !== 'snappy') {
+    throw new SightlineError(
+      'SL_ERR_UNSUPPORTED_ENCODING',
+      415,
+      `unsupported content encoding '${enc}': remote write bodies are snappy-compressed (Content-Encoding: snappy)`,
+    );
+  }
+}
+
+/** A snappy (block format) compressed WriteRequest, never expanded beyond `limit` bytes. */
+export function decodeWriteRequest(body: Buffer, limit: number): PromWriteRequest {
+  let raw: Uint8Array;
+  try {
+    // The block format starts with the uncompressed length, which snappyjs checks against the
+    // limit before it allocates anything.
+    raw = uncompress(body, limit);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/uncompressed length .* too big/i.test(message)) {
+      throw new SightlineError(
+        'SL_ERR_BODY_TOO_LARGE',
+        413,
+        `the decompressed body exceeds ${limit} bytes`,
+      );
+    }
+    throw new SightlineError(
+      'SL_ERR_BAD_ENCODING',
+      400,
+      `the body is not valid snappy (block format): ${message}`,
+    );
+  }
+  try {
+    return WriteRequest.toObject(WriteRequest.decode(raw), {
+      longs: String,
+      enums: String,
+    });
+  } catch (err) {
+    throw new SightlineError(
+      'SL_ERR_BAD_PROTOBUF',
+      400,
+      `the body is not a valid protobuf prometheus.WriteRequest: ${(err as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import type { FastifyPluginCallback } from 'fastify';
+import { SightlineError } from '@sightline/model/errors';
+import { batchSize } from '@sightline/model/rows';
+import { ItemError } from '../otlp/item-error.ts';
+import { checkWriteHeaders, decodeWriteRequest } from '../prom/decode-write.ts';
+import { MetadataCache } from '../prom/metadata-cache.ts';
+import { remoteWriteToOtlp } from '../prom/to-otlp.ts';
+import type { ReceiveAppOptions } from './app.ts';
+import { useTextErrors } from './text-errors.ts';
+import { toRows } from './to-rows.ts';
+
+/**
+ * Prometheus remote write 1.0: POST /api/v1/write → 204 once stored. Replies follow the
+ * remote-write spec: 400 for a payload that cannot be used (Prometheus drops it, never retries),
+ * 429/503 with Retry-After when the store or queue refuses (Prometheus retries those). As in
+ * Prometheus' own receiver, bad series are reported in a 400 after the good ones are stored.
+ */
+export const promRoutes: FastifyPluginCallback<ReceiveAppOptions> = (app, opts, done) => {
+  useTextErrors(app, opts.bodyLimitBytes);
+  const metadata = new MetadataCache();
+  if (opts.observer) {
+    const observer = opts.observer;
+    app.addHook('onResponse', (_req, reply, next) => {
+      observer.request('metrics', reply.statusCode, reply.elapsedTime / 1000);
+      next();
+    });
+  }
+
+  app.post('/api/v1/write', async (req, reply) => {
+    checkWriteHeaders(req.headers['content-type'], req.headers['content-encoding']);
+    if (!Buffer.isBuffer(req.body))
+      throw new SightlineError('SL_ERR_EMPTY_BODY', 400, 'the request has no body');
+    const converted = remoteWriteToOtlp(
+      decodeWriteRequest(req.body, opts.bodyLimitBytes),
+      metadata,
+    );
+    let mapped: ReturnType<typeof toRows>;
+    try {
+      mapped = toRows('metrics', converted.request, opts.limits);
+    } catch (err) {
+      if (err instanceof ItemError)
+        throw new SightlineError('SL_ERR_BAD_REQUEST', 400, err.message);
+      throw err;
+    }
+    const accepted = batchSize(mapped.batch);
+    if (accepted > 0) await opts.sink.submit('metrics', converted.request, mapped.batch);
+    const rejected = converted.rejected.count + mapped.rejected.count;
+    opts.observer?.items('metrics', accepted, rejected);
+    if (rejected > 0) {
+      const reasons = [converted.rejected.message(), mapped.rejected.message()].filter(Boolean);
+      throw new SightlineError(
+        'SL_ERR_BAD_REQUEST',
+        400,
+        `${reasons.join('; ')}${accepted > 0 ? ` (the other ${accepted} samples were stored)` : ''}`,
+      );
+    }
+    return reply.code(204).send();
+  });
+  done();
+};

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compress } from 'snappyjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  MetricAttributesResponse,
+  MetricNamesResponse,
+  MetricsQueryResponse,
+} from '@sightline/model/api/metrics';
+import type { RunningSightline } from '../src/all-in-one.ts';
+import { select, startTestSightline } from './harness.ts';
+
+// A real Prometheus (Debian's package; scripts/setup-system.sh installs it) scrapes itself every
+// second and remote-writes to Sightline.
+let s: RunningSightline;
+let prometheus: ChildProcess | undefined;
+let promTarget = '';
+let promLog = '';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  s = await startTestSightline();
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-prometheus-'));
+  promTarget = `127.0.0.1:${await freePort()}`;
+  const config = `
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ['${promTarget}']
+remote_write:
+  - url: ${s.otlpUrl}/api/v1/write
+    queue_config:
+      batch_send_deadline: 1s
+      min_backoff: 100ms
+      max_backoff: 1s
+    metadata_config:
+      send_interval: 2s
+`;
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  prometheus = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=${promTarget}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // Kept for the failure message: Prometheus logs why it could not start or send.
+  const keep = (b: Buffer) => (promLog = (promLog + b.toString()).slice(-4000));
+  prometheus.stdout?.on('data', keep);
+  prometheus.stderr?.on('data', keep);
+});
+
+afterAll(async () => {
+  const p = prometheus;
+  if (p && p.exitCode === null) {
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  }
+  await s?.close();
+});
+
+async function api<T>(path: string, body?: object): Promise<T> {
+  const res = await fetch(`${s.apiUrl}/api/v1${path}`, {
+    ...(body
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }
+      : {}),
+  });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Polls until `check` returns a value (Prometheus ships its WAL every second or so). */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 240; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} never arrived; prometheus said: ${promLog}`);
+}
+
+const countRows = async (table: string, metric: string): Promise<number> => {
+  const rows = await select<{ n: string }>(
+    s,
+    `SELECT count() AS n FROM sightline.${table} WHERE MetricName = {m:String}`,
+    { m: metric },
+  );
+  return Number(rows[0]?.n ?? 0);
+};
+
+describe('Prometheus remote write from a real Prometheus', () => {
+  it('delivers counters as sums and gauges as gauges, with labels as attributes', async () => {
+    const names = await eventually('the scraped metric names', async () => {
+      const r = await api<MetricNamesResponse>(
+        `/metrics/names?service=prometheus&from=${Date.now() - 600_000}`,
+      );
+      const byName = new Map(r.metrics.map((m) => [m.name, m]));
+      return byName.has('prometheus_http_requests_total') && byName.has('up') ? byName : undefined;
+    });
+    expect(names.get('up')?.type).toBe('gauge');
+    expect(names.get('prometheus_http_requests_total')).toMatchObject({
+      type: 'sum',
+      monotonic: true,
+      temporality: 'cumulative',
+    });
+
+    // Metadata comes in its own requests (every 2 s here) and describes the samples after it.
+    const described = await eventually('the metadata', async () => {
+      const r = await api<MetricNamesResponse>(
+        `/metrics/names?prefix=prometheus_http_requests&from=${Date.now() - 600_000}`,
+      );
+      const m = r.metrics.find((x) => x.name === 'prometheus_http_requests_total');
+      return m?.description ? m.description : undefined;
+    });
+    expect(described).toContain('HTTP requests');
+
+    // `up` is 1: Prometheus can scrape itself.
+    const up = await api<MetricsQueryResponse>('/metrics/query', {
+      from: String(Date.now() - 300_000),
+      step: '10s',
+      queries: [{ metric: 'up', service: 'prometheus', aggregation: 'max' }],
+    });
+    const upValues = up.results[0]?.series[0]?.points.map((p) => p[1]).filter((v) => v !== null);
+    expect(upValues?.length).toBeGreaterThan(0);
+    expect(new Set(upValues)).toEqual(new Set([1]));
+
+    // Each scrape of /metrics counts as a request, so the counter has a positive rate once two
+    // scrapes are stored.
+    const rate = await eventually('a rate of scrapes', async () => {
+      const r = await api<MetricsQueryResponse>('/metrics/query', {
+        from: String(Date.now() - 300_000),
+        step: '5s',
+        queries: [
+          {
+            metric: 'prometheus_http_requests_total',
+            aggregation: 'rate',
+            filters: [{ key: 'handler', op: 'eq', value: '/metrics' }],
+            groupBy: ['handler', 'code'],
+          },
+        ],
+      });
+      const series = r.results[0]?.series ?? [];
+      return series.some((x) => x.points.some((p) => (p[1] ?? 0) > 0)) ? series : undefined;
+    });
+    expect(rate.map((x) => x.labels)).toContainEqual({ handler: '/metrics', code: '200' });
+
+    const keys = await api<MetricAttributesResponse>(
+      `/metrics/prometheus_http_requests_total/attributes?from=${Date.now() - 600_000}`,
+    );
+    expect(keys.keys?.map((k) => k.key)).toEqual(expect.arrayContaining(['handler', 'code']));
+    // job and instance became the resource, not attributes of every point.
+    expect(keys.keys?.map((k) => k.key)).not.toContain('job');
+    const resource = await select<{ r: Record<string, string> }>(
+      s,
+      "SELECT ResourceAttributes AS r FROM sightline.otel_metrics_gauge WHERE MetricName = 'up' LIMIT 1",
+    );
+    expect(resource[0]?.r).toEqual({
+      'service.name': 'prometheus',
+      'service.instance.id': promTarget,
+    });
+  });
+
+  it('answers 400 to bad snappy and bad protobuf, and keeps storing what Prometheus sends', async () => {
+    const post = (body: Buffer) =>
+      fetch(`${s.otlpUrl}/api/v1/write`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+        body,
+      });
+    const before = await countRows('otel_metrics_gauge', 'up');
+    const badSnappy = await post(Buffer.from('this is not snappy at all'));
+    expect(badSnappy.status).toBe(400);
+    expect(await badSnappy.text()).toMatch(/not valid snappy/);
+    const badProto = await post(Buffer.from(compress(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]))));
+    expect(badProto.status).toBe(400);
+    expect(await badProto.text()).toMatch(/not a valid protobuf prometheus.WriteRequest/);
+    await eventually('more samples after the bad requests', async () => {
+      const now = await countRows('otel_metrics_gauge', 'up');
+      return now >= before + 2 ? now : undefined;
+    });
+  });
+});
