@@ -4,8 +4,16 @@ import { ROLES, type Role } from './roles.ts';
 /** Each parser turns one raw setting into its value, or stops start-up naming the setting. */
 export type Parser<T> = (raw: string, name: string) => T;
 
+/** A value as it may be echoed in an error: a password in a `scheme://user:pass@host` is masked. */
+export const redactValue = (raw: string): string =>
+  raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/i, '$1:***@');
+
 export const fail = (name: string, expected: string, raw: string): never => {
-  throw new SightlineError('SL_ERR_CONFIG', 1, `${name}: expected ${expected}, got '${raw}'`);
+  throw new SightlineError(
+    'SL_ERR_CONFIG',
+    1,
+    `${name}: expected ${expected}, got '${redactValue(raw)}'`,
+  );
 };
 
 export const int =
@@ -34,6 +42,11 @@ export const identifier: Parser<string> = (raw, name) =>
   /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)
     ? raw
     : fail(name, 'a database name (letters, digits, _)', raw);
+
+export const clusterName: Parser<string> = (raw, name) =>
+  /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(raw)
+    ? raw
+    : fail(name, 'a cluster name from remote_servers (letters, digits, _ . -)', raw);
 
 export const level: Parser<string> = (raw, name) =>
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)
