@@ -1,10 +1,18 @@
 /** `npm run bench`: every benchmark, one after another, figures printed as markdown tables. */
+import { run as dashboard } from '../dashboard/bench/render.bench.ts';
+import { run as distributed } from '../deploy/bench/distributed.bench.ts';
 import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
 import { run as query } from '../query/bench/query-api.bench.ts';
 import { run as sdk } from '../sdk/bench/overhead.bench.ts';
 
 const only = process.argv[2];
-const benches: Record<string, () => Promise<void>> = { pipeline, query, sdk };
+const benches: Record<string, () => Promise<void>> = {
+  pipeline,
+  distributed,
+  query,
+  sdk,
+  dashboard,
+};
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;
   await bench();

@@ -62,6 +62,9 @@ const PALETTE = [
   '#a0cbe8',
 ];
 
+/** The i-th colour of the palette, for series that need distinct colours side by side. */
+export const paletteColor = (i: number): string => PALETTE[i % PALETTE.length] ?? '#888';
+
 /** A stable colour per service name, the same on every page. */
 export function serviceColor(service: string): string {
   let h = 0;

@@ -473,11 +473,13 @@ describe('dashboard in a real browser', { timeout: 120_000 }, () => {
   it('charts a metric, grouped by an attribute', async () => {
     await page.goto(`${s.apiUrl}/explore/metrics?range=1h`);
     await page.getByRole('button', { name: /e2e\.queue\.depth/ }).click();
-    expect(param('metric')).toBe('e2e.queue.depth');
+    expect(param('m')).toBe('e2e.queue.depth|||');
     await page.locator('.metric-chart .recharts-line').first().waitFor();
-    await page.getByLabel('Group by').selectOption('queue');
-    expect(param('by')).toBe('queue');
-    await expect.poll(() => page.locator('.metric-chart .recharts-line').count()).toBe(2);
+    await page.getByLabel('Group by 1').selectOption('queue');
+    expect(param('m')).toBe('e2e.queue.depth||queue|');
+    await expect
+      .poll(() => page.locator('.metric-chart .recharts-line').count(), { timeout: 20_000 })
+      .toBe(2);
     await shot('11-metrics');
   });
 

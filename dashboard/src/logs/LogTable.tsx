@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogRecord } from '@sightline/model/api/logs';
 import { formatTime, LEVEL_COLORS, nsToEpochMs } from '../format.ts';
@@ -12,10 +12,14 @@ interface Props {
   readonly rows: readonly LogRecord[];
   readonly expanded: string | null;
   readonly onExpand: (key: string | null) => void;
+  /** Opens the lines logged around a record; absent where that makes no sense (live tail). */
+  readonly onContext?: (key: string) => void;
+  /** Rendered after the last row, inside the scroller (a "load more" button). */
+  readonly footer?: ReactNode;
 }
 
 /** Virtualised: rows are measured, so an expanded row takes the room it needs. */
-export function LogTable({ rows, expanded, onExpand }: Props) {
+export function LogTable({ rows, expanded, onExpand, onContext, footer }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -68,6 +72,11 @@ export function LogTable({ rows, expanded, onExpand }: Props) {
                     ) : (
                       <span className="hint">No trace id on this record.</span>
                     )}{' '}
+                    {onContext && (
+                      <button type="button" onClick={() => onContext(key)}>
+                        Surrounding logs
+                      </button>
+                    )}{' '}
                     <span className="sub">
                       severity {r.severityText || '—'} ({r.severityNumber})
                     </span>
@@ -83,6 +92,7 @@ export function LogTable({ rows, expanded, onExpand }: Props) {
           );
         })}
       </div>
+      {footer}
     </div>
   );
 }

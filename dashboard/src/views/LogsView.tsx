@@ -1,23 +1,16 @@
 import { useMemo } from 'react';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  Legend,
-} from 'recharts';
-import { LOG_LEVELS, LogHistogramResponse, LogSearchResponse } from '@sightline/model/api/logs';
+import { LogHistogramResponse, LogSearchResponse, type LogRecord } from '@sightline/model/api/logs';
 import { apiGet, useApi } from '../api.ts';
-import { formatTick, formatTime, LEVEL_COLORS } from '../format.ts';
 import { navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
+import { usePaged } from '../use-paged.ts';
 import { QueryBar } from '../components/QueryBar.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { FacetSidebar } from '../logs/FacetSidebar.tsx';
+import { LogContext } from '../logs/LogContext.tsx';
+import { LogHistogram } from '../logs/LogHistogram.tsx';
 import { LogTable } from '../logs/LogTable.tsx';
+import { fieldsOf } from '../logs/log-fields.ts';
 import { useLiveTail } from '../logs/live-tail.ts';
 
 const PAGE = 500;
@@ -30,16 +23,28 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
   const hist = useApi(key, (signal) =>
     apiGet(LogHistogramResponse, '/logs/histogram', { q, ...bounds }, signal),
   );
-  const rows = useApi(key, (signal) =>
-    apiGet(LogSearchResponse, '/logs', { q, ...bounds, limit: PAGE }, signal),
+  const rows = usePaged<LogRecord>(key, async (cursor, signal) => {
+    // A cursor carries its page's range; from/to would be ignored.
+    const page = await apiGet(
+      LogSearchResponse,
+      '/logs',
+      cursor ? { q, cursor, limit: PAGE } : { q, ...bounds, limit: PAGE },
+      signal,
+    );
+    return { items: page.rows, nextCursor: page.nextCursor };
+  });
+  const fields = useMemo(
+    () => (rows.status === 'ok' ? fieldsOf(rows.data.items) : []),
+    [rows.status === 'ok' ? rows.data.items : null],
   );
+  const around = loc.params.get('around');
   const live = loc.params.get('live') === '1';
   const tail = useLiveTail(q, live);
-  const setQ = (next: string) => navigate(withParams(loc, { q: next, log: null }));
+  const setQ = (next: string) => navigate(withParams(loc, { q: next, log: null, around: null }));
   const addClause = (clause: string) => setQ(q ? `${q} ${clause}` : clause);
-  const zoom = (start: number, stepSeconds: number) => {
+  const zoom = (from: number, to: number) => {
     const params = new URLSearchParams(loc.params);
-    writeTimeRange(params, { kind: 'absolute', from: start, to: start + stepSeconds * 1000 });
+    writeTimeRange(params, { kind: 'absolute', from, to });
     navigate(`${loc.path}?${params.toString()}`);
   };
   return (
@@ -61,57 +66,18 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
         </button>
       </div>
       <div className="logs-layout">
-        <FacetSidebar q={q} {...bounds} extraFields={[]} onFilter={addClause} />
+        <FacetSidebar q={q} {...bounds} fields={fields} onFilter={addClause} />
         <div className="logs-main">
           {hist.status === 'error' && <ErrorPanel error={hist.error} retry={hist.reload} />}
           {hist.status === 'loading' && <Loading what="the histogram" />}
-          {hist.status === 'ok' && (
-            <div className="card histogram" aria-label="Log volume by severity">
-              <div className="sub">
-                {hist.data.total} records · {hist.data.stepSeconds}s buckets · click a bar to zoom
-                in
-              </div>
-              <ResponsiveContainer width="100%" height={150}>
-                <BarChart
-                  data={hist.data.buckets}
-                  margin={{ top: 6, right: 8, bottom: 0, left: 0 }}
-                  onClick={(state) => {
-                    const i =
-                      typeof state.activeTooltipIndex === 'number'
-                        ? state.activeTooltipIndex
-                        : Number(state.activeTooltipIndex);
-                    const b = Number.isInteger(i) ? hist.data.buckets[i] : undefined;
-                    if (b) zoom(b.start, hist.data.stepSeconds);
-                  }}
-                >
-                  <CartesianGrid stroke="var(--grid)" vertical={false} />
-                  <XAxis
-                    dataKey="start"
-                    tickFormatter={(t: number) => formatTick(t, hist.data.to - hist.data.from)}
-                    stroke="var(--muted)"
-                    fontSize={11}
-                    minTickGap={30}
-                  />
-                  <YAxis allowDecimals={false} width={48} stroke="var(--muted)" fontSize={11} />
-                  <Tooltip
-                    labelFormatter={(t) => formatTime(Number(t), true)}
-                    contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
-                  />
-                  <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} itemSorter={null} />
-                  {LOG_LEVELS.map((l) => (
-                    <Bar
-                      key={l}
-                      dataKey={l}
-                      stackId="sev"
-                      fill={LEVEL_COLORS[l]}
-                      isAnimationActive={false}
-                    />
-                  ))}
-                </BarChart>
-              </ResponsiveContainer>
-            </div>
-          )}
-          {live ? (
+          {hist.status === 'ok' && <LogHistogram data={hist.data} onZoom={zoom} />}
+          {around && !live ? (
+            <LogContext
+              key={around}
+              anchor={around}
+              onClose={() => navigate(withParams(loc, { around: null }))}
+            />
+          ) : live ? (
             <>
               <p className={`live-status${tail.status === 'error' ? ' bad' : ''}`} role="status">
                 {tail.status === 'connecting' && 'Connecting to the live tail…'}
@@ -133,25 +99,32 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
             <>
               {rows.status === 'loading' && <Loading what="log records" />}
               {rows.status === 'error' && <ErrorPanel error={rows.error} retry={rows.reload} />}
-              {rows.status === 'ok' && rows.data.rows.length === 0 && (
+              {rows.status === 'ok' && rows.data.items.length === 0 && (
                 <Empty title="No log records match">
                   Loosen the query, or widen the time range above.
                 </Empty>
               )}
-              {rows.status === 'ok' && rows.data.rows.length > 0 && (
-                <>
-                  <LogTable
-                    rows={rows.data.rows}
-                    expanded={loc.params.get('log')}
-                    onExpand={(k) => navigate(withParams(loc, { log: k }), { replace: true })}
-                  />
-                  {rows.data.nextCursor && (
-                    <p className="hint">
-                      Showing the newest {PAGE}: narrow the query or time range to see older
-                      records.
-                    </p>
-                  )}
-                </>
+              {rows.status === 'ok' && rows.data.items.length > 0 && (
+                <LogTable
+                  rows={rows.data.items}
+                  expanded={loc.params.get('log')}
+                  onExpand={(k) => navigate(withParams(loc, { log: k }), { replace: true })}
+                  onContext={(k) => navigate(withParams(loc, { around: k }))}
+                  footer={
+                    <div className="table-footer">
+                      <span className="sub">
+                        {rows.data.items.length} records
+                        {hist.status === 'ok' ? ` of ${hist.data.total}` : ''}
+                      </span>
+                      {rows.data.nextCursor && (
+                        <button type="button" disabled={rows.loadingMore} onClick={rows.more}>
+                          {rows.loadingMore ? 'Loading…' : `Load ${PAGE} older`}
+                        </button>
+                      )}
+                      {rows.moreError && <span className="hint bad">{rows.moreError.message}</span>}
+                    </div>
+                  }
+                />
               )}
             </>
           )}

@@ -1,11 +1,12 @@
-import { ServicesOverviewResponse } from '@sightline/model/api/services';
+import { ServiceMapResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
 import { apiGet, useApi } from '../api.ts';
 import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
-import { hrefTo, navigate, type AppLocation } from '../router.ts';
+import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Sparkline } from '../components/Charts.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+import { ServiceMap } from '../services/ServiceMap.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const key = JSON.stringify(range);
@@ -13,9 +14,28 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
     const { from, to } = resolveRange(range);
     return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
   });
+  const asMap = loc.params.get('view') === 'map';
+  const open = (service: string) =>
+    navigate(hrefTo(`/services/${encodeURIComponent(service)}`, {}, loc.params));
   return (
     <section>
       <h1>Services</h1>
+      <div className="tabs" role="tablist" aria-label="Services as">
+        {(['table', 'map'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={asMap === (v === 'map')}
+            onClick={() => navigate(withParams(loc, { view: v === 'map' ? 'map' : null }))}
+          >
+            {v === 'map' ? 'Map' : 'Table'}
+          </button>
+        ))}
+      </div>
+      {asMap && res.status === 'ok' && res.data.services.length > 0 && (
+        <MapPanel range={range} overview={res.data} onOpen={open} />
+      )}
       {res.status === 'loading' && <Loading what="services" />}
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
       {res.status === 'ok' && res.data.services.length === 0 && (
@@ -24,7 +44,7 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
           and send some traffic.
         </Empty>
       )}
-      {res.status === 'ok' && res.data.services.length > 0 && (
+      {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
         <table className="grid services-table">
           <thead>
             <tr>
@@ -81,5 +101,30 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
         </table>
       )}
     </section>
+  );
+}
+
+function MapPanel({
+  range,
+  overview,
+  onOpen,
+}: {
+  range: TimeRange;
+  overview: ServicesOverviewResponse;
+  onOpen: (service: string) => void;
+}) {
+  // Same bounds as the overview, so the map's rates and the table's agree.
+  const { from, to } = overview;
+  const map = useApi(JSON.stringify([range, from, to]), (signal) =>
+    apiGet(ServiceMapResponse, '/services/map', { from, to }, signal),
+  );
+  if (map.status === 'loading') return <Loading what="the service map" />;
+  if (map.status === 'error') return <ErrorPanel error={map.error} retry={map.reload} />;
+  return (
+    <ServiceMap
+      map={map.data}
+      stats={new Map(overview.services.map((s) => [s.service, { p95Ms: s.p95Ms }]))}
+      onOpen={onOpen}
+    />
   );
 }

@@ -18,10 +18,12 @@ import { apiGet, useApi } from '../api.ts';
 import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
+import { usePaged } from '../use-paged.ts';
 import { Link } from '../components/Link.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 
+const PAGE = 100;
 const FILTERS = ['q', 'service', 'operation', 'minDuration', 'maxDuration', 'status'] as const;
 const DURATION = /^\s*(\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h)?)?\s*$/;
 
@@ -38,15 +40,22 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
     string
   >;
   const key = JSON.stringify([range, filters]);
-  const res = useApi(key, (signal) => {
-    const { from, to } = resolveRange(range);
-    return apiGet(TraceSearchResponse, '/traces', { ...filters, from, to, limit: 200 }, signal);
+  const res = usePaged<TraceSummary>(key, async (cursor, signal) => {
+    // A cursor carries the first page's window; sending from/to would replace it.
+    const window = cursor ? { cursor } : resolveRange(range);
+    const page = await apiGet(
+      TraceSearchResponse,
+      '/traces',
+      { ...filters, ...window, limit: PAGE },
+      signal,
+    );
+    return { items: page.traces, nextCursor: page.nextCursor };
   });
   const set = (changes: Record<string, string | null>) => navigate(withParams(loc, changes));
   const traceHref = (id: string) => hrefTo(`/traces/${id}`, {}, loc.params);
   const dots: Dot[] =
     res.status === 'ok'
-      ? res.data.traces.map((t) => ({
+      ? res.data.items.map((t) => ({
           t: nsToEpochMs(t.startTimeUnixNano),
           ms: nsToMs(t.durationNano),
           trace: t,
@@ -64,12 +73,12 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
       <Filters loc={loc} range={range} filters={filters} onApply={set} />
       {res.status === 'loading' && <Loading what="traces" />}
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
-      {res.status === 'ok' && res.data.traces.length === 0 && (
+      {res.status === 'ok' && res.data.items.length === 0 && (
         <Empty title="No traces match">
           Loosen the filters, clear the query, or widen the time range.
         </Empty>
       )}
-      {res.status === 'ok' && res.data.traces.length > 0 && (
+      {res.status === 'ok' && res.data.items.length > 0 && (
         <>
           <div className="card scatter" data-testid="trace-scatter">
             <ResponsiveContainer width="100%" height={220}>
@@ -145,7 +154,7 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
               </tr>
             </thead>
             <tbody>
-              {res.data.traces.map((t) => (
+              {res.data.items.map((t) => (
                 <tr
                   key={t.traceId}
                   className="clickable"
@@ -172,9 +181,15 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
               ))}
             </tbody>
           </table>
-          {res.data.nextCursor && (
-            <p className="hint">Showing the newest 200 traces: narrow the search to see others.</p>
-          )}
+          <div className="table-footer">
+            <span className="sub">{res.data.items.length} traces, newest first</span>
+            {res.data.nextCursor && (
+              <button type="button" disabled={res.loadingMore} onClick={res.more}>
+                {res.loadingMore ? 'Loading…' : `Load ${PAGE} more`}
+              </button>
+            )}
+            {res.moreError && <span className="hint bad">{res.moreError.message}</span>}
+          </div>
         </>
       )}
     </section>

@@ -1,0 +1,153 @@
+import { useState } from 'react';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { MetricQueryResult } from '@sightline/model/api/metrics';
+import { formatTick, formatTime } from '../format.ts';
+import type { ChartMode } from './metric-queries.ts';
+
+export interface ChartSeries {
+  readonly key: string;
+  readonly name: string;
+  readonly color: string;
+  readonly points: ReadonlyMap<number, number | null>;
+}
+
+/** Every series of every result, named `A · metric{labels}` after its query row. */
+export function chartSeries(
+  results: readonly (MetricQueryResult | undefined)[],
+  color: (row: number, series: number) => string,
+): ChartSeries[] {
+  const out: ChartSeries[] = [];
+  results.forEach((r, row) => {
+    if (!r) return;
+    const letter = String.fromCharCode(65 + (row % 26));
+    r.series.forEach((s, i) => {
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}=${v || '∅'}`)
+        .join(', ');
+      out.push({
+        key: `q${row}s${i}`,
+        name: `${letter} · ${r.aggregation}(${r.metric})${labels ? ` {${labels}}` : ''}`,
+        color: color(row, i),
+        points: new Map(s.points),
+      });
+    });
+  });
+  return out;
+}
+
+interface Props {
+  readonly series: readonly ChartSeries[];
+  readonly mode: ChartMode;
+  readonly from: number;
+  readonly to: number;
+}
+
+const fmt = (v: number | null | undefined) =>
+  v === null || v === undefined
+    ? '—'
+    : Math.abs(v) >= 1000 || Number.isInteger(v)
+      ? String(Math.round(v * 100) / 100)
+      : v.toPrecision(4);
+
+/** All queries on one time axis; the legend shows each series' value where the pointer is. */
+export function MetricChart({ series, mode, from, to }: Props) {
+  const [hoverT, setHoverT] = useState<number | null>(null);
+  const times = [...new Set(series.flatMap((s) => [...s.points.keys()]))].sort((a, b) => a - b);
+  const data = times.map((t) => {
+    const row: Record<string, number | null> = { t };
+    for (const s of series) row[s.key] = s.points.get(t) ?? null;
+    return row;
+  });
+  // Without a pointer on the chart the legend shows the latest value of each series.
+  // At the pointer, the last sample at or before it, as the connected line shows it.
+  const valueAt = (s: ChartSeries): number | null => {
+    const upTo = hoverT === null ? times.length - 1 : times.findLastIndex((t) => t <= hoverT);
+    for (let i = upTo; i >= 0; i--) {
+      const v = s.points.get(times[i] ?? NaN);
+      if (v !== null && v !== undefined) return v;
+    }
+    return null;
+  };
+  return (
+    <div className="metric-plot">
+      <ResponsiveContainer width="100%" height={320}>
+        <ComposedChart
+          data={data}
+          margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+          onMouseMove={(state) => {
+            const t = Number(state.activeLabel);
+            setHoverT(state.activeLabel === undefined || !Number.isFinite(t) ? null : t);
+          }}
+          onMouseLeave={() => setHoverT(null)}
+        >
+          <CartesianGrid stroke="var(--grid)" vertical={false} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            domain={[from, to]}
+            tickFormatter={(t: number) => formatTick(t, to - from)}
+            stroke="var(--muted)"
+            fontSize={11}
+          />
+          <YAxis width={70} stroke="var(--muted)" fontSize={11} />
+          <Tooltip
+            labelFormatter={(t) => formatTime(Number(t), true)}
+            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
+            // The legend below carries the values; the tooltip only marks the time.
+            formatter={() => null}
+            itemStyle={{ display: 'none' }}
+          />
+          {series.map((s) =>
+            mode === 'line' ? (
+              <Line
+                key={s.key}
+                type="linear"
+                dataKey={s.key}
+                name={s.name}
+                stroke={s.color}
+                strokeWidth={1.5}
+                dot={s.points.size <= 20 ? { r: 2 } : false}
+                isAnimationActive={false}
+                // Gauges are samples: a step without one is not a gap in what was measured.
+                connectNulls
+              />
+            ) : (
+              <Area
+                key={s.key}
+                type="linear"
+                dataKey={s.key}
+                name={s.name}
+                stroke={s.color}
+                fill={s.color}
+                fillOpacity={mode === 'stacked' ? 0.55 : 0.15}
+                strokeWidth={1.5}
+                isAnimationActive={false}
+                connectNulls
+                {...(mode === 'stacked' ? { stackId: 'all' } : {})}
+              />
+            ),
+          )}
+        </ComposedChart>
+      </ResponsiveContainer>
+      <ul className="metric-legend" aria-label="Legend">
+        <li className="sub">{hoverT === null ? 'latest values' : formatTime(hoverT, true)}</li>
+        {series.map((s) => (
+          <li key={s.key} data-series={s.key}>
+            <span className="swatch" style={{ background: s.color }} />
+            <span className="mono legend-name">{s.name}</span>
+            <span className="legend-value">{fmt(valueAt(s))}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
