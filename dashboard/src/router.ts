@@ -73,6 +73,7 @@ export type Route =
   | { readonly view: 'trace'; readonly traceId: string }
   | { readonly view: 'logs' }
   | { readonly view: 'metrics' }
+  | { readonly view: 'pipeline' }
   | { readonly view: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -87,6 +88,8 @@ export function matchRoute(path: string): Route {
       return second === undefined ? { view: 'traces' } : { view: 'trace', traceId: second };
     case 'logs':
       return second === undefined ? { view: 'logs' } : { view: 'not-found' };
+    case 'pipeline':
+      return second === undefined ? { view: 'pipeline' } : { view: 'not-found' };
     // Not /metrics: that is the server's Prometheus endpoint on the same listener.
     case 'explore':
       return second === 'metrics' ? { view: 'metrics' } : { view: 'not-found' };

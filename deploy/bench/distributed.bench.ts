@@ -41,7 +41,7 @@ function cpuSeconds(pid: number | undefined): number {
 async function spawnReady(args: string[], env: Record<string, string>, ready: RegExp) {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, SIGHTLINE_SELF_TELEMETRY: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

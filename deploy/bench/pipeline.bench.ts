@@ -56,7 +56,12 @@ async function startServer(dataDir: string) {
       '--log-level',
       'warn',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+      // Its own telemetry would add rows to what is measured.
+      env: { ...process.env, SIGHTLINE_SELF_TELEMETRY: 'off' },
+    },
   );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import {
   brokers,
+  clusterName,
+  fail,
   identifier,
   int,
   level,
@@ -16,9 +18,13 @@ import { ROLES, type Role } from './roles.ts';
 export interface SightlineConfig {
   readonly host: string;
   readonly otlpPort: number;
+  /** OTLP/gRPC port; null when turned off. */
+  readonly grpcPort: number | null;
   readonly apiPort: number;
   readonly dataDir: string;
   readonly clickhouseUrl: string | undefined;
+  /** ClickHouse cluster the tables are sharded and replicated over (server only). */
+  readonly clickhouseCluster: string | undefined;
   readonly database: string;
   readonly retention: {
     readonly tracesDays: number;
@@ -37,6 +43,56 @@ export interface SightlineConfig {
   /** Which parts this process runs; all three is the all-in-one. */
   readonly roles: ReadonlySet<Role>;
   readonly kafka: KafkaConfig;
+  readonly security: SecurityConfig;
+  readonly alerting: AlertingConfig;
+  readonly selfTelemetry: SelfTelemetryConfig;
+}
+
+/** Sightline's own traces, metrics and logs, sent through the SDK tagged sightline.internal=true. */
+export interface SelfTelemetryConfig {
+  readonly enabled: boolean;
+  /** OTLP/HTTP base URL; unset: this process's own receive listener. */
+  readonly endpoint: string | undefined;
+  /** Ingest key sent with the telemetry (needed when the endpoint has auth on). */
+  readonly apiKey: string | undefined;
+  /** How often metrics are exported and span/log batches flushed. */
+  readonly intervalMs: number;
+}
+
+export interface AlertingConfig {
+  /** Base of dashboard links in notifications; unset: the query API's own URL. */
+  readonly publicUrl: string | undefined;
+  /** smtp://user:pass@host:port (smtps:// for TLS); unset: email channels cannot deliver. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** How often the evaluator renews its lease and looks for due rules. */
+  readonly tickMs: number;
+  /** A holder that stops renewing loses the lease after this long. */
+  readonly leaseMs: number;
+}
+
+const urlWith =
+  (protocols: readonly string[], what: string): Parser<string> =>
+  (raw, name) => {
+    try {
+      if (protocols.includes(new URL(raw).protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    return fail(name, what, raw);
+  };
+
+export interface SecurityConfig {
+  /** on: every route but health checks needs an API key or a session. */
+  readonly auth: 'off' | 'on';
+  /** Password of the `admin` account made on first start; unset: generated and logged once. */
+  readonly adminPassword: string | undefined;
+  /** PEM files; both set: every listener speaks TLS. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  /** Requests per minute per API key or signed-in user (auth on); 0: unlimited. */
+  readonly rateLimitPerMinute: number;
+  readonly sessionHours: number;
 }
 
 export interface KafkaConfig {
@@ -77,6 +133,18 @@ export const SETTINGS = {
     fallback: 4318,
     help: 'OTLP/HTTP port',
   },
+  grpcPort: {
+    env: 'SIGHTLINE_GRPC_PORT',
+    flag: 'grpc-port',
+    parse: (raw: string, name: string): number | null =>
+      raw.trim().toLowerCase() === 'off'
+        ? null
+        : /^\d+$/.test(raw.trim()) && Number(raw) <= 65535
+          ? Number(raw)
+          : fail(name, 'an integer 0–65535 or off', raw),
+    fallback: 4317,
+    help: 'OTLP/gRPC port (off: no gRPC listener)',
+  },
   apiPort: {
     env: 'SIGHTLINE_API_PORT',
     flag: 'api-port',
@@ -97,6 +165,13 @@ export const SETTINGS = {
     parse: url,
     fallback: undefined,
     help: 'ClickHouse server (unset: embedded store)',
+  },
+  clickhouseCluster: {
+    env: 'SIGHTLINE_CLICKHOUSE_CLUSTER',
+    flag: 'clickhouse-cluster',
+    parse: clusterName,
+    fallback: undefined,
+    help: 'ClickHouse cluster for replicated + Distributed tables (unset: one server)',
   },
   database: {
     env: 'SIGHTLINE_CLICKHOUSE_DATABASE',
@@ -194,7 +269,7 @@ export const SETTINGS = {
     flag: 'roles',
     parse: roles,
     fallback: new Set(ROLES),
-    help: 'parts to run: receive, ingest, query (comma-separated) or all',
+    help: 'parts to run: receive, ingest, query, alerting (comma-separated) or all',
   },
   kafkaBrokers: {
     env: 'SIGHTLINE_KAFKA_BROKERS',
@@ -266,6 +341,111 @@ export const SETTINGS = {
     fallback: 10_000,
     help: 'a produce not acknowledged by then answers 503',
   },
+  publicUrl: {
+    env: 'SIGHTLINE_PUBLIC_URL',
+    flag: 'public-url',
+    parse: urlWith(['http:', 'https:'], 'an http(s):// URL where people open the dashboard'),
+    fallback: undefined as string | undefined,
+    help: 'dashboard URL used in alert links (unset: the API URL)',
+  },
+  smtpUrl: {
+    env: 'SIGHTLINE_SMTP_URL',
+    flag: 'smtp-url',
+    parse: urlWith(['smtp:', 'smtps:'], 'an smtp:// or smtps:// URL (smtp://user:pass@host:587)'),
+    fallback: undefined as string | undefined,
+    help: 'SMTP server for alert emails',
+  },
+  smtpFrom: {
+    env: 'SIGHTLINE_SMTP_FROM',
+    flag: 'smtp-from',
+    parse: text,
+    fallback: 'sightline@localhost',
+    help: 'sender address of alert emails',
+  },
+  alertTickMs: {
+    env: 'SIGHTLINE_ALERT_TICK_MS',
+    flag: 'alert-tick-ms',
+    parse: int(100, 60_000),
+    fallback: 1000,
+    help: 'how often the alert evaluator looks for due rules',
+  },
+  auth: {
+    env: 'SIGHTLINE_AUTH',
+    flag: 'auth',
+    parse: oneOf(['off', 'on'] as const),
+    fallback: 'off' as const,
+    help: 'on: API keys or a signed-in session on every route but health checks (needed beyond loopback)',
+  },
+  adminPassword: {
+    env: 'SIGHTLINE_ADMIN_PASSWORD',
+    flag: 'admin-password',
+    parse: text,
+    fallback: undefined as string | undefined,
+    help: 'password of the admin account made on first start (unset: generated, logged once)',
+  },
+  tlsCert: {
+    env: 'SIGHTLINE_TLS_CERT',
+    flag: 'tls-cert',
+    parse: text,
+    fallback: undefined as string | undefined,
+    help: 'PEM certificate (chain) file: every listener speaks TLS',
+  },
+  tlsKey: {
+    env: 'SIGHTLINE_TLS_KEY',
+    flag: 'tls-key',
+    parse: text,
+    fallback: undefined as string | undefined,
+    help: 'PEM private key file of SIGHTLINE_TLS_CERT',
+  },
+  rateLimitPerMinute: {
+    env: 'SIGHTLINE_RATE_LIMIT_PER_MINUTE',
+    flag: 'rate-limit-per-minute',
+    parse: int(0, 10_000_000),
+    fallback: 6000,
+    help: 'API requests per minute per key or user when auth is on (0: unlimited)',
+  },
+  sessionHours: {
+    env: 'SIGHTLINE_SESSION_HOURS',
+    flag: 'session-hours',
+    parse: int(1, 24 * 90),
+    fallback: 12,
+    help: 'how long a dashboard sign-in lasts',
+  },
+  alertLeaseMs: {
+    env: 'SIGHTLINE_ALERT_LEASE_MS',
+    flag: 'alert-lease-ms',
+    parse: int(1000, 600_000),
+    fallback: 15_000,
+    help: 'a dead alert evaluator is replaced after this long',
+  },
+  selfTelemetry: {
+    env: 'SIGHTLINE_SELF_TELEMETRY',
+    flag: 'self-telemetry',
+    parse: oneOf(['on', 'off'] as const),
+    fallback: 'on' as const,
+    help: "send Sightline's own traces, metrics and logs into Sightline (the Pipeline view)",
+  },
+  selfTelemetryEndpoint: {
+    env: 'SIGHTLINE_SELF_TELEMETRY_ENDPOINT',
+    flag: 'self-telemetry-endpoint',
+    parse: urlWith(['http:', 'https:'], 'an http(s):// OTLP/HTTP base URL (http://receive:4318)'),
+    fallback: undefined as string | undefined,
+    help: "where self-telemetry goes (unset: this process's own OTLP listener)",
+  },
+  selfTelemetryApiKey: {
+    env: 'SIGHTLINE_SELF_TELEMETRY_API_KEY',
+    flag: 'self-telemetry-api-key',
+    parse: text,
+    fallback: undefined as string | undefined,
+    help: 'ingest key sent with self-telemetry when the endpoint has auth on',
+  },
+  selfTelemetryIntervalMs: {
+    env: 'SIGHTLINE_SELF_TELEMETRY_INTERVAL_MS',
+    flag: 'self-telemetry-interval-ms',
+    parse: int(100, 600_000),
+    fallback: 10_000,
+    help: 'how often self-telemetry metrics are exported',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 type Values = {
@@ -296,12 +476,28 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     v[key] = raw === undefined || raw === '' ? s.fallback : s.parse(raw, name);
   }
   const c = v as Values;
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    throw new SightlineError(
+      'SL_ERR_CONFIG',
+      1,
+      'SIGHTLINE_TLS_CERT and SIGHTLINE_TLS_KEY: set both (certificate and its key) or neither',
+    );
+  }
+  if (c.clickhouseCluster !== undefined && c.clickhouseUrl === undefined) {
+    throw new SightlineError(
+      'SL_ERR_CONFIG',
+      1,
+      `SIGHTLINE_CLICKHOUSE_CLUSTER=${c.clickhouseCluster}: a cluster needs a ClickHouse server (set SIGHTLINE_CLICKHOUSE_URL); the embedded store is a single node`,
+    );
+  }
   return Object.freeze({
     host: c.host,
     otlpPort: c.otlpPort,
+    grpcPort: c.grpcPort,
     apiPort: c.apiPort,
     dataDir: c.dataDir,
     clickhouseUrl: c.clickhouseUrl,
+    clickhouseCluster: c.clickhouseCluster,
     database: c.database,
     retention: Object.freeze({
       tracesDays: c.tracesDays,
@@ -331,6 +527,27 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
       acks: c.kafkaAcks,
       compression: c.kafkaCompression,
       produceTimeoutMs: c.kafkaProduceTimeoutMs,
+    }),
+    security: Object.freeze({
+      auth: c.auth,
+      adminPassword: c.adminPassword,
+      tlsCertFile: c.tlsCert,
+      tlsKeyFile: c.tlsKey,
+      rateLimitPerMinute: c.rateLimitPerMinute,
+      sessionHours: c.sessionHours,
+    }),
+    alerting: Object.freeze({
+      publicUrl: c.publicUrl,
+      smtpUrl: c.smtpUrl,
+      smtpFrom: c.smtpFrom,
+      tickMs: c.alertTickMs,
+      leaseMs: Math.max(c.alertLeaseMs, 2 * c.alertTickMs),
+    }),
+    selfTelemetry: Object.freeze({
+      enabled: c.selfTelemetry === 'on',
+      endpoint: c.selfTelemetryEndpoint,
+      apiKey: c.selfTelemetryApiKey,
+      intervalMs: c.selfTelemetryIntervalMs,
     }),
   });
 }

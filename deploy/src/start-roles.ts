@@ -6,14 +6,21 @@ import { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
 import { IngestConsumer } from '@sightline/collector/kafka/ingest-consumer';
 import { KafkaSink } from '@sightline/collector/kafka/kafka-sink';
 import { buildReceiveApp, rowSink, type IngestSink } from '@sightline/collector/receive/app';
+import { guardReceiveApp } from '@sightline/collector/receive/auth';
+import { startGrpcReceiver } from '@sightline/collector/receive/grpc-server';
 import { buildQueryApp } from '@sightline/query/app';
+import type { AlertEvaluator } from '@sightline/query/alerts/evaluator';
+import { startAlerting } from '@sightline/query/alerts/start-alerting';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
 import { insertRows } from '@sightline/store/insert';
 import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
-import { isLoopback, type SightlineConfig } from './config.ts';
+import type { SightlineConfig } from './config.ts';
+import { checkSecurity, readTls, startAuth, type RunningAuth } from './security.ts';
 import type { Role } from './roles.ts';
+import { readinessProbes, serveReadiness } from './readiness.ts';
 import { SelfMetrics } from './self-metrics.ts';
+import { startSelfTelemetry, traceInserts, type SelfTelemetry } from './self-telemetry.ts';
 
 export const VERSION = '0.1.0';
 
@@ -27,6 +34,9 @@ export interface RoleOverrides {
 export interface RunningRoles {
   readonly roles: ReadonlySet<Role>;
   readonly otlpUrl?: string;
+  /** OTLP/gRPC endpoint (http://host:port), unless SIGHTLINE_GRPC_PORT=off. */
+  readonly grpcUrl?: string;
+  readonly grpcPort?: number;
   readonly apiUrl?: string;
   readonly store?: StoreClients;
   /** The in-process group commit (receive and ingest together, no Kafka). */
@@ -34,7 +44,13 @@ export interface RunningRoles {
   readonly kafkaSink?: KafkaSink;
   readonly consumer?: IngestConsumer;
   readonly migrations?: MigrationResult;
+  /** The alert evaluator (role alerting); it evaluates only while it holds the lease. */
+  readonly alerting?: AlertEvaluator;
   readonly metrics: SelfMetrics;
+  /** Sightline's own traces, metrics and logs going into Sightline (SIGHTLINE_SELF_TELEMETRY). */
+  readonly selfTelemetry?: SelfTelemetry;
+  /** Auth on: the key/session verifier and every guarded route of each listener. */
+  readonly auth?: RunningAuth;
   /** Stops accepting, stores (or publishes) everything already accepted, then closes. */
   close(): Promise<void>;
 }
@@ -43,14 +59,7 @@ export interface RunningRoles {
 export function checkRoles(config: SightlineConfig): void {
   const { roles } = config;
   const kafka = config.kafka.brokers.length > 0;
-  if (!isLoopback(config.host)) {
-    // Nothing here authenticates requests yet, so only this machine may reach the listeners.
-    throw new SightlineError(
-      'SL_ERR_CONFIG',
-      1,
-      `SIGHTLINE_HOST=${config.host}: listening beyond loopback needs authentication, which this build does not have; use 127.0.0.1 or ::1`,
-    );
-  }
+  checkSecurity(config);
   if (!kafka && roles.has('receive') && !roles.has('ingest')) {
     throw new SightlineError(
       'SL_ERR_CONFIG',
@@ -65,12 +74,25 @@ export function checkRoles(config: SightlineConfig): void {
       'SIGHTLINE_ROLES: ingest without receive in the same process reads from Kafka (set SIGHTLINE_KAFKA_BROKERS)',
     );
   }
+  if (
+    roles.has('alerting') &&
+    config.clickhouseUrl === undefined &&
+    !roles.has('ingest') &&
+    !roles.has('query')
+  ) {
+    // An embedded store belongs to one process: the evaluator must run in the one that has it.
+    throw new SightlineError(
+      'SL_ERR_CONFIG',
+      1,
+      'SIGHTLINE_ROLES: alerting on the embedded store runs with ingest or query in the same process (or set SIGHTLINE_CLICKHOUSE_URL)',
+    );
+  }
 }
 
 const urlOf = (app: FastifyInstance): string => {
   const a = app.server.address() as AddressInfo;
   const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-  return `http://${host}:${a.port}`;
+  return `${app.initialConfig.https ? 'https' : 'http'}://${host}:${a.port}`;
 };
 
 /**
@@ -111,17 +133,32 @@ export async function startRoles(
   try {
     let store: StoreClients | undefined;
     let migrations: MigrationResult | undefined;
-    if (roles.has('ingest') || roles.has('query')) {
+    const authOn = config.security.auth === 'on';
+    // Auth on, a receive-only process reads keys from the (server) store too.
+    if (
+      roles.has('ingest') ||
+      roles.has('query') ||
+      roles.has('alerting') ||
+      (authOn && config.clickhouseUrl !== undefined)
+    ) {
       const s = createStoreClients({
         url: config.clickhouseUrl,
         dataDir: config.dataDir,
         database: config.database,
         queryTimeoutSeconds: config.queryTimeoutSeconds,
+        cluster: config.clickhouseCluster,
       });
       store = s;
       cleanup.push(() => s.close());
-      migrations = await migrate(s.writer, config.database, config.retention);
-      const changed = await applyRetention(s.writer, config.database, config.retention);
+      migrations = await migrate(s.writer, config.database, config.retention, {
+        cluster: config.clickhouseCluster,
+      });
+      const changed = await applyRetention(
+        s.writer,
+        config.database,
+        config.retention,
+        config.clickhouseCluster,
+      );
       if (changed.length > 0) logger.info({ tables: changed }, 'retention changed');
     }
 
@@ -129,13 +166,15 @@ export async function startRoles(
     let consumer: IngestConsumer | undefined;
     if (roles.has('ingest') && store) {
       const s = store;
+      // Each insert a span when self-telemetry is on; the other store calls stay untraced.
+      const insertClient = config.selfTelemetry.enabled ? traceInserts(s.writer) : s.writer;
       if (kafka) {
         const c = new IngestConsumer({
           kafka,
           groupId: config.kafka.groupId,
           topics: config.kafka.topics,
           deadLetterTopic: config.kafka.deadLetterTopic,
-          store: { client: s.writer, database: config.database },
+          store: { client: insertClient, database: config.database },
           maxBatchRows: config.batchMaxRows,
           ...(overrides.consumer ? { consumer: overrides.consumer } : {}),
           ...(overrides.partitionsConsumedConcurrently
@@ -149,7 +188,8 @@ export async function startRoles(
         cleanup.push(() => c.stop());
       } else {
         const w = new GroupCommitWriter({
-          insert: (kind, rows, token) => insertRows(s.writer, config.database, kind, rows, token),
+          insert: (kind, rows, token) =>
+            insertRows(insertClient, config.database, kind, rows, token),
           maxBatchRows: config.batchMaxRows,
           maxQueuedRows: config.queueMaxRows,
           lingerMs: config.batchLingerMs,
@@ -165,7 +205,26 @@ export async function startRoles(
       }
     }
 
+    const tls = readTls(config);
+    let auth: RunningAuth | undefined;
+    if (authOn && store) {
+      const a = await startAuth(config, store, logger.child({ role: 'auth' }));
+      auth = a;
+      cleanup.push(() => Promise.resolve(a.verifier.stop()));
+    }
+
+    // One set of checks for every listener of this process: GET /ready.
+    const kafkaAdmin = kafka?.admin();
+    if (kafkaAdmin) cleanup.push(() => kafkaAdmin.disconnect());
+    const ingestConsumer = consumer;
+    const probes = readinessProbes({
+      store,
+      kafkaAdmin,
+      consumerRunning: ingestConsumer ? () => ingestConsumer.isConnected() : undefined,
+    });
+
     let otlpUrl: string | undefined;
+    let grpc: { url: string; port: number } | undefined;
     let kafkaSink: KafkaSink | undefined;
     if (roles.has('receive')) {
       let sink: IngestSink;
@@ -196,12 +255,35 @@ export async function startRoles(
         },
         logger: logger.child({ role: 'receive' }),
         observer: metrics.receiveObserver,
+        ...(auth ? { authenticate: auth.authenticate, authRoutes: auth.routes.receive } : {}),
+        ...(tls ? { tls } : {}),
       });
       metrics.serve(receive);
+      serveReadiness(receive, probes);
       await receive.listen({ host: config.host, port: config.otlpPort });
       // Closed first on shutdown (last in, first out): stop taking requests, then drain.
       cleanup.push(() => receive.close());
       otlpUrl = urlOf(receive);
+      if (config.grpcPort !== null) {
+        const g = await startGrpcReceiver({
+          host: config.host,
+          port: config.grpcPort,
+          sink,
+          limits: {
+            maxValueLength: config.maxAttributeLength,
+            maxAttributes: config.maxAttributes,
+            maxDepth: 16,
+          },
+          maxMessageBytes: config.maxBodyBytes,
+          observer: metrics.receiveObserver,
+          logger: logger.child({ role: 'receive', protocol: 'grpc' }),
+          ...(auth ? { authenticate: auth.authenticateGrpc } : {}),
+          ...(tls ? { tls } : {}),
+        });
+        // Like OTLP/HTTP: closed before the sink drains, so calls in flight still get stored.
+        cleanup.push(() => g.close());
+        grpc = { url: g.url, port: g.port };
+      }
     }
 
     let apiUrl: string | undefined;
@@ -209,33 +291,72 @@ export async function startRoles(
       const query = buildQueryApp({
         store,
         version: VERSION,
+        publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
         maxTraceSpans: config.maxTraceSpans,
         logger: logger.child({ role: 'query' }),
+        ...(auth ? { auth: auth.query, authRoutes: auth.routes.query } : {}),
+        ...(tls ? { tls } : {}),
       });
       metrics.serve(query);
+      serveReadiness(query, probes);
       await query.listen({ host: config.host, port: config.apiPort });
       cleanup.push(() => query.close());
       apiUrl = urlOf(query);
     } else if (!roles.has('receive')) {
       // An ingest-only process has no other listener: it still answers health checks and scrapes.
-      const ops = Fastify({ logger: false });
+      const ops = Fastify({ logger: false, ...(tls ? { https: tls } : {}) });
+      if (auth) guardReceiveApp(ops, auth.authenticate, auth.routes.receive);
       metrics.serve(ops);
       ops.get('/health', (_req, reply) => reply.send({ status: 'ok' }));
+      serveReadiness(ops, probes);
       await ops.listen({ host: config.host, port: config.apiPort });
       cleanup.push(() => ops.close());
       apiUrl = urlOf(ops);
     }
 
+    let alerting: AlertEvaluator | undefined;
+    if (roles.has('alerting') && store) {
+      const a = startAlerting({
+        store,
+        publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
+        smtpUrl: config.alerting.smtpUrl,
+        smtpFrom: config.alerting.smtpFrom,
+        tickMs: config.alerting.tickMs,
+        leaseMs: config.alerting.leaseMs,
+        logger: logger.child({ role: 'alerting' }),
+      });
+      alerting = a;
+      // Stopped first on shutdown: notifications in flight finish, the lease is handed over.
+      cleanup.push(() => a.stop());
+    }
+
+    // Last, so its own listener is up; and so shut down first, while that listener still takes
+    // the final flush.
+    const selfTelemetry = await startSelfTelemetry({
+      config: config.selfTelemetry,
+      roles,
+      version: VERSION,
+      ownOtlpUrl: otlpUrl,
+      metrics,
+      logger,
+      authOn,
+    });
+    if (selfTelemetry) cleanup.push(() => selfTelemetry.shutdown());
+
     let closing: Promise<void> | null = null;
     return {
       roles,
       ...(otlpUrl ? { otlpUrl } : {}),
+      ...(grpc ? { grpcUrl: grpc.url, grpcPort: grpc.port } : {}),
       ...(apiUrl ? { apiUrl } : {}),
       ...(store ? { store } : {}),
       ...(writer ? { writer } : {}),
       ...(kafkaSink ? { kafkaSink } : {}),
       ...(consumer ? { consumer } : {}),
       ...(migrations ? { migrations } : {}),
+      ...(alerting ? { alerting } : {}),
+      ...(auth ? { auth } : {}),
+      ...(selfTelemetry ? { selfTelemetry } : {}),
       metrics,
       close: () => (closing ??= closeAll()),
     };

@@ -9,7 +9,10 @@ export function testConfig(env: Record<string, string> = {}): SightlineConfig {
   return loadConfig([], {
     SIGHTLINE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sightline-test-')),
     SIGHTLINE_OTLP_PORT: '0',
+    SIGHTLINE_GRPC_PORT: '0',
     SIGHTLINE_API_PORT: '0',
+    // The SDK is process-global and would mix Sightline's own data into every test's store.
+    SIGHTLINE_SELF_TELEMETRY: 'off',
     ...env,
   });
 }

@@ -44,6 +44,7 @@ async function startIngest(): Promise<IngestProcess> {
       SIGHTLINE_OTLP_PORT: '0',
       SIGHTLINE_KAFKA_BROKERS: broker.brokers.join(','),
       SIGHTLINE_BATCH_MAX_ROWS: '5000',
+      SIGHTLINE_SELF_TELEMETRY: 'off',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LogSearchResponse } from '@sightline/model/api/logs';
+import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
+import { startSightline, type RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { testConfig } from '../../deploy/test/harness.ts';
+import { buildDashboard } from '../scripts/build.ts';
+import { INTERNAL_PROBLEMS_QUERY, pipelineRequest } from '../src/views/pipeline-panels.ts';
+import { hex, launchBrowser, postOtlp, tracesBody, type Browser } from './e2e-support.ts';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const LOG_LINE = 'e2e: the store refused an insert';
+
+let s: RunningSightline;
+let browser: Browser;
+let page: Page;
+
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000, interval: 500 });
+const shot = (name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** Series with at least one value, per panel query id, as the API answers the view's request. */
+async function seriesWithData(): Promise<Record<string, number>> {
+  const now = Date.now();
+  const res = await fetch(`${s.apiUrl}/api/v1/metrics/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(pipelineRequest(now - 5 * 60_000, now)),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as MetricsQueryResponse;
+  const out: Record<string, number> = {};
+  for (const r of body.results) {
+    out[r.id ?? ''] = r.series.filter((x) => x.points.some(([, v]) => v !== null)).length;
+  }
+  return out;
+}
+
+/** Bodies of the internal warnings and errors the view lists. */
+async function problemLines(): Promise<string[]> {
+  const q = encodeURIComponent(INTERNAL_PROBLEMS_QUERY);
+  const res = await fetch(`${s.apiUrl}/api/v1/logs?q=${q}&from=${Date.now() - 300_000}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as LogSearchResponse).rows.map((r) => r.body);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await buildDashboard();
+  const logger = pino({ level: 'info' }, { write: () => undefined });
+  s = await startSightline(
+    testConfig({ SIGHTLINE_SELF_TELEMETRY: 'on', SIGHTLINE_SELF_TELEMETRY_INTERVAL_MS: '1000' }),
+    logger,
+  );
+  // Some outside traffic, spread over a few export intervals so rates have more than one point.
+  const base = Date.now();
+  for (let round = 0; round < 4; round++) {
+    const spans = Array.from({ length: 50 }, (_, i) => ({
+      traceId: hex(round + 1, 32),
+      spanId: hex(round * 100 + i + 1, 16),
+      name: 'GET /cart',
+      kind: 2,
+      startMs: -1000,
+      durMs: 20,
+    }));
+    await postOtlp(s.otlpUrl, '/v1/traces', tracesBody(base, 'cart', spans));
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  // A line of the server's own logger, as a failing insert would write it.
+  logger.error({ rows: 12 }, LOG_LINE);
+  browser = await launchBrowser();
+  page = browser.page;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) {
+    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+});
+
+describe('the Pipeline view', { timeout: 180_000 }, () => {
+  it('charts the all-in-one’s own ingest rate, queue and insert latency, and its errors', async () => {
+    // Wait until the store has what the charts need, then look at them in the browser.
+    await poll(async () => {
+      const found = await seriesWithData();
+      return ['items:0', 'queue:0', 'latency:1', 'errors:1'].every((id) => (found[id] ?? 0) > 0);
+    }).toBe(true);
+    await poll(problemLines).toContain(LOG_LINE);
+
+    await page.goto(`${s.apiUrl}/services?range=15m`);
+    await page.getByRole('link', { name: 'Pipeline' }).click();
+    expect(new URL(page.url()).pathname).toBe('/pipeline');
+    await page.getByRole('heading', { name: 'Sightline pipeline' }).waitFor();
+
+    const panel = (id: string) => page.locator(`[data-panel="${id}"]`);
+    // Received items per signal: traces (the spans above) among them.
+    await poll(() => panel('items').locator('.recharts-line').count()).toBeGreaterThan(0);
+    const items = await panel('items').getByRole('list', { name: 'Legend' }).textContent();
+    expect(items).toContain('received · traces');
+    expect(items).toContain('by outcome · traces accepted');
+    await poll(() => panel('queue').locator('.recharts-line').count()).toBeGreaterThan(0);
+    const latency = await panel('latency').getByRole('list', { name: 'Legend' }).textContent();
+    expect(latency).toContain('p50');
+    expect(latency).toContain('p95');
+    await poll(() => panel('errors').locator('.recharts-line').count()).toBeGreaterThan(0);
+    // No Kafka in the all-in-one: the lag panel says so instead of drawing an empty chart.
+    await panel('lag').getByText('No Kafka consumer').waitFor();
+
+    const problems = page.getByRole('table', { name: 'Internal warnings and errors' });
+    await poll(() => problems.textContent()).toContain(LOG_LINE);
+    expect(await problems.textContent()).toContain('sightline-all-in-one');
+    await shot('40-pipeline');
+  });
+});
