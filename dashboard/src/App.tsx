@@ -10,19 +10,30 @@ import { TracesView } from './views/TracesView.tsx';
 import { TraceView } from './views/TraceView.tsx';
 import { LogsView } from './views/LogsView.tsx';
 import { MetricsView } from './views/MetricsView.tsx';
+import { PipelineView } from './views/PipelineView.tsx';
+import { SignInView } from './views/SignInView.tsx';
+import { useAuth } from './auth.ts';
+import { matchAlertRoute } from './alerts/alert-routes.ts';
+import { AlertsView } from './views/AlertsView.tsx';
+import { AlertRuleView } from './views/AlertRuleView.tsx';
+import { AlertEditView } from './views/AlertEditView.tsx';
 
 const NAV = [
   { view: 'services', label: 'Services', path: '/services', also: ['service'] },
   { view: 'traces', label: 'Traces', path: '/traces', also: ['trace'] },
   { view: 'logs', label: 'Logs', path: '/logs', also: [] },
   { view: 'metrics', label: 'Metrics', path: '/explore/metrics', also: [] },
+  { view: 'alerts', label: 'Alerts', path: '/alerts', also: ['alert', 'alert-new', 'alert-edit'] },
+  { view: 'pipeline', label: 'Pipeline', path: '/pipeline', also: [] },
 ] as const;
 
 export function App() {
   const loc = useLocation();
-  const route = matchRoute(loc.path);
+  const alertRoute = matchAlertRoute(loc.path);
+  const route = alertRoute ?? matchRoute(loc.path);
   const range = readTimeRange(loc.params);
   const [theme, toggleTheme] = useTheme();
+  const auth = useAuth();
   const setRange = (r: TimeRange) => {
     const params = new URLSearchParams(loc.params);
     writeTimeRange(params, r);
@@ -48,6 +59,21 @@ export function App() {
     case 'metrics':
       page = <MetricsView loc={loc} range={range} />;
       break;
+    case 'pipeline':
+      page = <PipelineView loc={loc} range={range} />;
+      break;
+    case 'alerts':
+      page = <AlertsView loc={loc} />;
+      break;
+    case 'alert':
+      page = <AlertRuleView key={route.id} loc={loc} id={route.id} />;
+      break;
+    case 'alert-new':
+      page = <AlertEditView key="new" loc={loc} />;
+      break;
+    case 'alert-edit':
+      page = <AlertEditView key={route.id} loc={loc} id={route.id} />;
+      break;
     case 'not-found':
       page = (
         <Empty title={`Nothing lives at ${loc.path}`}>
@@ -56,6 +82,7 @@ export function App() {
         </Empty>
       );
   }
+  if (auth.status === 'signed-out') return <SignInView onSignedIn={auth.recheck} />;
   return (
     <div className="app">
       <header className="topbar">
@@ -79,7 +106,7 @@ export function App() {
           })}
         </nav>
         <div className="spacer" />
-        {route.view !== 'trace' && (
+        {route.view !== 'trace' && alertRoute === null && (
           <TimePicker key={withParams(loc, {})} range={range} onChange={setRange} />
         )}
         <button
@@ -91,6 +118,11 @@ export function App() {
         >
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
+        {auth.status === 'signed-in' && auth.me.kind === 'session' && (
+          <button type="button" className="theme-toggle" onClick={() => void auth.signOut()}>
+            Sign out {auth.me.name}
+          </button>
+        )}
       </header>
       <main>{page}</main>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { csrfHeaders, notifyUnauthenticated } from './auth.ts';
 
 /** An API answer other than 2xx, or one whose shape is not what the schema says. */
 export class ApiError extends Error {
@@ -52,6 +53,21 @@ export function apiPost<S extends TSchema>(
   });
 }
 
+/** PUT or DELETE (a 204 answer checks as `null`). */
+export function apiSend<S extends TSchema>(
+  schema: S,
+  method: 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Static<S>> {
+  return request(schema, apiUrl(path), path, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+}
+
 async function request<S extends TSchema>(
   schema: S,
   url: string,
@@ -61,13 +77,17 @@ async function request<S extends TSchema>(
   const { signal } = init;
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
+    res = await fetch(url, {
+      ...init,
+      headers: { accept: 'application/json', ...csrfHeaders(init.method), ...init.headers },
+    });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError('SL_ERR_NETWORK', 0, 'The Sightline API did not answer.');
   }
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
+    if (res.status === 401) notifyUnauthenticated();
     const e = (body as ErrorBody | null)?.error;
     throw new ApiError(
       e?.code ?? 'SL_ERR_HTTP',

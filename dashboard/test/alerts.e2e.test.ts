@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
+import { buildDashboard } from '../scripts/build.ts';
+import {
+  hex,
+  launchBrowser,
+  postOtlp,
+  tracesBody,
+  type Browser,
+  type SpanSpec,
+} from './e2e-support.ts';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const SERVICE = 'checkout';
+// expect.poll gives up after 1 s by default; previews and evaluations may take longer here.
+const WAIT = { timeout: 30_000 };
+const SLOW = { timeout: 90_000 };
+
+let s: RunningSightline;
+let browser: Browser;
+let page: Page;
+let ruleId = '';
+
+/** 40 checkout requests over the last two minutes, half of them failing: error rate 0.5. */
+async function sendErrors(): Promise<void> {
+  const base = Date.now();
+  const spans: SpanSpec[] = Array.from({ length: 40 }, (_, i) => ({
+    traceId: 'e'.repeat(8) + hex(i + 1, 24),
+    spanId: hex(i + 1, 16),
+    name: 'POST /pay',
+    kind: 2,
+    startMs: -120_000 + i * 3000,
+    durMs: 40,
+    ...(i % 2 === 0 ? { error: 'card declined' } : {}),
+  }));
+  await postOtlp(s.otlpUrl, '/v1/traces', tracesBody(base, SERVICE, spans));
+}
+
+async function shot(name: string): Promise<void> {
+  // The top bar is sticky: from a scrolled page it would land mid-screenshot.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A screenshot in each theme, leaving the page in light. */
+async function shotBoth(name: string): Promise<void> {
+  await shot(`${name}-light`);
+  await page.getByRole('button', { name: 'Toggle theme' }).click();
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.dataset.theme), WAIT)
+    .toBe('dark');
+  await shot(`${name}-dark`);
+  await page.getByRole('button', { name: 'Toggle theme' }).click();
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.dataset.theme), WAIT)
+    .toBe('light');
+}
+
+const path = () => new URL(page.url()).pathname;
+const field = (name: string) => page.locator(`.field-error[data-field="${name}"]`);
+const labelled = (label: string) =>
+  page.locator('.alert-field', { has: page.locator('.alert-field-label', { hasText: label }) });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await buildDashboard();
+  // A fast evaluator tick, so a 1 s rule is checked every second.
+  s = await startTestSightline(testConfig({ SIGHTLINE_ALERT_TICK_MS: '200' }));
+  await sendErrors();
+  browser = await launchBrowser();
+  page = browser.page;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) {
+    await shot(`FAILED-alerts-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+});
+
+describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
+  it('starts with an empty list that says how to begin', async () => {
+    await page.goto(`${s.apiUrl}/alerts`);
+    await page.getByText('No alert rules yet').waitFor();
+    await page.getByText('Nothing is silenced').waitFor();
+    await shot('alerts-01-empty');
+  });
+
+  it('creates an error-rate rule through the form, with a live preview and server errors', async () => {
+    await page.getByRole('link', { name: '+ New rule' }).click();
+    expect(path()).toBe('/alerts/new');
+    await labelled('Name').locator('input').fill('Checkout errors');
+    await labelled('Service').locator('input').fill(SERVICE);
+    await labelled('Threshold').locator('input').fill('0.2');
+    await labelled('Interval').locator('input').fill('1s');
+    await labelled('For').locator('input').fill('1s');
+
+    // The preview replays the draft: its series, with the threshold drawn.
+    const chart = page.locator('.alert-preview-chart');
+    await chart.waitFor();
+    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.2');
+    // The <g> of a reference line has no box of its own: count its drawn <line>.
+    await expect.poll(() => chart.locator('.alert-threshold line').count(), WAIT).toBe(1);
+    await expect
+      .poll(() => chart.locator('.recharts-line-curve, .recharts-line-dot').count(), WAIT)
+      .toBeGreaterThan(0);
+    // Editing the threshold refreshes it.
+    await labelled('Threshold').locator('input').fill('0.3');
+    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.3');
+
+    // A syntax error in the span filter is pointed at while typing.
+    const filter = page.getByLabel('Span filter', { exact: true });
+    await filter.fill('http.route:(');
+    await page.locator('.alert-search .query-error', { hasText: 'Column' }).waitFor();
+    await filter.fill('');
+
+    // A bad duration goes to the server, whose message shows beside the field.
+    await labelled('Window').locator('input').fill('-5m');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await field('window').waitFor();
+    expect(await field('window').textContent()).toMatch(/window/);
+    await shotBoth('alerts-02-form-error');
+    await labelled('Window').locator('input').fill('5m');
+    await expect.poll(() => field('window').count(), WAIT).toBe(0);
+    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.3');
+    await shotBoth('alerts-03-form-preview');
+
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('heading', { name: 'Checkout errors' }).waitFor();
+    ruleId = decodeURIComponent(path().split('/')[2] ?? '');
+    expect(ruleId).not.toBe('');
+    expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}`);
+  });
+
+  it('shows the rule firing in the list, and filters by state', async () => {
+    await page.getByRole('link', { name: 'Alerts', exact: true }).first().click();
+    const row = page.locator(`tr[data-rule-id="${ruleId}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.locator('.alert-state').first().textContent(), SLOW).toBe('firing');
+    await page.getByRole('tab', { name: /^firing/ }).click();
+    expect(new URL(page.url()).searchParams.get('state')).toBe('firing');
+    await row.waitFor();
+    await page.getByRole('tab', { name: /^inactive/ }).click();
+    await page.getByText('No alert is inactive right now').waitFor();
+    await page.getByRole('tab', { name: 'All rules' }).click();
+    await row.waitFor();
+    await shotBoth('alerts-04-list-firing');
+  });
+
+  it('opens the rule and reads its history, on a table and on the chart', async () => {
+    await page
+      .locator(`tr[data-rule-id="${ruleId}"]`)
+      .getByRole('link', { name: 'Checkout errors' })
+      .click();
+    const history = page.getByRole('table', { name: 'State changes' });
+    await history.locator('tr', { hasText: 'firing' }).first().waitFor();
+    const current = page.getByRole('table', { name: 'Current alerts' });
+    expect(await current.locator('.alert-state').first().textContent()).toBe('firing');
+    const chart = page.locator('.alert-preview-chart');
+    await chart.waitFor();
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-markers')), WAIT)
+      .toBeGreaterThan(0);
+    await shotBoth('alerts-05-rule');
+  });
+
+  it('silences the rule and expires the silence', async () => {
+    await page.getByRole('link', { name: 'Silence…' }).click();
+    expect(path()).toBe('/alerts');
+    const silences = page.getByRole('region', { name: 'Silences' });
+    await silences.getByRole('button', { name: 'Silence' }).waitFor();
+    expect(await silences.locator('select').first().inputValue()).toBe(ruleId);
+    await silences.getByPlaceholder('deploying the fix').fill('rolling back');
+    await silences.getByRole('button', { name: 'Silence' }).click();
+    const active = page.getByRole('table', { name: 'Active silences' });
+    await active.locator('tr', { hasText: 'rolling back' }).waitFor();
+    expect(await active.textContent()).toContain('Checkout errors');
+    await page.locator(`tr[data-rule-id="${ruleId}"] .alert-silenced`).waitFor();
+    await shotBoth('alerts-06-silenced');
+    await active.getByRole('button', { name: 'Expire now' }).click();
+    await page.getByText('Nothing is silenced').waitFor();
+  });
+
+  it('edits the rule: the form starts from it and saving goes back to the rule', async () => {
+    await page.locator(`tr[data-rule-id="${ruleId}"]`).getByRole('link').first().click();
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}/edit`);
+    const name = labelled('Name').locator('input');
+    await expect.poll(() => name.inputValue(), WAIT).toBe('Checkout errors');
+    expect(await labelled('Service').locator('input').inputValue()).toBe(SERVICE);
+    await name.fill('Checkout errors (strict)');
+    await labelled('Threshold').locator('input').fill('0.9');
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('heading', { name: 'Checkout errors (strict)' }).waitFor();
+    expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}`);
+    expect(await page.locator('.alert-facts').textContent()).toContain('> 0.9');
+    // Error rate 0.5 is under the new threshold: the alert resolves.
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('table', { name: 'Current alerts' })
+            .locator('.alert-state')
+            .first()
+            .textContent(),
+        SLOW,
+      )
+      .toBe('resolved');
+  });
+
+  it('deletes the rule', async () => {
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Really delete' }).click();
+    await page.getByText('No alert rules yet').waitFor();
+    expect(path()).toBe('/alerts');
+    const res = await fetch(`${s.apiUrl}/api/v1/alerts/rules/${encodeURIComponent(ruleId)}`);
+    expect(res.status).toBe(404);
+  });
+});
