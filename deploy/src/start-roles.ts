@@ -12,6 +12,7 @@ import { buildQueryApp } from '@sightline/query/app';
 import type { AlertEvaluator } from '@sightline/query/alerts/evaluator';
 import { startAlerting } from '@sightline/query/alerts/start-alerting';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
+import { isRejectedDataError } from '@sightline/store/errors';
 import { insertRows } from '@sightline/store/insert';
 import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
@@ -198,6 +199,7 @@ export async function startRoles(
           unavailableMs: 2_000,
           onError: (err, rows) =>
             logger.error({ err, rows }, 'insert failed; clients were told to retry'),
+          isDataError: isRejectedDataError,
         });
         writer = w;
         metrics.watchWriter(w);

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { refuseNonFiniteNumbers } from './plugins/finite-numbers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { logRoutes } from './routes/logs.ts';
 import { registerOpenApi } from './routes/openapi.ts';
@@ -43,6 +44,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     ...(opts.tls ? { https: opts.tls } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
+  refuseNonFiniteNumbers(app);
   if (opts.auth) {
     guardQueryApp(app, opts.auth, opts.authRoutes);
     if (opts.auth.rateLimitPerMinute > 0) limitRequests(app, opts.auth.rateLimitPerMinute);

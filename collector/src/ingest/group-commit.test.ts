@@ -154,3 +154,46 @@ describe('GroupCommitWriter', () => {
     ]);
   });
 });
+
+describe('GroupCommitWriter with data the store refuses', () => {
+  // A store that refuses any batch holding a row whose body is 'bad', as ClickHouse refuses rows
+  // it cannot parse (code 25); every other batch is stored.
+  function refusingStore() {
+    const stored: string[] = [];
+    const writer = new GroupCommitWriter({
+      insert: async (_kind, rows) => {
+        await new Promise((r) => setTimeout(r, 5));
+        const bodies = (rows as LogRow[]).map((l) => l.Body);
+        if (bodies.includes('bad'))
+          throw Object.assign(new Error('Cannot parse escape sequence\nmore'), { code: '25' });
+        stored.push(...bodies);
+      },
+      maxBatchRows: 100,
+      maxQueuedRows: 1000,
+      lingerMs: 20,
+      insertAttempts: 3,
+      retryBackoffMs: 1,
+      unavailableMs: 60_000,
+      isDataError: (err) => (err as { code?: string }).code === '25',
+    });
+    return { writer, stored };
+  }
+
+  it('stores the other requests of the batch and refuses only the bad one with 400', async () => {
+    const { writer, stored } = refusingStore();
+    const results = await Promise.allSettled([
+      writer.submit(batchOf('a1', 'a2')),
+      writer.submit(batchOf('x', 'bad')),
+      writer.submit(batchOf('b1')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const refusal = (results[1] as PromiseRejectedResult).reason as SightlineError;
+    expect(refusal.statusCode).toBe(400);
+    expect(refusal.message).toBe('the store refused this data: Cannot parse escape sequence');
+    expect(stored.sort()).toEqual(['a1', 'a2', 'b1']);
+    // Refused data says nothing about the store's health: the next request is taken at once.
+    await expect(writer.submit(batchOf('c1'))).resolves.toBeUndefined();
+    expect(stored).toContain('c1');
+    expect(writer.stats.queuedRows).toBe(0);
+  });
+});

@@ -28,6 +28,12 @@ export interface GroupCommitOptions {
   /** After a failed batch, refuse new requests this long so clients back off (Retry-After). */
   readonly unavailableMs: number;
   readonly onError?: (err: unknown, rows: number) => void;
+  /**
+   * Whether an insert error means the store refused the rows themselves (unparseable data), not
+   * that it is unavailable. Then each request of the batch is stored alone, so one bad request
+   * gets a 400 and the others are stored, instead of all of them being refused.
+   */
+  readonly isDataError?: (err: unknown) => boolean;
 }
 
 interface Pending {
@@ -163,24 +169,68 @@ export class GroupCommitWriter {
       } catch (err) {
         this.stats.failedInserts++;
         this.opts.onError?.(err, rows);
-        this.unavailableUntil = Date.now() + this.opts.unavailableMs;
-        const wait = Math.max(1, Math.ceil(this.opts.unavailableMs / 1000));
-        const refusal = new SightlineError(
-          'SL_ERR_STORE_UNAVAILABLE',
-          503,
-          'the store did not accept the data; retry later',
-          wait,
-        );
-        if (stored.size > 0) for (const p of taken) this.storedParts.remember(p.batch, stored);
-        for (const p of taken) p.reject(refusal);
-        // What queued behind a failed insert would meet the same store: refuse it now too.
-        for (const p of this.queue.splice(0)) {
-          this.queuedRows -= p.rows;
-          p.reject(refusal);
-        }
+        if (this.opts.isDataError?.(err)) await this.storeEachAlone(taken, token, stored);
+        else this.refuseAll(taken, stored);
       } finally {
         this.queuedRows -= rows;
         this.stats.queuedRows = this.queuedRows;
+      }
+    }
+  }
+
+  /** The store failed: refuse the batch and what queued behind it, and make clients back off. */
+  private refuseAll(taken: Pending[], stored: ReadonlySet<RowKind>): void {
+    this.unavailableUntil = Date.now() + this.opts.unavailableMs;
+    const wait = Math.max(1, Math.ceil(this.opts.unavailableMs / 1000));
+    const refusal = new SightlineError(
+      'SL_ERR_STORE_UNAVAILABLE',
+      503,
+      'the store did not accept the data; retry later',
+      wait,
+    );
+    if (stored.size > 0) for (const p of taken) this.storedParts.remember(p.batch, stored);
+    for (const p of taken) p.reject(refusal);
+    // What queued behind a failed insert would meet the same store: refuse it now too.
+    for (const p of this.queue.splice(0)) {
+      this.queuedRows -= p.rows;
+      p.reject(refusal);
+    }
+  }
+
+  /**
+   * The store refused the merged batch's data: store each request on its own (tables already
+   * stored for the batch are skipped), so only the request whose rows are refused fails, with 400.
+   */
+  private async storeEachAlone(
+    taken: Pending[],
+    token: string,
+    storedForBatch: ReadonlySet<RowKind>,
+  ): Promise<void> {
+    for (const [i, p] of taken.entries()) {
+      const stored = new Set(storedForBatch);
+      try {
+        await this.insertWithRetry(p.batch, `${token}-${i}`, stored);
+        this.stats.inserts++;
+        this.stats.insertedRows += p.rows;
+        p.resolve();
+      } catch (err) {
+        if (stored.size > 0) this.storedParts.remember(p.batch, stored);
+        if (this.opts.isDataError?.(err)) {
+          const why = (err as Error).message.split('\n', 1)[0]?.slice(0, 300) ?? '';
+          p.reject(
+            new SightlineError('SL_ERR_BAD_REQUEST', 400, `the store refused this data: ${why}`),
+          );
+        } else {
+          this.opts.onError?.(err, p.rows);
+          p.reject(
+            new SightlineError(
+              'SL_ERR_STORE_UNAVAILABLE',
+              503,
+              'the store did not accept the data; retry later',
+              Math.max(1, Math.ceil(this.opts.unavailableMs / 1000)),
+            ),
+          );
+        }
       }
     }
   }
@@ -212,7 +262,8 @@ export class GroupCommitWriter {
         }
         return;
       } catch (err) {
-        if (attempt >= this.opts.insertAttempts) throw err;
+        // Refused data stays refused: no point in sending it again.
+        if (attempt >= this.opts.insertAttempts || this.opts.isDataError?.(err)) throw err;
         await new Promise((r) => setTimeout(r, this.opts.retryBackoffMs * attempt));
       }
     }
