@@ -254,6 +254,19 @@ describe('alert evaluation', () => {
       expect(rows.every((r) => Number(r.ok) === 0 && Number(r.status) === 500)).toBe(true);
       expect(rows[0]!.channel).toBe(`webhook:${failing.url}/down`);
       expect(failing.attempts()).toBeGreaterThanOrEqual(3);
+      // The same attempts through the API, newest first, without the receiver's credentials.
+      const listed = await fetch(
+        `${s.apiUrl}/api/v1/alerts/deliveries?ruleId=${rule.id}&limit=1000`,
+      ).then(
+        (r) =>
+          r.json() as Promise<{
+            deliveries: { attempt: number; ok: boolean; status: number | null; channel: string }[];
+          }>,
+      );
+      expect(listed.deliveries.length).toBeGreaterThanOrEqual(3);
+      expect(listed.deliveries.map((d) => d.attempt).slice(-3)).toEqual([3, 2, 1]);
+      expect(listed.deliveries.every((d) => !d.ok && d.status === 500)).toBe(true);
+      expect(listed.deliveries[0]!.channel).toBe(`webhook:${failing.url}/down`);
       // The alert itself is firing and counted as notified: no new episode is started.
       expect((await alerts(s, rule.id))[0]?.state).toBe('firing');
     } finally {

@@ -212,6 +212,26 @@ export const AlertHistoryEntry = Type.Object({
 export type AlertHistoryEntry = Static<typeof AlertHistoryEntry>;
 export const AlertHistoryResponse = Type.Object({ entries: Type.Array(AlertHistoryEntry) });
 
+export const AlertDeliveriesQuery = Type.Object({
+  ruleId: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+/** One attempt to deliver a notification to one channel (credentials never recorded). */
+export const AlertDelivery = Type.Object({
+  notificationId: Type.String(),
+  ruleId: Type.String(),
+  /** e.g. 'webhook:https://host/path', 'slack:hooks.slack.com', 'email:a@b' */
+  channel: Type.String(),
+  attempt: Type.Integer(),
+  ok: Type.Boolean(),
+  /** HTTP status, or the SMTP reply code for email; null when nothing answered. */
+  status: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.String(),
+  at: Type.String(),
+});
+export type AlertDelivery = Static<typeof AlertDelivery>;
+export const AlertDeliveriesResponse = Type.Object({ deliveries: Type.Array(AlertDelivery) });
+
 /** Mutes notifications of one rule, or of every alert whose labels match, until `endsAt`. */
 export const AlertSilenceInput = Type.Object(
   {

@@ -1,4 +1,4 @@
-import type { AlertHistoryEntry, AlertStateName } from '@sightline/model/api/alerts';
+import type { AlertDelivery, AlertHistoryEntry, AlertStateName } from '@sightline/model/api/alerts';
 import { qualified } from '@sightline/store/schema/ddl-context';
 import {
   ALERT_DELIVERIES_TABLE,
@@ -216,4 +216,46 @@ export async function recordDelivery(
     ],
     format: 'JSONEachRow',
   });
+}
+
+/** Delivery attempts, newest first. */
+export async function readDeliveries(
+  t: StoreTarget,
+  filter: { ruleId?: string | undefined; limit: number },
+): Promise<AlertDelivery[]> {
+  const params: Record<string, string | number> = { limit: filter.limit };
+  let where = '1';
+  if (filter.ruleId !== undefined) {
+    where = 'rule_id = {ruleId:String}';
+    params.ruleId = filter.ruleId;
+  }
+  const rs = await t.reader.query({
+    query: `SELECT notification_id, rule_id, channel, attempt, ok, status, error,
+        toUnixTimestamp64Milli(at) AS at
+      FROM ${qualified(t, ALERT_DELIVERIES_TABLE)}
+      WHERE ${where}
+      ORDER BY at DESC, attempt DESC LIMIT {limit:UInt32}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const rows = await rs.json<{
+    notification_id: string;
+    rule_id: string;
+    channel: string;
+    attempt: number | string;
+    ok: number | string;
+    status: number | string | null;
+    error: string;
+    at: number | string;
+  }>();
+  return rows.map((r) => ({
+    notificationId: r.notification_id,
+    ruleId: r.rule_id,
+    channel: r.channel,
+    attempt: Number(r.attempt),
+    ok: Number(r.ok) === 1,
+    status: r.status === null ? null : Number(r.status),
+    error: r.error,
+    at: new Date(Number(r.at)).toISOString(),
+  }));
 }

@@ -2,6 +2,8 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { Type } from 'typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
 import {
+  AlertDeliveriesQuery,
+  AlertDeliveriesResponse,
   AlertHistoryQuery,
   AlertHistoryResponse,
   AlertPreviewRequest,
@@ -27,7 +29,7 @@ import {
   replaceRule,
 } from '../alerts/rule-store.ts';
 import { isSilenced } from '../alerts/silences.ts';
-import { loadStates, readHistory } from '../alerts/state-store.ts';
+import { loadStates, readDeliveries, readHistory } from '../alerts/state-store.ts';
 
 export interface AlertRouteOptions {
   readonly store: StoreClients;
@@ -162,6 +164,23 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
       entries: await readHistory(store, {
         ruleId: req.query.ruleId,
         groupKey: req.query.groupKey,
+        limit: req.query.limit ?? 200,
+      }),
+    }),
+  );
+
+  app.get(
+    '/alerts/deliveries',
+    {
+      schema: {
+        summary: 'Notification delivery attempts, newest first',
+        querystring: AlertDeliveriesQuery,
+        response: { 200: AlertDeliveriesResponse },
+      },
+    },
+    async (req) => ({
+      deliveries: await readDeliveries(store, {
+        ruleId: req.query.ruleId,
         limit: req.query.limit ?? 200,
       }),
     }),
