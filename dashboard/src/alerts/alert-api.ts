@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import {
+  AlertDeliveriesResponse,
   AlertHistoryResponse,
   AlertPreviewResponse,
   AlertRule,
@@ -30,6 +31,9 @@ export const listAlerts = (
 ) => apiGet(AlertsResponse, '/alerts', query, signal);
 export const readHistory = (ruleId: string, limit: number, signal?: AbortSignal) =>
   apiGet(AlertHistoryResponse, '/alerts/history', { ruleId, limit }, signal);
+
+export const readDeliveries = (ruleId: string, limit: number, signal?: AbortSignal) =>
+  apiGet(AlertDeliveriesResponse, '/alerts/deliveries', { ruleId, limit }, signal);
 
 export const listSilences = (signal?: AbortSignal) =>
   apiGet(AlertSilenceList, '/alerts/silences', {}, signal);

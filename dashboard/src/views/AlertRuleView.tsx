@@ -1,7 +1,14 @@
 import { useState } from 'react';
 import type { AlertRule } from '@sightline/model/api/alerts';
 import { useApi } from '../api.ts';
-import { deleteRule, getRule, listAlerts, readHistory } from '../alerts/alert-api.ts';
+import {
+  deleteRule,
+  getRule,
+  listAlerts,
+  readDeliveries,
+  readHistory,
+} from '../alerts/alert-api.ts';
+import { DeliveriesTable } from '../alerts/DeliveriesTable.tsx';
 import { alertEditPath } from '../alerts/alert-routes.ts';
 import { PREVIEW_HOURS } from '../alerts/PreviewPanel.tsx';
 import { formatValue } from '../alerts/PreviewChart.tsx';
@@ -65,12 +72,18 @@ function RuleFacts({ rule }: { rule: AlertRule }) {
 export function AlertRuleView({ loc, id }: { loc: AppLocation; id: string }) {
   const hours = Number(loc.params.get('hours')) || 1;
   const data = useApi(`alert-${id}`, async (signal) => {
-    const [rule, alerts, history] = await Promise.all([
+    const [rule, alerts, history, deliveries] = await Promise.all([
       getRule(id, signal),
       listAlerts({ ruleId: id }, signal),
       readHistory(id, HISTORY_LIMIT, signal),
+      readDeliveries(id, HISTORY_LIMIT, signal),
     ]);
-    return { rule, alerts: alerts.alerts, history: history.entries };
+    return {
+      rule,
+      alerts: alerts.alerts,
+      history: history.entries,
+      deliveries: deliveries.deliveries,
+    };
   });
   usePolling(data.reload, POLL_MS);
   const [confirming, setConfirming] = useState(false);
@@ -83,7 +96,7 @@ export function AlertRuleView({ loc, id }: { loc: AppLocation; id: string }) {
         <Link href={hrefTo('/alerts', {}, loc.params)}>Back to all alert rules</Link>
       </>
     );
-  const { rule, alerts, history } = data.data;
+  const { rule, alerts, history, deliveries } = data.data;
   const remove = async () => {
     try {
       await deleteRule(rule.id);
@@ -193,6 +206,17 @@ export function AlertRuleView({ loc, id }: { loc: AppLocation; id: string }) {
         </Empty>
       ) : (
         <HistoryTable entries={history} />
+      )}
+
+      <h2>Notifications</h2>
+      {deliveries.length === 0 ? (
+        <Empty title="Nothing sent yet">
+          {rule.channels.length === 0
+            ? 'The rule has no channels: add a webhook, Slack or email channel in Edit.'
+            : 'Each attempt to notify a channel appears here, with what the receiver answered.'}
+        </Empty>
+      ) : (
+        <DeliveriesTable deliveries={deliveries} />
       )}
     </div>
   );
