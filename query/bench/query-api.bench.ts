@@ -9,19 +9,33 @@
  * Each question is then asked through the API (`app.inject`: routing, validation, SQL, JSON
  * serialisation) and as the SQL a ClickHouse expert would write by hand, alternating run by run,
  * and read back as parsed JSON on the store's reader client in both cases.
+ *
+ * `BENCH_QUERY_DIR=/some/folder` keeps the loaded store there and reuses it on the next run with
+ * the same BENCH_QUERY_ROWS (the load time is kept with it, so the queried windows stay the same),
+ * which makes iterating on the query side cheap after one full load; `BENCH_QUERY_ONLY=<text>`
+ * asks only the questions whose name contains that text.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStoreClients } from '@sightline/store/client-factory';
 import { migrate } from '@sightline/store/migrate';
 import { RATIO_GOAL, cases } from './bench-cases.ts';
-import { DB, bytesPerRow, load, settle } from './bench-store.ts';
+import { DB, bytesPerRow, load, settle, type Loaded } from './bench-store.ts';
 
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
 const BATCH = Number(process.env.BENCH_QUERY_BATCH ?? 25_000);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
 const WARMUPS = 2;
+const KEEP_DIR = process.env.BENCH_QUERY_DIR;
+/** Only the questions whose name contains this text (for iterating on one of them). */
+const ONLY = process.env.BENCH_QUERY_ONLY;
+
+interface Kept {
+  rows: number;
+  nowMs: number;
+  data: Loaded;
+}
 
 // ---------------------------------------------------------------- measure
 
@@ -42,12 +56,31 @@ export async function run(): Promise<void> {
   console.log(
     `\n## query API vs hand-written SQL — ${ROWS} spans and ${ROWS} logs over 24 h, embedded store`,
   );
-  const dataDir = mkdtempSync(join(tmpdir(), 'sl-bench-query-'));
+  const dataDir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'sl-bench-query-'));
+  const metaFile = join(dataDir, 'bench-meta.json');
+  const kept =
+    KEEP_DIR !== undefined && existsSync(metaFile)
+      ? (JSON.parse(readFileSync(metaFile, 'utf8')) as Kept)
+      : undefined;
+  if (kept && kept.rows !== ROWS)
+    throw new Error(
+      `${dataDir} holds ${kept.rows} rows, not ${ROWS}: remove it or change BENCH_QUERY_DIR`,
+    );
+  if (KEEP_DIR !== undefined && !kept) {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+  }
   const store = createStoreClients({ dataDir, database: DB });
   try {
     await migrate(store.writer, DB, { tracesDays: 0, logsDays: 0, metricsDays: 0 });
-    const nowMs = Date.now();
-    const data = await load(store, nowMs, ROWS, BATCH);
+    const nowMs = kept?.nowMs ?? Date.now();
+    const data = kept?.data ?? (await load(store, nowMs, ROWS, BATCH));
+    if (KEEP_DIR !== undefined && !kept)
+      writeFileSync(metaFile, JSON.stringify({ rows: ROWS, nowMs, data } satisfies Kept));
+    if (kept)
+      console.log(
+        `\nreusing the store kept in ${dataDir} (loaded ${new Date(nowMs).toISOString()})`,
+      );
     const settled = await settle(store);
     const disk = await bytesPerRow(store);
     console.log(
@@ -68,6 +101,7 @@ export async function run(): Promise<void> {
     );
     console.log('|---|---:|---:|---:|---:|---:|---|---|---|');
     for (const c of cases(store, data, nowMs)) {
+      if (ONLY !== undefined && !c.name.includes(ONLY)) continue;
       const apiDigest = await c.api(0);
       const sqlDigest = await c.sql(0);
       for (let i = 1; i < WARMUPS; i++) {
@@ -98,6 +132,6 @@ export async function run(): Promise<void> {
     }
   } finally {
     await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (KEEP_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -35,20 +35,29 @@ export function searchFilter(q: string | undefined): LogsFilter {
 }
 
 /**
- * `[from, to)` on Timestamp, plus the same bounds on TimestampTime (whole seconds), which the
- * partition key and primary key index are built on, so only the range's parts are read.
+ * `[from, to)` on TimestampTime (whole seconds), which the partition key and primary key index are
+ * built on, so only the range's parts are read. TimestampTime is Timestamp cut to the second, so
+ * when both ends are whole seconds that is exact and Timestamp (8 bytes a row) is not read at all;
+ * otherwise Timestamp bounds are added for the fraction.
  */
 export function rangeFilter(range: TimeRange): LogsFilter {
+  const seconds = {
+    sql: `TimestampTime >= toDateTime({rangeFromS:UInt32})
+      AND TimestampTime <= toDateTime({rangeToS:UInt32})`,
+    params: {
+      rangeFromS: Math.floor(range.fromMs / 1000),
+      rangeToS: Math.floor((range.toMs - 1) / 1000),
+    },
+  };
+  if (range.fromMs % 1000 === 0 && range.toMs % 1000 === 0) return seconds;
   return {
     sql: `Timestamp >= fromUnixTimestamp64Nano({rangeFromNs:Int64})
       AND Timestamp < fromUnixTimestamp64Nano({rangeToNs:Int64})
-      AND TimestampTime >= toDateTime({rangeFromS:UInt32})
-      AND TimestampTime <= toDateTime({rangeToS:UInt32})`,
+      AND ${seconds.sql}`,
     params: {
       rangeFromNs: msToNanos(range.fromMs).toString(),
       rangeToNs: msToNanos(range.toMs).toString(),
-      rangeFromS: Math.floor(range.fromMs / 1000),
-      rangeToS: Math.floor((range.toMs - 1) / 1000),
+      ...seconds.params,
     },
   };
 }

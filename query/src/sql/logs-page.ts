@@ -32,11 +32,23 @@ export interface PageRequest {
  * the timestamp of the `limit`-th row reading Timestamp (and the filter's columns) only; the main
  * query then reads whole rows from that timestamp on. The subquery looks strictly past
  * `from.ts`: those rows all belong to the page's candidates, so the `limit`-th of them is never
- * beyond the page's last row — the bound can only be loose, never cut a row off.
+ * beyond the page's last row — the bound can only be loose, never cut a row off. A first page
+ * (no `from`) needs no such bound: it takes one pass, see firstPageSql.
  */
 export async function fetchPage(req: PageRequest): Promise<RecordRow[]> {
   const desc = req.order === 'desc';
   const dir = desc ? 'DESC' : 'ASC';
+  if (!req.from) {
+    return selectRows<RecordRow>(
+      req.client,
+      firstPageSql(req.database, req.filter, dir),
+      {
+        ...req.filter.params,
+        pageLimit: req.limit,
+      },
+      req.signal,
+    );
+  }
   const past = desc ? '<' : '>';
   const table = logsTable(req.database);
   const params: Record<string, unknown> = { ...req.filter.params, pageLimit: req.limit };
@@ -72,4 +84,23 @@ export async function fetchPage(req: PageRequest): Promise<RecordRow[]> {
     ORDER BY Timestamp ${dir}, rowKey ${dir}
     LIMIT {pageLimit:UInt32}`;
   return selectRows<RecordRow>(req.client, query, params, req.signal);
+}
+
+/**
+ * The first page in one pass: the newest (or oldest) `limit` rows by Timestamp, plus every row
+ * tied with the last of them (WITH TIES), are exactly the rows the total order can put on the
+ * page; only those few are then ordered by ROW_KEY. Sorting by Timestamp alone lets ClickHouse
+ * read the other columns lazily, for the rows that make the cut only.
+ */
+export function firstPageSql(database: string, filter: LogsFilter, dir: 'ASC' | 'DESC'): string {
+  const table = logsTable(database);
+  return `SELECT ${RECORD_COLUMNS}
+    FROM (
+      SELECT * FROM ${table}
+      WHERE ${filter.sql}
+      ORDER BY Timestamp ${dir}
+      LIMIT {pageLimit:UInt32} WITH TIES
+    )
+    ORDER BY Timestamp ${dir}, rowKey ${dir}
+    LIMIT {pageLimit:UInt32}`;
 }

@@ -24,6 +24,12 @@ for (const level of SEVERITY_LEVELS) {
   }
 }
 
+/** The severity class a SeverityText names (any case), for rows whose SeverityNumber is 0. */
+export const TEXT_LEVEL_EXPR = `multiIf(${SEVERITY_LEVELS.flatMap((l) => [
+  `lowerUTF8(SeverityText) IN (${l.aliases.map((a) => `'${a}'`).join(', ')})`,
+  `'${l.name}'`,
+]).join(', ')}, 'unknown')`;
+
 /**
  * The severity class of a row, exactly as `level:<name>` searches it: the SeverityNumber range,
  * or, when the number is 0, the SeverityText spelling. Anything else is `unknown`.
@@ -31,10 +37,13 @@ for (const level of SEVERITY_LEVELS) {
 export const LEVEL_EXPR = `multiIf(${SEVERITY_LEVELS.flatMap((l) => [
   `SeverityNumber BETWEEN ${l.min} AND ${l.max}`,
   `'${l.name}'`,
-]).join(', ')}, SeverityNumber = 0, multiIf(${SEVERITY_LEVELS.flatMap((l) => [
-  `lowerUTF8(SeverityText) IN (${l.aliases.map((a) => `'${a}'`).join(', ')})`,
-  `'${l.name}'`,
-]).join(', ')}, 'unknown'), 'unknown')`;
+]).join(', ')}, SeverityNumber = 0, ${TEXT_LEVEL_EXPR}, 'unknown')`;
+
+/** LEVEL_EXPR's class of a non-zero SeverityNumber, in JS. */
+export function numberLevel(severityNumber: number): LogLevel {
+  const level = SEVERITY_LEVELS.find((l) => severityNumber >= l.min && severityNumber <= l.max);
+  return level ? (level.name as LogLevel) : 'unknown';
+}
 
 /** The columns of a LogRecord; `rowKey` is ROW_KEY, usable in WHERE/ORDER BY by that alias. */
 export const RECORD_COLUMNS = `toString(toUnixTimestamp64Nano(Timestamp)) AS ts, ${ROW_KEY} AS rowKey,

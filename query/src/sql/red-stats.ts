@@ -43,19 +43,14 @@ export interface RedEntry extends RedStats {
   readonly series: RedSeries;
 }
 
-interface TotalRow {
+/** A total row (`step` 0) or one step's row (`step` 1) of a name. */
+interface RedRow {
   name: string;
-  requests: string;
-  errors: string;
-  q: (number | null)[];
-}
-
-interface StepRow {
-  name: string;
+  step: number;
   b: string;
   requests: string;
   errors: string;
-  p95: number | null;
+  q: (number | null)[];
 }
 
 const ms = (ns: number | null | undefined): number | null =>
@@ -80,35 +75,19 @@ export async function redStats(
   const params = { ...(input.search?.params ?? {}) };
   const nameCol = input.by === 'service' ? 'ServiceName' : 'SpanName';
 
-  const totalsRs = await client.query({
-    query: `SELECT ${nameCol} AS name, count() AS requests, countIf(StatusCode = 'Error') AS errors,
-        quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
-      FROM ${db}.otel_traces WHERE ${whereSql}
-      GROUP BY name ORDER BY requests DESC, name LIMIT ${p.add(input.limit + 1, 'UInt32')}`,
-    query_params: { ...params, ...p.values },
+  const { grid } = input;
+  const sql = redSql(db, nameCol, whereSql, grid, input.limit, p);
+  const rs = await client.query({
+    query: sql.query,
+    query_params: { ...params, ...sql.query_params },
     format: 'JSONEachRow',
   });
-  const totals = await totalsRs.json<TotalRow>();
+  const found = await rs.json<RedRow>();
+  const totals = found.filter((r) => r.step === 0);
   const truncated = totals.length > input.limit;
   const kept = totals.slice(0, input.limit);
   if (kept.length === 0) return { entries: [], truncated };
-
-  const { grid } = input;
-  const step = p.add(grid.stepMs, 'Int64');
-  const stepRs = await client.query({
-    query: `SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
-        count() AS requests, countIf(StatusCode = 'Error') AS errors,
-        quantileExactInclusive(0.95)(Duration) AS p95
-      FROM ${db}.otel_traces
-      WHERE ${whereSql} AND has(${p.add(
-        kept.map((t) => t.name),
-        'Array(String)',
-      )}, ${nameCol})
-      GROUP BY name, b ORDER BY name, b LIMIT ${p.add(kept.length * grid.points, 'UInt32')}`,
-    query_params: { ...params, ...p.values },
-    format: 'JSONEachRow',
-  });
-  const steps = await stepRs.json<StepRow>();
+  const steps = found.filter((r) => r.step === 1);
 
   const stepSeconds = grid.stepMs / 1000;
   const seriesByName = new Map<string, RedSeries>();
@@ -126,7 +105,7 @@ export async function redStats(
     if (!series || !series.rate[i] || requests === 0) continue;
     series.rate[i] = [series.rate[i][0], requests / stepSeconds];
     series.errorRate[i] = [series.rate[i][0], Number(s.errors) / requests];
-    series.p95Ms[i] = [series.rate[i][0], ms(s.p95)];
+    series.p95Ms[i] = [series.rate[i][0], ms(s.q[1])];
   }
   const rangeSeconds = (grid.toMs - grid.fromMs) / 1000;
   const entries = kept.map((t): RedEntry => {
@@ -145,4 +124,32 @@ export async function redStats(
     };
   });
   return { entries, truncated };
+}
+
+/**
+ * Totals and per-step rows in one scan (GROUPING SETS), ranked by total requests: only the
+ * `limit + 1` busiest names come back, totals first, so a store with many names returns a bounded
+ * answer. The same quantile function serves both, so a step's p95 is computed as a total's is.
+ */
+export function redSql(
+  db: string,
+  nameCol: 'ServiceName' | 'SpanName',
+  whereSql: string,
+  grid: StepGrid,
+  limit: number,
+  p: Params,
+): { query: string; query_params: Record<string, unknown> } {
+  const step = p.add(grid.stepMs, 'Int64');
+  const keep = p.add(limit + 1, 'UInt32');
+  const query = `SELECT name, step, b, requests, errors, q FROM (
+      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
+        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
+          SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
+            toUInt8(1 - grouping(b)) AS step, count() AS requests, countIf(StatusCode = 'Error') AS errors,
+            quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
+          FROM ${db}.otel_traces WHERE ${whereSql}
+          GROUP BY GROUPING SETS ((name), (name, b)))))
+    WHERE rank <= ${keep}
+    ORDER BY step, total DESC, name, b`;
+  return { query, query_params: p.values };
 }

@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Span } from '@sightline/model/api/traces';
 import { ident } from '@sightline/store/schema/ddl-context';
+import { SPANS_IN_BOUNDS, traceBoundsWith } from './trace-bounds.ts';
 
-interface SpanRecord {
+export interface SpanRecord {
   TraceId: string;
   SpanId: string;
   ParentSpanId: string;
@@ -37,26 +38,29 @@ export async function traceById(
   traceId: string,
   maxSpans: number,
 ): Promise<Span[]> {
-  // End is in whole seconds, hence `+ 1` (one second). `+ INTERVAL 1 SECOND` on this Nullable
-  // tuple element matched no rows in ClickHouse 26.7; the plain addition does.
   const db = ident(database);
   const rs = await client.query({
-    query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
-      SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
-        toString(toUnixTimestamp64Nano(Timestamp)) AS start, Duration, StatusCode, StatusMessage,
-        ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
-        arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimes,
-        Events.Name, Events.Attributes, Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes
+    query: `${traceBoundsWith(db)}
+      SELECT ${SPAN_COLUMNS}
       FROM ${db}.otel_traces
-      WHERE TraceId = {id:String}
-        AND Timestamp >= bounds.1 AND Timestamp <= bounds.2 + 1
+      WHERE TraceId = {id:String} AND ${SPANS_IN_BOUNDS}
       ORDER BY Timestamp, SpanId
       LIMIT {limit:UInt32}`,
     query_params: { id: traceId.toLowerCase(), limit: maxSpans },
     format: 'JSONEachRow',
   });
-  const rows = await rs.json<SpanRecord>();
-  return rows.map((r) => ({
+  return (await rs.json<SpanRecord>()).map(toSpan);
+}
+
+/** The columns of a SpanRecord. */
+export const SPAN_COLUMNS = `TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
+  toString(toUnixTimestamp64Nano(Timestamp)) AS start, Duration, StatusCode, StatusMessage,
+  ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes,
+  arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimes,
+  Events.Name, Events.Attributes, Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes`;
+
+export function toSpan(r: SpanRecord): Span {
+  return {
     traceId: r.TraceId,
     spanId: r.SpanId,
     parentSpanId: r.ParentSpanId,
@@ -83,5 +87,5 @@ export async function traceById(
       traceState: r['Links.TraceState'][i] ?? '',
       attributes: r['Links.Attributes'][i] ?? {},
     })),
-  }));
+  };
 }

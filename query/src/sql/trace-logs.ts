@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TraceLog } from '@sightline/model/api/traces';
 import { ident } from '@sightline/store/schema/ddl-context';
+import { LOGS_IN_BOUNDS, traceBoundsWith } from './trace-bounds.ts';
 
-interface LogRecord {
+export interface TraceLogRecord {
   time: string;
   SeverityText: string;
   SeverityNumber: number;
@@ -25,19 +26,24 @@ export async function traceLogs(
 ): Promise<TraceLog[]> {
   const db = ident(database);
   const rs = await client.query({
-    query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
-      SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS time, SeverityText, SeverityNumber, Body,
-        ServiceName, SpanId, LogAttributes
+    query: `${traceBoundsWith(db)}
+      SELECT ${TRACE_LOG_COLUMNS}
       FROM ${db}.otel_logs
-      WHERE TraceId = {id:String}
-        AND TimestampTime >= bounds.1 - 3600 AND TimestampTime <= bounds.2 + 3600
+      WHERE TraceId = {id:String} AND ${LOGS_IN_BOUNDS}
       ORDER BY Timestamp, ServiceName, SpanId, Body
       LIMIT {limit:UInt32}`,
     query_params: { id: traceId.toLowerCase(), limit: maxLogs },
     format: 'JSONEachRow',
   });
-  const rows = await rs.json<LogRecord>();
-  return rows.map((r) => ({
+  return (await rs.json<TraceLogRecord>()).map(toTraceLog);
+}
+
+/** The columns of a TraceLogRecord. */
+export const TRACE_LOG_COLUMNS = `toString(toUnixTimestamp64Nano(Timestamp)) AS time, SeverityText,
+  SeverityNumber, Body, ServiceName, SpanId, LogAttributes`;
+
+export function toTraceLog(r: TraceLogRecord): TraceLog {
+  return {
     timeUnixNano: r.time,
     severityText: r.SeverityText,
     severityNumber: r.SeverityNumber,
@@ -45,5 +51,5 @@ export async function traceLogs(
     serviceName: r.ServiceName,
     spanId: r.SpanId,
     attributes: r.LogAttributes,
-  }));
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceSearchQuery } from '@sightline/model/api/traces';
 import { encodeTraceCursor } from './trace-cursor.ts';
 import { resolveTraceSearch } from './trace-search-params.ts';
-import { traceSearchIdsSql, traceSummariesSql } from './trace-search.ts';
+import { traceSearchSql } from './trace-search.ts';
 
 const NOW = Date.UTC(2024, 4, 1, 12);
 const NOW_NS = BigInt(NOW) * 1_000_000n;
@@ -86,7 +86,7 @@ describe('trace search SQL', () => {
       }),
       NOW,
     );
-    const { sql, params } = traceSearchIdsSql('sightline', search);
+    const { sql, params } = traceSearchSql('sightline', search);
     expect(sql).not.toContain('OR 1=1');
     expect(sql).not.toContain('prod');
     expect(params).toMatchObject({
@@ -104,10 +104,16 @@ describe('trace search SQL', () => {
     expect(sql).toMatch(/ORDER BY startNs DESC, traceId DESC\s+LIMIT \{limit:UInt32\}$/);
   });
 
-  it('quotes the database name and bounds the summary read by the trace-id table', () => {
-    const { sql, params } = traceSummariesSql('we`ird', ['a'.repeat(32)]);
+  it('quotes the database name and summarises every span of the matched traces', () => {
+    const search = resolveTraceSearch({}, NOW);
+    const { sql } = traceSearchSql('we`ird', search);
     expect(sql).toContain('`we``ird`.otel_traces');
-    expect(sql).toContain('otel_traces_trace_id_ts');
-    expect(params).toEqual({ ids: ['a'.repeat(32)], limit: 1 });
+    expect(sql).toContain('`we``ird`.otel_traces_trace_id_ts');
+    // The summary reads the whole trace (bounded by the trace-id table), not only matched spans.
+    expect(sql).toMatch(
+      /FROM `we``ird`\.otel_traces\s+WHERE TraceId IN matched\s+AND Timestamp >= \(SELECT lo/,
+    );
+    for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'firstName'])
+      expect(sql).toContain(` AS ${column}`);
   });
 });

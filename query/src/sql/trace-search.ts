@@ -19,15 +19,19 @@ const START_NS = 'toUnixTimestamp64Nano(Timestamp)';
 const END_NS = `(${START_NS} + toInt64(Duration))`;
 
 /**
- * Step 1: the ids (and sort keys) of one page of matching traces.
+ * One page of matching traces with their summaries, in one round trip.
  *
  * A trace matches when one of its spans that starts inside the range passes every span filter.
- * Its start and duration cover ALL its spans, also those outside the range, so they agree with the
- * summary of step 2 and the cursor stays consistent; the trace-id → time table bounds that second
- * read to the partitions the matched traces live in. Ordering and the cursor apply after grouping,
- * which is what makes pages gap- and repeat-free: the key (start, id) is unique and total.
+ * Its summary (start, duration, counts, root) covers ALL its spans, also those outside the range,
+ * so it agrees with the trace view and the cursor stays consistent; the trace-id → time table
+ * bounds that read to the partitions the matched traces live in. Ordering and the cursor apply
+ * after grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique
+ * and total. Summarising every matched trace before the LIMIT costs a few aggregate states per
+ * trace; a second query for the page's summaries would cost another index lookup and scan. Ties
+ * between spans starting at the same instant break on columns this read needs anyway (service,
+ * name), not on SpanId, which only this tiebreak would read.
  */
-export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQuery {
+export function traceSearchSql(database: string, search: TraceSearch): SqlQuery {
   const db = ident(database);
   const params: Record<string, SearchParamValue> = {
     from: search.range.from,
@@ -65,6 +69,7 @@ export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQue
     having.push('durationNs <= {maxDuration:Int64}');
     params.maxDuration = search.maxDurationNs;
   }
+  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
   const sql = `WITH matched AS (
     SELECT DISTINCT TraceId FROM ${db}.otel_traces
     WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
@@ -76,7 +81,17 @@ export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQue
   )
   SELECT TraceId AS traceId,
     min(${START_NS}) AS startNs,
-    max(${END_NS}) - startNs AS durationNs
+    max(${END_NS}) - startNs AS durationNs,
+    count() AS spanCount,
+    arraySort(groupUniqArray(ServiceName)) AS services,
+    countIf(StatusCode = 'Error') AS errorCount,
+    countIf(ParentSpanId = '') AS rootCount,
+    minIf((Timestamp, ServiceName, SpanName), ParentSpanId = '') AS rootSpan,
+    rootSpan.2 AS rootService,
+    rootSpan.3 AS rootName,
+    min((Timestamp, ServiceName, SpanName)) AS firstSpan,
+    firstSpan.2 AS firstService,
+    firstSpan.3 AS firstName
   FROM ${db}.otel_traces
   WHERE TraceId IN matched
     AND Timestamp >= (SELECT lo FROM bounds)
@@ -88,39 +103,9 @@ export function traceSearchIdsSql(database: string, search: TraceSearch): SqlQue
   return { sql, params };
 }
 
-/** Step 2: the summary of each trace of the page, over all its spans. */
-export function traceSummariesSql(database: string, traceIds: readonly string[]): SqlQuery {
-  const db = ident(database);
-  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
-  const sql = `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts
-      WHERE TraceId IN {ids:Array(String)}) AS bounds
-  SELECT TraceId AS traceId,
-    toString(min(${START_NS})) AS startNs,
-    toString(max(${END_NS}) - min(${START_NS})) AS durationNs,
-    count() AS spanCount,
-    arraySort(groupUniqArray(ServiceName)) AS services,
-    countIf(StatusCode = 'Error') AS errorCount,
-    countIf(ParentSpanId = '') AS rootCount,
-    argMinIf(ServiceName, (Timestamp, SpanId), ParentSpanId = '') AS rootService,
-    argMinIf(SpanName, (Timestamp, SpanId), ParentSpanId = '') AS rootName,
-    argMin(ServiceName, (Timestamp, SpanId)) AS firstService,
-    argMin(SpanName, (Timestamp, SpanId)) AS firstName
-  FROM ${db}.otel_traces
-  WHERE TraceId IN {ids:Array(String)}
-    AND Timestamp >= bounds.1 AND Timestamp <= bounds.2 + 1
-  GROUP BY TraceId
-  LIMIT {limit:UInt32}`;
-  return { sql, params: { ids: traceIds, limit: traceIds.length } };
-}
-
-interface IdRow {
-  traceId: string;
-  /** Int64, quoted by the reader's JSON settings. */
-  startNs: string;
-}
-
 interface SummaryRow {
   traceId: string;
+  /** Int64s arrive quoted (the reader's JSON settings). */
   startNs: string;
   durationNs: string;
   spanCount: string;
@@ -143,25 +128,13 @@ export async function searchTraces(
   database: string,
   search: TraceSearch,
 ): Promise<TraceSearchPage> {
-  const ids = await rows<IdRow>(client, traceSearchIdsSql(database, search));
-  const more = ids.length > search.limit;
-  const page = more ? ids.slice(0, search.limit) : ids;
-  if (page.length === 0) return { traces: [], next: null };
-  const summaries = await rows<SummaryRow>(
-    client,
-    traceSummariesSql(
-      database,
-      page.map((r) => r.traceId),
-    ),
-  );
-  const byId = new Map(summaries.map((s) => [s.traceId, s]));
-  const traces: TraceSummary[] = [];
-  for (const { traceId } of page) {
-    const s = byId.get(traceId);
-    if (s === undefined) continue; // dropped by retention between the two steps
+  const found = await rows<SummaryRow>(client, traceSearchSql(database, search));
+  const more = found.length > search.limit;
+  const page = more ? found.slice(0, search.limit) : found;
+  const traces = page.map((s): TraceSummary => {
     const hasRoot = Number(s.rootCount) > 0;
-    traces.push({
-      traceId,
+    return {
+      traceId: s.traceId,
       rootServiceName: hasRoot ? s.rootService : s.firstService,
       rootName: hasRoot ? s.rootName : s.firstName,
       rootSpanMissing: !hasRoot,
@@ -170,8 +143,8 @@ export async function searchTraces(
       spanCount: Number(s.spanCount),
       services: s.services,
       errorCount: Number(s.errorCount),
-    });
-  }
+    };
+  });
   const last = page[page.length - 1];
   return {
     traces,

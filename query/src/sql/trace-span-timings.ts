@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ident } from '@sightline/store/schema/ddl-context';
+import { SPANS_IN_BOUNDS, traceBoundsWith } from './trace-bounds.ts';
 
 /** What the critical path needs of a span: its place in the tree, its times, and labels. */
 export interface SpanTiming {
@@ -29,14 +30,13 @@ export async function traceSpanTimings(
   maxSpans: number,
 ): Promise<SpanTiming[]> {
   const db = ident(database);
-  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
   const rs = await client.query({
-    query: `WITH (SELECT (min(Start), max(End)) FROM ${db}.otel_traces_trace_id_ts WHERE TraceId = {id:String}) AS bounds
+    query: `${traceBoundsWith(db)}
       SELECT SpanId, ParentSpanId, ServiceName, SpanName,
         toString(toUnixTimestamp64Nano(Timestamp)) AS start, Duration
       FROM ${db}.otel_traces
       WHERE TraceId = {id:String}
-        AND Timestamp >= bounds.1 AND Timestamp <= bounds.2 + 1
+        AND ${SPANS_IN_BOUNDS}
       ORDER BY Timestamp, SpanId
       LIMIT {limit:UInt32}`,
     query_params: { id: traceId.toLowerCase(), limit: maxSpans },
