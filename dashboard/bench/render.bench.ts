@@ -33,7 +33,14 @@ async function measure(page: Page, c: Case): Promise<{ wallMs: number; pageMs: n
   const started = performance.now();
   await page.goto(c.url, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(
-    (sel) => (document.querySelector(sel) ? performance.now() : null),
+    // Runs in the page; typed without the DOM library because scripts/bench.ts (checked by the
+    // root tsconfig, which has no DOM types) imports this file.
+    (sel) =>
+      (
+        globalThis as unknown as { document: { querySelector(s: string): unknown } }
+      ).document.querySelector(sel)
+        ? performance.now()
+        : null,
     c.ready,
     { polling: 'raf', timeout: 60_000 },
   );
