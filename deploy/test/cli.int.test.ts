@@ -36,7 +36,19 @@ describe('the sightline command', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sl-cli-'));
     const child = spawn(
       tsx,
-      [entry, '--otlp-port', '0', '--grpc-port', '0', '--api-port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+      [
+        entry,
+        '--otlp-port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--api-port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--log-level',
+        'warn',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
