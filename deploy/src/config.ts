@@ -92,6 +92,8 @@ export interface SecurityConfig {
   readonly tlsKeyFile: string | undefined;
   /** Requests per minute per API key or signed-in user (auth on); 0: unlimited. */
   readonly rateLimitPerMinute: number;
+  /** Telemetry requests per minute per ingest key on the receive listener (auth on); 0: unlimited. */
+  readonly ingestRateLimitPerMinute: number;
   readonly sessionHours: number;
 }
 
@@ -404,6 +406,13 @@ export const SETTINGS = {
     fallback: 6000,
     help: 'API requests per minute per key or user when auth is on (0: unlimited)',
   },
+  ingestRateLimitPerMinute: {
+    env: 'SIGHTLINE_INGEST_RATE_LIMIT_PER_MINUTE',
+    flag: 'ingest-rate-limit-per-minute',
+    parse: int(0, 100_000_000),
+    fallback: 120_000,
+    help: 'OTLP/Zipkin/remote-write requests per minute per ingest key when auth is on (0: unlimited)',
+  },
   sessionHours: {
     env: 'SIGHTLINE_SESSION_HOURS',
     flag: 'session-hours',
@@ -534,6 +543,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
       tlsCertFile: c.tlsCert,
       tlsKeyFile: c.tlsKey,
       rateLimitPerMinute: c.rateLimitPerMinute,
+      ingestRateLimitPerMinute: c.ingestRateLimitPerMinute,
       sessionHours: c.sessionHours,
     }),
     alerting: Object.freeze({

@@ -257,7 +257,13 @@ export async function startRoles(
         },
         logger: logger.child({ role: 'receive' }),
         observer: metrics.receiveObserver,
-        ...(auth ? { authenticate: auth.authenticate, authRoutes: auth.routes.receive } : {}),
+        ...(auth
+          ? {
+              authenticate: auth.authenticate,
+              authRoutes: auth.routes.receive,
+              rateLimitPerMinute: config.security.ingestRateLimitPerMinute,
+            }
+          : {}),
         ...(tls ? { tls } : {}),
       });
       metrics.serve(receive);

@@ -13,6 +13,7 @@ import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-b
 import { guardReceiveApp, type Authenticate, type GuardedRoute } from './auth.ts';
 import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
 import { promRoutes } from './prom-routes.ts';
+import { limitReceiveRequests } from './rate-limit.ts';
 import { acceptableRows } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
 
@@ -43,6 +44,8 @@ export interface ReceiveAppOptions {
   readonly authenticate?: Authenticate;
   /** Filled with every route and the scope it needs (auth on), for tests and docs. */
   readonly authRoutes?: GuardedRoute[];
+  /** Requests per minute per API key (or address without auth); unset or 0: no limit. */
+  readonly rateLimitPerMinute?: number;
   /** PEM certificate and key: the listener speaks https. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
@@ -71,6 +74,7 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     ...(opts.tls ? { https: opts.tls } : {}),
   });
   if (opts.authenticate) guardReceiveApp(app, opts.authenticate, opts.authRoutes);
+  if (opts.rateLimitPerMinute) limitReceiveRequests(app, opts.rateLimitPerMinute);
 
   // Bodies stay raw: they may be gzip-compressed, and protobuf and JSON are decoded by us.
   app.removeAllContentTypeParsers();
@@ -138,25 +142,34 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     });
   }
 
-  for (const signal of ['traces', 'logs', 'metrics'] as const) {
-    app.post(`/v1/${signal}`, async (req, reply) => {
-      const encoding = encodingOf(req.headers['content-type']);
-      if (!Buffer.isBuffer(req.body)) {
-        throw new SightlineError('SL_ERR_EMPTY_BODY', 400, 'the request has no body');
-      }
-      const raw = await decompress(req.body, req.headers['content-encoding'], opts.bodyLimitBytes);
-      const decoded = decodeRequest(signal, encoding, raw);
-      const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
-      await opts.sink.submit(signal, decoded, batch);
-      opts.observer?.items(signal, accepted, rejected.count);
-      return send(
-        reply,
-        encoding,
-        200,
-        successBody(signal, encoding, rejected.count, rejected.message()),
-      );
-    });
-  }
+  // In a plugin, like the Zipkin and Prometheus routes, so the rate limiter registered above
+  // (itself a plugin) is in place when the routes are added.
+  void app.register((otlp, _opts, done) => {
+    for (const signal of ['traces', 'logs', 'metrics'] as const) {
+      otlp.post(`/v1/${signal}`, async (req, reply) => {
+        const encoding = encodingOf(req.headers['content-type']);
+        if (!Buffer.isBuffer(req.body)) {
+          throw new SightlineError('SL_ERR_EMPTY_BODY', 400, 'the request has no body');
+        }
+        const raw = await decompress(
+          req.body,
+          req.headers['content-encoding'],
+          opts.bodyLimitBytes,
+        );
+        const decoded = decodeRequest(signal, encoding, raw);
+        const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
+        await opts.sink.submit(signal, decoded, batch);
+        opts.observer?.items(signal, accepted, rejected.count);
+        return send(
+          reply,
+          encoding,
+          200,
+          successBody(signal, encoding, rejected.count, rejected.message()),
+        );
+      });
+    }
+    done();
+  });
 
   // Zipkin and Prometheus senders, converted to OTLP requests that take the same path.
   void app.register(zipkinRoutes, opts);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Scope } from '@sightline/model/api/auth';
 import type { Headers } from '@sightline/store/auth/authenticate';
+import { rememberCaller } from './rate-limit.ts';
 
 /** Checks a request's credentials for a scope; throws a 401/403 SightlineError when they fall short. */
 export type Authenticate = (headers: Headers, scope: Scope) => Promise<unknown>;
@@ -37,6 +38,6 @@ export function guardReceiveApp(
   });
   app.addHook('onRequest', async (req) => {
     const scope = receiveScope(req.routeOptions.url ?? '');
-    if (scope !== 'public') await authenticate(req.headers, scope);
+    if (scope !== 'public') rememberCaller(req, await authenticate(req.headers, scope));
   });
 }
