@@ -1,28 +1,16 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mountPerTest } from '../test-mount.ts';
 import { DeliveriesTable } from './DeliveriesTable.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const view = mountPerTest();
 
 describe('DeliveriesTable', () => {
   it('shows each attempt with its channel, the receiver’s answer and the error', () => {
     const base = { notificationId: 'n1', ruleId: 'r1', error: '', at: '2026-11-22T05:00:00.000Z' };
     act(() =>
-      root.render(
+      view.root.render(
         <DeliveriesTable
           deliveries={[
             {
@@ -52,7 +40,7 @@ describe('DeliveriesTable', () => {
         />,
       ),
     );
-    const rows = [...host.querySelectorAll('tbody tr')].map((tr) =>
+    const rows = [...view.host.querySelectorAll('tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent),
     );
     expect(rows).toEqual([

@@ -1,23 +1,11 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { mountPerTest } from '../test-mount.ts';
 import type { ServiceMapResponse } from '@sightline/model/api/services';
 import { ServiceMap } from './ServiceMap.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const view = mountPerTest();
 
 const MAP: ServiceMapResponse = {
   from: 0,
@@ -41,11 +29,11 @@ const MAP: ServiceMapResponse = {
 
 describe('ServiceMap', () => {
   it('draws nodes sized by rate and an arrow coloured by error rate', () => {
-    act(() => root.render(<ServiceMap map={MAP} onOpen={() => undefined} />));
+    act(() => view.root.render(<ServiceMap map={MAP} onOpen={() => undefined} />));
     const r = (s: string) =>
-      Number(host.querySelector(`[data-service="${s}"] circle`)?.getAttribute('r'));
+      Number(view.host.querySelector(`[data-service="${s}"] circle`)?.getAttribute('r'));
     expect(r('frontend')).toBeGreaterThan(r('payments'));
-    const line = host.querySelector('line.map-edge');
+    const line = view.host.querySelector('line.map-edge');
     expect(line?.getAttribute('data-caller')).toBe('frontend');
     expect(line?.getAttribute('data-callee')).toBe('payments');
     expect(line?.getAttribute('class')).toContain('band-bad');
@@ -55,22 +43,22 @@ describe('ServiceMap', () => {
   it('shows rate, error rate and p95 on hover, and opens a service on click', () => {
     const onOpen = vi.fn();
     const stats = new Map([['payments', { p95Ms: 250 }]]);
-    act(() => root.render(<ServiceMap map={MAP} stats={stats} onOpen={onOpen} />));
-    const payments = host.querySelector('[data-service="payments"]') as SVGGElement;
+    act(() => view.root.render(<ServiceMap map={MAP} stats={stats} onOpen={onOpen} />));
+    const payments = view.host.querySelector('[data-service="payments"]') as SVGGElement;
     act(() => {
       payments.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
     });
-    const tip = host.querySelector('[role=tooltip]')?.textContent ?? '';
+    const tip = view.host.querySelector('[role=tooltip]')?.textContent ?? '';
     expect(tip).toContain('payments');
     expect(tip).toContain('1/s');
     expect(tip).toContain('10.0%');
     expect(tip).toContain('p95 250 ms');
     act(() => {
-      host
+      view.host
         .querySelector('line.map-edge')
         ?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
     });
-    expect(host.querySelector('[role=tooltip]')?.textContent).toContain('p95 42.0 ms');
+    expect(view.host.querySelector('[role=tooltip]')?.textContent).toContain('p95 42.0 ms');
     act(() => {
       payments.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     });
