@@ -52,7 +52,7 @@ export interface RunningAuth {
   /** For the receive listener (HTTP). */
   readonly authenticate: Authenticate;
   /** For the OTLP/gRPC listener: every call needs `ingest`. */
-  readonly authenticateGrpc: (headers: Headers) => Promise<void>;
+  readonly authenticateGrpc: (headers: Headers) => Promise<unknown>;
   readonly query: QueryAuthOptions;
   /** Every route of each listener and what it needs, as registered (tests enumerate these). */
   readonly routes: { readonly receive: GuardedRoute[]; readonly query: QueryGuardedRoute[] };
@@ -89,9 +89,7 @@ export async function startAuth(
   return {
     verifier,
     authenticate: (headers, scope: Scope) => authenticateKey(verifier, headers, scope),
-    authenticateGrpc: async (headers) => {
-      await authenticateKey(verifier, headers, 'ingest');
-    },
+    authenticateGrpc: (headers) => authenticateKey(verifier, headers, 'ingest'),
     query: {
       verifier,
       store,

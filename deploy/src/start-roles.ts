@@ -285,7 +285,12 @@ export async function startRoles(
           maxMessageBytes: config.maxBodyBytes,
           observer: metrics.receiveObserver,
           logger: logger.child({ role: 'receive', protocol: 'grpc' }),
-          ...(auth ? { authenticate: auth.authenticateGrpc } : {}),
+          ...(auth
+            ? {
+                authenticate: auth.authenticateGrpc,
+                rateLimitPerMinute: config.security.ingestRateLimitPerMinute,
+              }
+            : {}),
           ...(tls ? { tls } : {}),
         });
         // Like OTLP/HTTP: closed before the sink drains, so calls in flight still get stored.

@@ -202,6 +202,28 @@ describe('OTLP/gRPC receiver', () => {
     },
   );
 
+  it('limits calls per key with RESOURCE_EXHAUSTED and a retry delay; other keys go on', async () => {
+    const sink = new RecordingSink();
+    const r = await start(sink, {
+      authenticate: (headers) => Promise.resolve({ id: headers['x-api-key'] }),
+      rateLimitPerMinute: 2,
+    });
+    const as = (key: string) => {
+      const metadata = new Metadata();
+      metadata.set('x-api-key', key);
+      return call(r, 'traces', traceRequest([span('a', '00f067aa0ba902b7')]), { metadata });
+    };
+    expect((await as('k1')).error).toBeUndefined();
+    expect((await as('k1')).error).toBeUndefined();
+    const refused = await as('k1');
+    expect(refused.error?.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    expect(refused.error?.details).toMatch(/^rate limit of 2 calls per minute exceeded/);
+    const details = refused.error?.metadata.get(STATUS_DETAILS_KEY);
+    expect(decodeStatusDetails(details![0] as Buffer).retrySeconds).toBeGreaterThanOrEqual(1);
+    expect((await as('k2')).error).toBeUndefined();
+    expect(sink.batches).toHaveLength(3);
+  });
+
   it('authenticates from the metadata before decoding anything', async () => {
     const sink = new RecordingSink();
     const seen: Record<string, string | undefined>[] = [];

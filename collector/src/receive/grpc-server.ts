@@ -7,6 +7,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import type { FastifyBaseLogger } from 'fastify';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { SightlineError } from '@sightline/model/errors';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
@@ -29,7 +30,11 @@ export interface GrpcReceiverOptions {
    * Checks the call's metadata (lower-case keys, as HTTP headers) before anything is decoded;
    * throws a 401/403 SightlineError to refuse it.
    */
-  readonly authenticate?: (headers: Readonly<Record<string, string | undefined>>) => Promise<void>;
+  readonly authenticate?: (
+    headers: Readonly<Record<string, string | undefined>>,
+  ) => Promise<unknown>;
+  /** Calls per minute per API key (or peer without auth), as on the HTTP listener; unset: none. */
+  readonly rateLimitPerMinute?: number;
   readonly logger: FastifyBaseLogger;
   /** PEM certificate chain and key; none → plaintext (h2c), as OTLP exporters' `insecure`. */
   readonly tls?: { readonly cert: Buffer | string; readonly key: Buffer | string };
@@ -85,8 +90,30 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
     return headers;
   };
 
+  const limiter = opts.rateLimitPerMinute
+    ? new RateLimiterMemory({ points: opts.rateLimitPerMinute, duration: 60 })
+    : undefined;
+  const spend = async (principal: unknown, call: ServerUnaryCall<Buffer, Buffer>) => {
+    if (!limiter) return;
+    const id = (principal as { id?: unknown } | null | undefined)?.id;
+    const key = typeof id === 'string' ? id : `peer:${call.getPeer()}`;
+    try {
+      await limiter.consume(key);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      const wait = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      throw new SightlineError(
+        'SL_ERR_RATE_LIMITED',
+        429,
+        `rate limit of ${limiter.points} calls per minute exceeded for this key; retry in ${wait} s`,
+        wait,
+      );
+    }
+  };
+
   const exportOnce = async (signal: Signal, call: ServerUnaryCall<Buffer, Buffer>) => {
-    if (opts.authenticate) await opts.authenticate(headersOf(call));
+    const principal = opts.authenticate ? await opts.authenticate(headersOf(call)) : undefined;
+    await spend(principal, call);
     const decoded = decodeRequest(signal, 'protobuf', call.request);
     const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
     await opts.sink.submit(signal, decoded, batch);
