@@ -134,6 +134,27 @@ export function cases(store: StoreClients, data: Loaded, nowMs: number): Case[] 
       },
     },
     {
+      // What a logs explorer opens on: the newest page with no filter.
+      name: `log search, newest 100, no filter, 24 h`,
+      goal: `≤ ${RATIO_GOAL}× SQL`,
+      api: async () => {
+        const r = await get<{ rows: { timestamp: string }[] }>(`/logs?${dayQs}`);
+        return `${r.rows.length} rows, newest ${r.rows[0]?.timestamp}`;
+      },
+      sql: async () => {
+        const r = await rows<{ t: string }>(
+          sql,
+          `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, SeverityText,
+            SeverityNumber, ServiceName, Body, TraceId, SpanId, LogAttributes, ResourceAttributes
+          FROM ${DB}.otel_logs
+          WHERE TimestampTime >= toDateTime({from:UInt32}) AND TimestampTime < toDateTime({to:UInt32})
+          ORDER BY Timestamp DESC LIMIT 100`,
+          { from: day.from / 1000, to: day.to / 1000 },
+        );
+        return `${r.length} rows, newest ${r[0]?.t}`;
+      },
+    },
+    {
       name: 'log histogram, 24 h, 15 min steps',
       goal: `≤ ${RATIO_GOAL}× SQL`,
       api: async () => {

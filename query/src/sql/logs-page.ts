@@ -5,6 +5,7 @@ import {
   positionParams,
   positionTuple,
   RECORD_COLUMNS,
+  ROW_KEY,
   selectRows,
   type RecordRow,
   type RowPosition,
@@ -26,29 +27,33 @@ export interface PageRequest {
 }
 
 /**
- * Up to `limit` rows in the total order (Timestamp, ROW_KEY), starting from a position.
+ * Up to `limit` rows in the total order (Timestamp, ROW_KEY), starting from a position (or from
+ * the newest/oldest row when there is none).
  *
- * ROW_KEY hashes every column, so sorting by it reads whole rows. A scalar subquery first finds
- * the timestamp of the `limit`-th row reading Timestamp (and the filter's columns) only; the main
- * query then reads whole rows from that timestamp on. The subquery looks strictly past
- * `from.ts`: those rows all belong to the page's candidates, so the `limit`-th of them is never
- * beyond the page's last row — the bound can only be loose, never cut a row off. A first page
- * (no `from`) needs no such bound: it takes one pass, see firstPageSql.
+ * ROW_KEY hashes every column, so computing it reads whole rows, and it must only be computed
+ * for the few rows that can make the page. Three steps:
+ * 1. A scalar subquery finds the timestamp of the `limit`-th row past `from`, reading Timestamp
+ *    (and the filter's columns) only. Those rows all belong to the page's candidates, so the
+ *    bound can only be loose, never cut a row off.
+ * 2. From that bound on, the newest (oldest) `limit` rows by Timestamp plus every row tied with
+ *    the last of them are exactly the rows the total order can put on the page.
+ * 3. Only those are ordered by ROW_KEY.
+ * Without step 1, step 2 (WITH TIES keeps ClickHouse from reading columns lazily) read every
+ * column of every matching row: at 10M logs the newest 100 of 24 h with no filter took 5.3 s
+ * against 0.5 s with it; without step 2, ordering the bounded rows by ROW_KEY directly took
+ * 0.29 s against 0.13 s (query bench store, same run).
  */
 export async function fetchPage(req: PageRequest): Promise<RecordRow[]> {
+  const { query, params } = pageSql(req);
+  return selectRows<RecordRow>(req.client, query, params, req.signal);
+}
+
+export function pageSql(req: Omit<PageRequest, 'client' | 'signal'>): {
+  query: string;
+  params: Record<string, unknown>;
+} {
   const desc = req.order === 'desc';
   const dir = desc ? 'DESC' : 'ASC';
-  if (!req.from) {
-    return selectRows<RecordRow>(
-      req.client,
-      firstPageSql(req.database, req.filter, dir),
-      {
-        ...req.filter.params,
-        pageLimit: req.limit,
-      },
-      req.signal,
-    );
-  }
   const past = desc ? '<' : '>';
   const table = logsTable(req.database);
   const params: Record<string, unknown> = { ...req.filter.params, pageLimit: req.limit };
@@ -63,7 +68,7 @@ export async function fetchPage(req: PageRequest): Promise<RecordRow[]> {
     // The plain bounds let the primary key skip what lies beyond `from`; the tuple is exact.
     outerFrom = `AND Timestamp ${past}= fromUnixTimestamp64Nano({pageTs:Int64})
       AND TimestampTime ${past}= toDateTime(fromUnixTimestamp64Nano({pageTs:Int64}))
-      AND (Timestamp, rowKey) ${past}${req.from.inclusive ? '=' : ''} ${positionTuple('page')}`;
+      AND (Timestamp, ${ROW_KEY}) ${past}${req.from.inclusive ? '=' : ''} ${positionTuple('page')}`;
     fallback = 'fromUnixTimestamp64Nano({pageTs:Int64})';
   }
   const edge = desc ? 'minOrNull' : 'maxOrNull';
@@ -78,29 +83,14 @@ export async function fetchPage(req: PageRequest): Promise<RecordRow[]> {
       )
     ), ${fallback}) AS pageBound
     SELECT ${RECORD_COLUMNS}
-    FROM ${table}
-    WHERE Timestamp ${beyond} pageBound AND TimestampTime ${beyond} toDateTime(pageBound)
-      AND (${req.filter.sql}) ${outerFrom}
-    ORDER BY Timestamp ${dir}, rowKey ${dir}
-    LIMIT {pageLimit:UInt32}`;
-  return selectRows<RecordRow>(req.client, query, params, req.signal);
-}
-
-/**
- * The first page in one pass: the newest (or oldest) `limit` rows by Timestamp, plus every row
- * tied with the last of them (WITH TIES), are exactly the rows the total order can put on the
- * page; only those few are then ordered by ROW_KEY. Sorting by Timestamp alone lets ClickHouse
- * read the other columns lazily, for the rows that make the cut only.
- */
-export function firstPageSql(database: string, filter: LogsFilter, dir: 'ASC' | 'DESC'): string {
-  const table = logsTable(database);
-  return `SELECT ${RECORD_COLUMNS}
     FROM (
       SELECT * FROM ${table}
-      WHERE ${filter.sql}
+      WHERE Timestamp ${beyond} pageBound AND TimestampTime ${beyond} toDateTime(pageBound)
+        AND (${req.filter.sql}) ${outerFrom}
       ORDER BY Timestamp ${dir}
       LIMIT {pageLimit:UInt32} WITH TIES
     )
     ORDER BY Timestamp ${dir}, rowKey ${dir}
     LIMIT {pageLimit:UInt32}`;
+  return { query, params };
 }
