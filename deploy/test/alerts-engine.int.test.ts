@@ -199,6 +199,54 @@ describe('alert evaluation', () => {
     ).toEqual(['service=grp-a', 'service=grp-b']);
   });
 
+  it('forgets the alert of a group that went away once its resolution is announced', async () => {
+    const rule = await createRule(
+      s,
+      base({
+        name: 'Crashes per pod',
+        query: { kind: 'log_count', q: 'level:error "pod crashed"' },
+        groupBy: ['service'],
+        condition: { op: '>=', threshold: 1 },
+        window: '3s',
+      }),
+    );
+    // pod-live keeps failing; pod-old fails once and is never heard of again.
+    const stopLive = every(500, () => sendLogs(s, 'pod-live', 'ERROR', 1, 'pod crashed'));
+    try {
+      await sendLogs(s, 'pod-old', 'ERROR', 2, 'pod crashed');
+      const states = (ruleAlerts: Awaited<ReturnType<typeof alerts>>) =>
+        Object.fromEntries(ruleAlerts.map((a) => [a.groupKey, a.state]));
+      await waitFor('both pods firing', async () => {
+        const st = states(await alerts(s, rule.id));
+        return st['service=pod-old'] === 'firing' && st['service=pod-live'] === 'firing';
+      });
+      await waitFor('pod-old forgotten', async () => {
+        const st = states(await alerts(s, rule.id));
+        return !('service=pod-old' in st) && st['service=pod-live'] === 'firing';
+      });
+      const oldSent = sentFor(rule.id).filter((r) => r.body.group.key === 'service=pod-old');
+      expect(oldSent.map((r) => r.body.status)).toEqual(['firing', 'resolved']);
+      const oldHistory = (await history(s, rule.id)).filter(
+        (h) => h.groupKey === 'service=pod-old',
+      );
+      expect(oldHistory.map((h) => `${h.from}>${h.to}`)).toEqual([
+        'inactive>pending',
+        'pending>firing',
+        'firing>resolved',
+      ]);
+      // The stored state is gone too, not only the evaluator's memory.
+      const stored = await select<{ n: string }>(
+        s,
+        `SELECT count() AS n FROM sightline.alert_states FINAL
+        WHERE rule_id = {id:String} AND group_key = 'service=pod-old' AND deleted = 0`,
+        { id: rule.id },
+      );
+      expect(Number(stored[0]?.n)).toBe(0);
+    } finally {
+      await stopLive();
+    }
+  });
+
   it('a silence suppresses sending but not history', async () => {
     const rule = await createRule(
       s,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRule } from '@sightline/model/api/alerts';
 import type { AlertChannel } from '@sightline/model/api/alert-channels';
 import { evaluateQuery } from './evaluate-query.ts';
+import { canForget } from './forget.ts';
 import { Lease } from './lease.ts';
 import { dashboardUrl } from './links.ts';
 import { decideNotification, type NotifyDecision } from './notify-decision.ts';
@@ -61,6 +62,8 @@ export class AlertEvaluator {
   private stopped = false;
   private leader = false;
   private states = new Map<string, StoredAlert>();
+  /** Evaluations in a row each alert's group was missing from its rule's results. */
+  private readonly missing = new Map<string, number>();
   private readonly due = new Map<string, { atMs: number; updatedAt: string }>();
   private readonly sending = new Set<Promise<unknown>>();
   private readonly log: EvaluatorLogger;
@@ -168,11 +171,15 @@ export class AlertEvaluator {
     for (const s of this.states.values()) if (s.ruleId === rule.id) keys.add(s.groupKey);
 
     const updated: StoredAlert[] = [];
+    const forgotten: StoredAlert[] = [];
     const history: HistoryRow[] = [];
     const sends: { alert: StoredAlert; decision: NotifyDecision }[] = [];
     for (const groupKey of keys) {
-      const prev = this.states.get(alertKey(rule.id, groupKey));
+      const key = alertKey(rule.id, groupKey);
+      const prev = this.states.get(key);
       const observed = result.groups.get(groupKey);
+      const missingEvals = observed ? 0 : (this.missing.get(key) ?? 0) + 1;
+      this.missing.set(key, missingEvals);
       const groupLabels = observed?.labels ?? prev?.groupLabels ?? {};
       const value = observed ? observed.value : result.absent;
       const r = step({
@@ -212,8 +219,15 @@ export class AlertEvaluator {
         notified: decision ? { state: decision.kind, atMs: now } : notified,
         silenced,
       };
-      updated.push(alert);
       if (decision) sends.push({ alert, decision });
+      if (
+        !decision &&
+        canForget({ groupKey, missingEvals, next: r.next, notified: alert.notified })
+      ) {
+        forgotten.push(alert);
+      } else {
+        updated.push(alert);
+      }
     }
 
     // Fencing: a holder that lost the lease while querying must not write or send.
@@ -226,7 +240,12 @@ export class AlertEvaluator {
     // Stored as notified before sending: a crash mid-send loses a notification rather than
     // sending it twice after the restart.
     await saveStates(this.opts.store, updated, epoch);
+    await saveStates(this.opts.store, forgotten, epoch, { forget: true });
     for (const a of updated) this.states.set(alertKey(a.ruleId, a.groupKey), a);
+    for (const a of forgotten) {
+      this.states.delete(alertKey(a.ruleId, a.groupKey));
+      this.missing.delete(alertKey(a.ruleId, a.groupKey));
+    }
     for (const { alert, decision } of sends) this.send(rule, n, alert, decision, now);
   }
 

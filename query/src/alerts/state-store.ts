@@ -71,10 +71,15 @@ export async function loadStates(t: StoreTarget, ruleId?: string): Promise<Store
   }));
 }
 
+/**
+ * Writes each alert's state as its newest version; `forget` writes it as deleted instead (an
+ * alert whose group went away, see forget.ts), so loadStates no longer returns it.
+ */
 export async function saveStates(
   t: StoreTarget,
   alerts: readonly StoredAlert[],
   epoch: number,
+  opts: { forget?: boolean } = {},
 ): Promise<void> {
   if (alerts.length === 0) return;
   await t.writer.insert({
@@ -83,7 +88,7 @@ export async function saveStates(
       rule_id: a.ruleId,
       group_key: a.groupKey,
       version: nextVersion(),
-      deleted: 0,
+      deleted: opts.forget ? 1 : 0,
       state: a.state.state,
       group_labels: a.groupLabels,
       value: a.state.value !== null && Number.isFinite(a.state.value) ? a.state.value : null,
