@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
+import { bundleSize } from '../scripts/bundle-size.ts';
 import { hex, launchBrowser, sendBigTrace, sendLogs } from '../test/e2e-support.ts';
 
 const RUNS = 5;
@@ -54,6 +55,12 @@ export async function run(): Promise<void> {
     `\n## dashboard render — headless Chromium, 10,001-span trace, ${LOGS} logs, median of ${RUNS} runs after a warm-up`,
   );
   await buildDashboard();
+  const size = bundleSize();
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  console.log(
+    `\nProduction bundle: initial JS ${kb(size.initialJsGzipBytes)} gzip (${kb(size.initialJsBytes)} raw, ` +
+      `${size.initialFiles.join(', ')}; goal ≤ 350 KB gzip), all JS ${kb(size.allJsGzipBytes)} gzip, CSS ${kb(size.cssGzipBytes)} gzip.\n`,
+  );
   const s = await startTestSightline();
   const browser = await launchBrowser();
   try {
