@@ -83,3 +83,21 @@ export const oneOf =
     const found = values.find((v) => String(v) === raw.trim());
     return found ?? fail(name, `one of ${values.join(', ')}`, raw);
   };
+
+export const portOrOff: Parser<number | null> = (raw, name) =>
+  raw.trim().toLowerCase() === 'off'
+    ? null
+    : /^\d+$/.test(raw.trim()) && Number(raw) <= 65535
+      ? Number(raw)
+      : fail(name, 'an integer 0–65535 or off', raw);
+
+export const urlWith =
+  (protocols: readonly string[], what: string): Parser<string> =>
+  (raw, name) => {
+    try {
+      if (protocols.includes(new URL(raw).protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    return fail(name, what, raw);
+  };
