@@ -1,20 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { emptyBatch, ROW_KINDS, type RowBatch } from '@sightline/model/rows';
+import { ROW_KINDS } from '@sightline/model/rows';
 import { insertRows } from '@sightline/store/insert';
 import type { Signal } from '../otlp/proto.ts';
 import { DEFAULT_LIMITS, type MapLimits } from '../otlp/values.ts';
+import { batchToken, itemOf, mergeRows, poisonIn, type Item } from './batch-items.ts';
 import { PartitionBatcher, type BatchCut, type OffsetRange } from './batch-plan.ts';
-import {
-  ensureBatchRecordsTable,
-  loadBatchRecords,
-  recordBatch,
-  type BatchSource,
-} from './batch-records.ts';
-import { decodeMessage } from './decode-message.ts';
+import { ensureBatchRecordsTable, loadBatchRecords, recordBatch } from './batch-records.ts';
+import { MemberLag, readGroupLag, type PartitionLag } from './consumer-lag.ts';
+import { sendToDeadLetter } from './dead-letter.ts';
+import { PartitionLane, type LaneHost } from './partition-lane.ts';
 import { DEFAULT_DEAD_LETTER_TOPIC, resolveTopics, type KafkaTopics } from './topics.ts';
+
+export type { PartitionLag } from './consumer-lag.ts';
+export { DEAD_LETTER_HEADERS } from './dead-letter.ts';
 
 export interface IngestConsumerOptions {
   readonly kafka: Kafka;
@@ -62,42 +62,6 @@ export interface IngestConsumerStats {
   commitErrors: number;
 }
 
-export interface PartitionLag {
-  readonly topic: string;
-  readonly partition: number;
-  /** Kafka's high watermark − our committed offset, as last seen by this member. */
-  readonly lag: number;
-}
-
-/** Dead-letter headers: why, and where the message came from. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'sightline-dead-letter-reason',
-  topic: 'sightline-source-topic',
-  partition: 'sightline-source-partition',
-  offset: 'sightline-source-offset',
-} as const;
-
-interface Item {
-  readonly offset: number;
-  readonly rows: number;
-  readonly bytes: number;
-  readonly batch: RowBatch | null;
-  readonly poison: { key: Buffer | null; value: Buffer | null; reason: string } | null;
-}
-
-/** One partition as assigned in one group generation; a rebalance replaces it. */
-interface PartitionState {
-  readonly source: BatchSource;
-  batcher: PartitionBatcher<Item> | null;
-  chain: Promise<void>;
-  busy: boolean;
-  /** Work enqueued on `chain` and not finished. */
-  queued: number;
-  /** Paused in kafkajs while a store step fails. */
-  paused: boolean;
-  revoked: boolean;
-}
-
 const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
@@ -108,7 +72,8 @@ const keyOf = (topic: string, partition: number): string => `${topic}\u0000${par
  * Batches are recorded (batch-records.ts) before they are inserted; when a partition is assigned,
  * its records newer than the committed offset are loaded and the replay is cut the same way, so a
  * re-sent batch carries its earlier token and ClickHouse drops it. Store failures pause the
- * partition and retry the same batch, forever; undecodable messages go to the dead-letter topic.
+ * partition and retry the same batch, forever (partition-lane.ts); undecodable messages go to the
+ * dead-letter topic (dead-letter.ts).
  */
 export class IngestConsumer {
   private readonly topics: KafkaTopics;
@@ -117,8 +82,9 @@ export class IngestConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly admin: Admin;
-  private readonly partitions = new Map<string, PartitionState>();
-  private readonly watermarks = new Map<string, { high: number; committed: number }>();
+  private readonly lanes = new Map<string, PartitionLane>();
+  private readonly laneHost: LaneHost;
+  private readonly memberLag = new MemberLag();
   private readonly limits: MapLimits;
   private readonly maxRows: number;
   private readonly maxBytes: number;
@@ -154,6 +120,14 @@ export class IngestConsumer {
       allowAutoTopicCreation: false,
     });
     this.admin = opts.kafka.admin();
+    this.laneHost = {
+      consumer: this.consumer,
+      isStopping: () => this.stopping,
+      isAborted: () => this.aborted,
+      onError: (err, what) => opts.onError?.(err, what),
+      retryBackoffMs: opts.retryBackoffMs ?? 200,
+      maxRetryBackoffMs: opts.maxRetryBackoffMs ?? 5_000,
+    };
     const { REBALANCING, GROUP_JOIN } = this.consumer.events;
     // Once a rebalance starts the partitions may go to another member: record no new batches.
     this.consumer.on(REBALANCING, () => this.revokeAll());
@@ -202,12 +176,12 @@ export class IngestConsumer {
     const giveUp = setTimeout(() => {
       this.aborted = true;
     }, timeoutMs);
-    const states = [...this.partitions.values()];
+    const lanes = [...this.lanes.values()];
     await Promise.all(
-      states.map((s) =>
-        this.inPartition(s, async () => {
-          const cut = s.batcher?.takeFresh();
-          if (cut) await this.store(s, cut);
+      lanes.map((lane) =>
+        lane.run(async () => {
+          const cut = lane.batcher?.takeFresh();
+          if (cut) await this.store(lane, cut);
         }),
       ),
     );
@@ -232,48 +206,31 @@ export class IngestConsumer {
 
   /** Messages not yet committed, per partition this member has read. */
   lag(): PartitionLag[] {
-    return [...this.watermarks.entries()].map(([k, w]) => {
-      const [topic = '', partition = '0'] = k.split('\u0000');
-      return { topic, partition: Number(partition), lag: Math.max(0, w.high - w.committed) };
-    });
+    return this.memberLag.lag();
   }
 
   /**
-   * The whole group's lag from Kafka itself (admin API): every partition's high watermark minus
-   * the group's committed offset (or minus the log start, before anything was committed). Unlike
-   * lag(), it sees messages this member has not fetched yet and partitions other members hold.
+   * The whole group's lag from Kafka itself (admin API). Unlike lag(), it sees messages this
+   * member has not fetched yet and partitions other members hold.
    */
   async groupLag(): Promise<PartitionLag[]> {
-    const topics = Object.values(this.topics);
-    const committed = await this.admin.fetchOffsets({ groupId: this.opts.groupId, topics });
-    const out: PartitionLag[] = [];
-    for (const t of committed) {
-      const ends = new Map(
-        (await this.admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, o]),
-      );
-      for (const p of t.partitions) {
-        const end = ends.get(p.partition);
-        if (!end) continue;
-        const at = Number(p.offset);
-        const from = at >= 0 ? at : Number(end.low);
-        out.push({
-          topic: t.topic,
-          partition: p.partition,
-          lag: Math.max(0, Number(end.high) - from),
-        });
-      }
-    }
-    return out;
+    return readGroupLag(this.admin, this.opts.groupId, Object.values(this.topics));
   }
 
   private revokeAll(): void {
-    for (const s of this.partitions.values()) {
-      s.revoked = true;
-      // The next generation reads from the committed offset; a pause would outlive it.
-      if (s.paused && !this.stopping) this.consumer.resume([this.tp(s)]);
-      s.paused = false;
+    for (const lane of this.lanes.values()) lane.revoke();
+    this.lanes.clear();
+  }
+
+  /** The partition's lane in this generation, made on its first fetched batch. */
+  private laneOf(topic: string, partition: number): PartitionLane {
+    const k = keyOf(topic, partition);
+    let lane = this.lanes.get(k);
+    if (!lane) {
+      lane = new PartitionLane({ groupId: this.opts.groupId, topic, partition }, this.laneHost);
+      this.lanes.set(k, lane);
     }
-    this.partitions.clear();
+    return lane;
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
@@ -281,59 +238,30 @@ export class IngestConsumer {
     if (this.stopping || batch.messages.length === 0) return;
     const signal = this.signals.get(batch.topic);
     if (!signal) return;
-    const k = keyOf(batch.topic, batch.partition);
-    let state = this.partitions.get(k);
-    if (!state) {
-      state = {
-        source: { groupId: this.opts.groupId, topic: batch.topic, partition: batch.partition },
-        batcher: null,
-        chain: Promise.resolve(),
-        busy: false,
-        queued: 0,
-        paused: false,
-        revoked: false,
-      };
-      this.partitions.set(k, state);
-    }
-    const s = state;
-    const high = Number(batch.highWatermark);
+    const lane = this.laneOf(batch.topic, batch.partition);
     const first = Number(batch.messages[0]!.offset);
-    const w = this.watermarks.get(k);
-    if (w) w.high = high;
-    else this.watermarks.set(k, { high, committed: first });
+    this.memberLag.fetched(batch.topic, batch.partition, Number(batch.highWatermark), first);
 
-    await this.inPartition(
-      s,
+    await lane.run(
       async () => {
-        if (!s.batcher) {
+        if (!lane.batcher) {
           // The first batch after an assignment starts at the committed offset: replay the
           // recorded batches from there exactly as they were.
-          const plan = await this.retry(s, 'loading batch records', () =>
-            loadBatchRecords(this.opts.store.client, this.opts.store.database, s.source, first),
+          const plan = await lane.retry('loading batch records', () =>
+            loadBatchRecords(this.opts.store.client, this.opts.store.database, lane.source, first),
           );
           if (!plan) return;
-          s.batcher = new PartitionBatcher<Item>(
+          lane.batcher = new PartitionBatcher<Item>(
             { maxRows: this.maxRows, maxBytes: this.maxBytes },
             plan.value,
           );
         }
         for (const m of batch.messages) {
-          if (s.revoked || !payload.isRunning() || payload.isStale()) return;
-          const offset = Number(m.offset);
-          const bytes = m.value?.length ?? 0;
-          const decoded = decodeMessage(signal, m.value, this.limits);
+          if (lane.revoked || !payload.isRunning() || payload.isStale()) return;
+          const { item, rejected } = itemOf(signal, m, this.limits);
           this.stats.messages++;
-          const item: Item = decoded.ok
-            ? { offset, rows: decoded.count, bytes, batch: decoded.rows, poison: null }
-            : {
-                offset,
-                rows: 0,
-                bytes,
-                batch: null,
-                poison: { key: m.key, value: m.value, reason: decoded.reason },
-              };
-          if (decoded.ok) this.stats.rowsRejected += decoded.rejected;
-          for (const cut of s.batcher.push(item)) await this.store(s, cut);
+          this.stats.rowsRejected += rejected;
+          for (const cut of lane.batcher.push(item)) await this.store(lane, cut);
           // Fetching moves on; the commit waits for the store.
           payload.resolveOffset(m.offset);
         }
@@ -343,107 +271,49 @@ export class IngestConsumer {
   }
 
   private flushAged(): void {
-    for (const s of this.partitions.values()) {
-      if (s.busy || s.revoked || !s.batcher) continue;
-      const cut = s.batcher.takeIfOlderThan(this.maxWaitMs);
+    for (const lane of this.lanes.values()) {
+      if (lane.busy || lane.revoked || !lane.batcher) continue;
+      const cut = lane.batcher.takeIfOlderThan(this.maxWaitMs);
       if (!cut) continue;
-      this.inPartition(s, () => this.store(s, cut)).catch((err: unknown) =>
-        this.opts.onError?.(err, 'storing an aged batch'),
-      );
+      lane
+        .run(() => this.store(lane, cut))
+        .catch((err: unknown) => this.opts.onError?.(err, 'storing an aged batch'));
     }
-  }
-
-  /**
-   * Runs `fn` after the partition's earlier work. From eachBatch (`heartbeat` given) it heartbeats
-   * while waiting, and stops waiting once the partition is paused for a failing store: the work
-   * goes on in the background, and kafkajs serves the other partitions meanwhile.
-   */
-  private async inPartition(
-    s: PartitionState,
-    fn: () => Promise<void>,
-    heartbeat?: () => Promise<void>,
-  ): Promise<void> {
-    s.queued++;
-    const run = s.chain.then(async () => {
-      s.busy = true;
-      try {
-        await fn();
-      } finally {
-        s.busy = false;
-        // Fetching resumes only once nothing read is waiting, so no message is read twice.
-        if (--s.queued === 0 && s.paused) {
-          s.paused = false;
-          if (!this.stopping && !s.revoked) this.consumer.resume([this.tp(s)]);
-        }
-      }
-    });
-    s.chain = run.catch(() => {});
-    if (!heartbeat) return run;
-    let settled = false;
-    void run.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    let lastBeat = Date.now();
-    while (!settled) {
-      await Promise.race([run, sleep(100)]);
-      if (settled) break;
-      if (s.paused) {
-        run.catch((err: unknown) => this.opts.onError?.(err, 'storing in the background'));
-        return;
-      }
-      if (Date.now() - lastBeat < 1_000) continue;
-      lastBeat = Date.now();
-      try {
-        await heartbeat();
-      } catch (err) {
-        // A rebalance: the partition may be another member's now; kafkajs rejoins.
-        s.revoked = true;
-        throw err;
-      }
-    }
-    await run;
-  }
-
-  private tp(s: PartitionState): { topic: string; partitions: number[] } {
-    return { topic: s.source.topic, partitions: [s.source.partition] };
   }
 
   /** Record, dead-letter, insert, commit; every step retried until it works or we lose the partition. */
-  private async store(s: PartitionState, cut: BatchCut<Item>): Promise<void> {
-    const { topic, partition } = s.source;
+  private async store(lane: PartitionLane, cut: BatchCut<Item>): Promise<void> {
+    const { topic, partition } = lane.source;
     const { client, database } = this.opts.store;
     if (!cut.replayed) {
-      const ok = await this.retry(s, 'recording a batch', () =>
-        recordBatch(client, database, s.source, cut),
+      const ok = await lane.retry('recording a batch', () =>
+        recordBatch(client, database, lane.source, cut),
       );
       if (!ok) return;
     }
-    const poison = cut.items.filter((i) => i.poison !== null);
+    const poison = poisonIn(cut.items);
     if (poison.length > 0) {
-      const ok = await this.retry(s, 'dead-lettering', () => this.deadLetter(s, poison));
+      const ok = await lane.retry('dead-lettering', () =>
+        sendToDeadLetter(this.producer, this.deadLetterTopic, lane.source, poison),
+      );
       if (!ok) return;
     }
-    const rows = emptyBatch();
-    let count = 0;
-    for (const i of cut.items) {
-      if (!i.batch) continue;
-      for (const kind of ROW_KINDS) {
-        const into = rows[kind] as unknown[];
-        for (const r of i.batch[kind]) into.push(r);
-      }
-      count += i.rows;
-    }
-    const token = `kafka:${topic}:${partition}:${cut.first}-${cut.last}`;
+    const { rows, count } = mergeRows(cut.items);
+    const token = batchToken(topic, partition, cut);
     const stored: StoredBatch = { topic, partition, first: cut.first, last: cut.last, rows: count };
-    const ok = await this.retry(s, 'inserting a batch', async () => {
-      for (const kind of ROW_KINDS) {
-        // Every retry re-sends every table: the token makes ClickHouse drop what it already has.
-        if (rows[kind].length > 0) {
-          await insertRows(client, database, kind, rows[kind], `${token}:${kind}`);
+    const ok = await lane.retry('inserting a batch', async () => {
+      try {
+        for (const kind of ROW_KINDS) {
+          // Every retry re-sends every table: the token makes ClickHouse drop what it already has.
+          if (rows[kind].length > 0) {
+            await insertRows(client, database, kind, rows[kind], `${token}:${kind}`);
+          }
         }
+        await this.opts.afterInsert?.(stored);
+      } catch (err) {
+        this.stats.insertErrors++;
+        throw err;
       }
-      await this.opts.afterInsert?.(stored);
     });
     if (!ok) return;
     this.stats.rowsInserted += count;
@@ -452,59 +322,12 @@ export class IngestConsumer {
     this.stats.deadLettered += poison.length;
     try {
       await this.consumer.commitOffsets([{ topic, partition, offset: String(cut.last + 1) }]);
-      const w = this.watermarks.get(keyOf(topic, partition));
-      if (w) w.committed = Math.max(w.committed, cut.last + 1);
+      this.memberLag.committed(topic, partition, cut.last + 1);
     } catch (err) {
       // Refused during a rebalance: whoever gets the partition replays the batch under its token.
       this.stats.commitErrors++;
-      s.revoked = true;
+      lane.revoked = true;
       this.opts.onError?.(err, 'committing offsets');
-    }
-  }
-
-  private async deadLetter(s: PartitionState, items: Item[]): Promise<void> {
-    await this.producer.send({
-      topic: this.deadLetterTopic,
-      acks: -1,
-      messages: items.map((i) => ({
-        key: i.poison!.key,
-        value: i.poison!.value,
-        headers: {
-          [DEAD_LETTER_HEADERS.reason]: i.poison!.reason,
-          [DEAD_LETTER_HEADERS.topic]: s.source.topic,
-          [DEAD_LETTER_HEADERS.partition]: String(s.source.partition),
-          [DEAD_LETTER_HEADERS.offset]: String(i.offset),
-        },
-      })),
-    });
-  }
-
-  /**
-   * Retries `fn` with exponential backoff, pausing the partition meanwhile; null once the
-   * partition is no longer ours (revoked, or the consumer aborted) — never skips the work.
-   */
-  private async retry<T>(
-    s: PartitionState,
-    what: string,
-    fn: () => Promise<T>,
-  ): Promise<{ value: T } | null> {
-    let backoff = this.opts.retryBackoffMs ?? 200;
-    const max = this.opts.maxRetryBackoffMs ?? 5_000;
-    for (;;) {
-      if (s.revoked || this.aborted) return null;
-      try {
-        return { value: await fn() };
-      } catch (err) {
-        if (what === 'inserting a batch') this.stats.insertErrors++;
-        this.opts.onError?.(err, what);
-        // Resumed by inPartition once the partition's queued work is done.
-        if (!s.paused && !this.stopping) {
-          this.consumer.pause([this.tp(s)]);
-          s.paused = true;
-        }
-        await sleep(backoff);
-        backoff = Math.min(max, backoff * 2);
-      }
     }
   }
 }
