@@ -65,6 +65,29 @@ export function cases(store: StoreClients, data: Loaded, nowMs: number): Case[] 
   };
   const ids = data.sampleIds;
 
+  /** The newest 100 logs of the day matching `q` (API) and `where` (SQL). */
+  const logSearch = (name: string, q: string, where: string): Case => ({
+    name,
+    goal: `≤ ${RATIO_GOAL}× SQL`,
+    api: async () => {
+      const r = await get<{ rows: { timestamp: string }[] }>(`/logs?${q}&${dayQs}`);
+      return `${r.rows.length} rows, newest ${r.rows[0]?.timestamp}`;
+    },
+    sql: async () => {
+      const r = await rows<{ t: string }>(
+        sql,
+        `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, SeverityText,
+          SeverityNumber, ServiceName, Body, TraceId, SpanId, LogAttributes, ResourceAttributes
+        FROM ${DB}.otel_logs
+        WHERE TimestampTime >= toDateTime({from:UInt32}) AND TimestampTime < toDateTime({to:UInt32})
+          ${where}
+        ORDER BY Timestamp DESC LIMIT 100`,
+        { from: day.from / 1000, to: day.to / 1000, word: RARE_WORD },
+      );
+      return `${r.length} rows, newest ${r[0]?.t}`;
+    },
+  });
+
   return [
     {
       name: `trace by id (random, ${ids.length} ids)`,
@@ -112,48 +135,13 @@ export function cases(store: StoreClients, data: Loaded, nowMs: number): Case[] 
         return r.map((t) => t.TraceId).join();
       },
     },
-    {
-      name: `log search, rare word, 24 h`,
-      goal: `≤ ${RATIO_GOAL}× SQL`,
-      api: async () => {
-        const r = await get<{ rows: { timestamp: string }[] }>(`/logs?q=${RARE_WORD}&${dayQs}`);
-        return `${r.rows.length} rows, newest ${r.rows[0]?.timestamp}`;
-      },
-      sql: async () => {
-        const r = await rows<{ t: string }>(
-          sql,
-          `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, SeverityText,
-            SeverityNumber, ServiceName, Body, TraceId, SpanId, LogAttributes, ResourceAttributes
-          FROM ${DB}.otel_logs
-          WHERE TimestampTime >= toDateTime({from:UInt32}) AND TimestampTime < toDateTime({to:UInt32})
-            AND hasAnyTokens(Body, {word:String})
-          ORDER BY Timestamp DESC LIMIT 100`,
-          { from: day.from / 1000, to: day.to / 1000, word: RARE_WORD },
-        );
-        return `${r.length} rows, newest ${r[0]?.t}`;
-      },
-    },
-    {
-      // What a logs explorer opens on: the newest page with no filter.
-      name: `log search, newest 100, no filter, 24 h`,
-      goal: `≤ ${RATIO_GOAL}× SQL`,
-      api: async () => {
-        const r = await get<{ rows: { timestamp: string }[] }>(`/logs?${dayQs}`);
-        return `${r.rows.length} rows, newest ${r.rows[0]?.timestamp}`;
-      },
-      sql: async () => {
-        const r = await rows<{ t: string }>(
-          sql,
-          `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, SeverityText,
-            SeverityNumber, ServiceName, Body, TraceId, SpanId, LogAttributes, ResourceAttributes
-          FROM ${DB}.otel_logs
-          WHERE TimestampTime >= toDateTime({from:UInt32}) AND TimestampTime < toDateTime({to:UInt32})
-          ORDER BY Timestamp DESC LIMIT 100`,
-          { from: day.from / 1000, to: day.to / 1000 },
-        );
-        return `${r.length} rows, newest ${r[0]?.t}`;
-      },
-    },
+    logSearch(
+      'log search, rare word, 24 h',
+      `q=${RARE_WORD}`,
+      'AND hasAnyTokens(Body, {word:String})',
+    ),
+    // What a logs explorer opens on: the newest page with no filter.
+    logSearch('log search, newest 100, no filter, 24 h', '', ''),
     {
       name: 'log histogram, 24 h, 15 min steps',
       goal: `≤ ${RATIO_GOAL}× SQL`,
