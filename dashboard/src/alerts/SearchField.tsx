@@ -1,4 +1,5 @@
 import { checkQuery } from '../components/QueryBar.tsx';
+import { QueryError } from '../components/QueryError.tsx';
 
 interface Props {
   readonly label: string;
@@ -24,20 +25,7 @@ export function SearchField({ label, value, placeholder, onChange }: Props) {
         placeholder={placeholder}
         onChange={(e) => onChange(e.target.value)}
       />
-      {problem && (
-        <div className="query-error" role="alert">
-          <pre className="query-echo" aria-hidden>
-            {value.slice(0, problem.position)}
-            <mark>{value.slice(problem.position, problem.position + 1) || ' '}</mark>
-            {value.slice(problem.position + 1)}
-            {'\n'}
-            {' '.repeat(problem.position)}^
-          </pre>
-          <span>
-            Column {problem.position + 1}: expected {problem.expected}, found {problem.found}.
-          </span>
-        </div>
-      )}
+      <QueryError query={value} problem={problem} />
     </div>
   );
 }

@@ -1,22 +1,10 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { mountPerTest } from '../test-mount.ts';
 import { QueryBar } from './QueryBar.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const view = mountPerTest();
 
 /** Types like a user: React listens for native input events. */
 function type(input: HTMLInputElement, value: string) {
@@ -32,33 +20,35 @@ function type(input: HTMLInputElement, value: string) {
 describe('QueryBar', () => {
   it('points at the column the parser stopped at, says what it expected, and does not submit', () => {
     const onSubmit = vi.fn();
-    act(() => root.render(<QueryBar value="" onSubmit={onSubmit} />));
-    const input = host.querySelector('input') as HTMLInputElement;
+    act(() => view.root.render(<QueryBar value="" onSubmit={onSubmit} />));
+    const input = view.host.querySelector('input') as HTMLInputElement;
     type(input, 'service:checkout AND (level:error');
-    const alert = host.querySelector('[role=alert]');
+    const alert = view.host.querySelector('[role=alert]');
     expect(alert?.textContent).toMatch(/Column 34: expected .+, found end of query/);
-    expect(host.querySelector('mark')).not.toBeNull();
+    expect(view.host.querySelector('mark')).not.toBeNull();
     expect(input.getAttribute('aria-invalid')).toBe('true');
-    act(() => (host.querySelector('form') as HTMLFormElement).requestSubmit());
+    act(() => (view.host.querySelector('form') as HTMLFormElement).requestSubmit());
     expect(onSubmit).not.toHaveBeenCalled();
-    expect((host.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(true);
+    expect((view.host.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(
+      true,
+    );
   });
 
   it('clears the error once the query parses, and submits it trimmed', () => {
     const onSubmit = vi.fn();
-    act(() => root.render(<QueryBar value="" onSubmit={onSubmit} />));
-    const input = host.querySelector('input') as HTMLInputElement;
+    act(() => view.root.render(<QueryBar value="" onSubmit={onSubmit} />));
+    const input = view.host.querySelector('input') as HTMLInputElement;
     type(input, 'duration:>');
-    expect(host.querySelector('[role=alert]')).not.toBeNull();
+    expect(view.host.querySelector('[role=alert]')).not.toBeNull();
     type(input, ' duration:>500ms "payment failed" ');
-    expect(host.querySelector('[role=alert]')).toBeNull();
-    act(() => (host.querySelector('form') as HTMLFormElement).requestSubmit());
+    expect(view.host.querySelector('[role=alert]')).toBeNull();
+    act(() => (view.host.querySelector('form') as HTMLFormElement).requestSubmit());
     expect(onSubmit).toHaveBeenCalledWith('duration:>500ms "payment failed"');
   });
 
   it('shows the value from the URL when it changes (back button)', () => {
-    act(() => root.render(<QueryBar value="a" onSubmit={() => undefined} />));
-    act(() => root.render(<QueryBar value="level:warn" onSubmit={() => undefined} />));
-    expect((host.querySelector('input') as HTMLInputElement).value).toBe('level:warn');
+    act(() => view.root.render(<QueryBar value="a" onSubmit={() => undefined} />));
+    act(() => view.root.render(<QueryBar value="level:warn" onSubmit={() => undefined} />));
+    expect((view.host.querySelector('input') as HTMLInputElement).value).toBe('level:warn');
   });
 });

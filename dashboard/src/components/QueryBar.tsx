@@ -1,12 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { parseSearch } from '@sightline/model/search/parse';
 import { SearchSyntaxError } from '@sightline/model/search/errors';
-
-export interface SyntaxProblem {
-  readonly position: number;
-  readonly expected: string;
-  readonly found: string;
-}
+import { QueryError, type SyntaxProblem } from './QueryError.tsx';
 
 /** The parser's verdict on a query: null when it parses (or is empty). */
 export function checkQuery(q: string): SyntaxProblem | null {
@@ -53,20 +48,7 @@ export function QueryBar({ value, onSubmit, placeholder, label = 'Search' }: Pro
           {label}
         </button>
       </div>
-      {problem && (
-        <div className="query-error" role="alert">
-          <pre className="query-echo" aria-hidden>
-            {draft.slice(0, problem.position)}
-            <mark>{draft.slice(problem.position, problem.position + 1) || ' '}</mark>
-            {draft.slice(problem.position + 1)}
-            {'\n'}
-            {' '.repeat(problem.position)}^
-          </pre>
-          <span>
-            Column {problem.position + 1}: expected {problem.expected}, found {problem.found}.
-          </span>
-        </div>
-      )}
+      <QueryError query={draft} problem={problem} />
     </form>
   );
 }

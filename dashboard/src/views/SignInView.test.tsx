@@ -1,24 +1,12 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { csrfHeaders } from '../auth.ts';
+import { mountPerTest } from '../test-mount.ts';
 import { SignInView } from './SignInView.tsx';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-  vi.unstubAllGlobals();
-});
+const view = mountPerTest();
+afterEach(() => vi.unstubAllGlobals());
 
 function type(input: HTMLInputElement, value: string) {
   // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -30,9 +18,9 @@ function type(input: HTMLInputElement, value: string) {
 }
 
 async function submit(password: string) {
-  type(host.querySelector<HTMLInputElement>('input[name=password]')!, password);
+  type(view.host.querySelector<HTMLInputElement>('input[name=password]')!, password);
   await act(async () => {
-    host
+    view.host
       .querySelector('form')!
       .dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     await new Promise((r) => setTimeout(r, 0));
@@ -50,23 +38,25 @@ describe('SignInView', () => {
     );
     vi.stubGlobal('fetch', fetchMock);
     const onSignedIn = vi.fn();
-    act(() => root.render(<SignInView onSignedIn={onSignedIn} />));
+    act(() => view.root.render(<SignInView onSignedIn={onSignedIn} />));
     await submit('nope');
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/api/v1/auth/sign-in');
     expect(JSON.parse(init.body as string)).toEqual({ name: 'admin', password: 'nope' });
-    expect(host.querySelector('[role=alert]')?.textContent).toBe('wrong user name or password');
+    expect(view.host.querySelector('[role=alert]')?.textContent).toBe(
+      'wrong user name or password',
+    );
     expect(onSignedIn).not.toHaveBeenCalled();
   });
 
   it('tells the app once signed in', async () => {
     vi.stubGlobal('fetch', () => Promise.resolve(new Response('{}', { status: 200 })));
     const onSignedIn = vi.fn();
-    act(() => root.render(<SignInView onSignedIn={onSignedIn} />));
+    act(() => view.root.render(<SignInView onSignedIn={onSignedIn} />));
     await submit('right');
     expect(onSignedIn).toHaveBeenCalledTimes(1);
-    expect(host.querySelector('[role=alert]')).toBeNull();
+    expect(view.host.querySelector('[role=alert]')).toBeNull();
   });
 });
 
