@@ -363,6 +363,67 @@ describe('dashboard in a real browser', { timeout: 120_000 }, () => {
     await page.locator('.span-detail', { hasText: 'charge card' }).waitFor();
   });
 
+  it('zooms the trace search by dragging across the scatter; back restores it', async () => {
+    await page.goto(`${s.apiUrl}/traces?range=1h`);
+    await page.locator(`circle[data-trace-id="${SLOW_TRACE}"]`).waitFor();
+    const box = await page.locator('.scatter .recharts-cartesian-grid').boundingBox();
+    if (!box) throw new Error('no scatter plot');
+    const y = box.y + box.height * 0.9;
+    // From about 27 to 12 minutes ago: the checkout traces, not the batch trace at 5 minutes.
+    await page.mouse.move(box.x + box.width * 0.55, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.locator('.scatter .zoom-selection').waitFor();
+    await shot('03a-traces-drag-zoom');
+    const requery = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/v1/traces' && r.url().includes('from='),
+    );
+    await page.mouse.move(box.x + box.width * 0.8, y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => param('from')).not.toBeNull();
+    const from = Date.parse(param('from') ?? '');
+    const to = Date.parse(param('to') ?? '');
+    expect(param('range')).toBeNull();
+    expect(path()).toBe('/traces');
+    // A quarter of the hour, where the drag was.
+    expect(to - from).toBeGreaterThan(13 * 60_000);
+    expect(to - from).toBeLessThan(17 * 60_000);
+    expect(to).toBeLessThan(Date.now() - 8 * 60_000);
+    const asked = new URL((await requery).url()).searchParams;
+    expect([Number(asked.get('from')), Number(asked.get('to'))]).toEqual([from, to]);
+    // The table now holds the traces that started in the span (a second's slack at the edges).
+    const starts = new Map([
+      [SLOW_TRACE, BASE_MS - 20 * 60_000],
+      ...Array.from(
+        { length: 11 },
+        (_, i) => ['a'.repeat(8) + hex(101 + i, 24), BASE_MS + (-19 + i) * 60_000] as const,
+      ),
+      [BIG_TRACE, BASE_MS - 5 * 60_000],
+    ]);
+    const ids = page.locator('.traces-table tbody tr .sub.mono');
+    await expect
+      .poll(async () => {
+        const shown = await ids.allTextContents();
+        const inside = [...starts].filter(([, t]) => t >= from + 1000 && t < to - 1000);
+        return (
+          inside.every(([id]) => shown.includes(id)) &&
+          shown.every((id) => {
+            const t = starts.get(id);
+            return t !== undefined && t >= from - 1000 && t < to + 1000;
+          })
+        );
+      })
+      .toBe(true);
+    expect(await ids.count()).toBeGreaterThan(5);
+    expect(await page.locator(`circle[data-trace-id="${BIG_TRACE}"]`).count()).toBe(0);
+    expect(await page.getByLabel('Time range').inputValue()).toBe('custom');
+    await shot('03b-traces-zoomed');
+    await page.goBack();
+    expect(param('range')).toBe('1h');
+    expect(param('from')).toBeNull();
+    await page.locator(`circle[data-trace-id="${BIG_TRACE}"]`).waitFor();
+  });
+
   it('filters logs from the field sidebar: click to filter, minus to exclude', async () => {
     await page.goto(`${s.apiUrl}/logs?range=1h`);
     await page.locator('.log-row').first().waitFor();

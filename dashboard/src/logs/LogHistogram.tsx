@@ -44,6 +44,8 @@ export function LogHistogram({ data, onZoom }: Props) {
           />
           <YAxis allowDecimals={false} width={48} stroke="var(--muted)" fontSize={11} />
           <Tooltip
+            // Hidden while dragging: it would cover the selection.
+            active={zoom.selection ? false : undefined}
             labelFormatter={(t) => formatTime(Number(t), true)}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />

@@ -1,37 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import {
-  CartesianGrid,
-  ResponsiveContainer,
-  Scatter,
-  ScatterChart,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import {
   OperationsResponse,
   ServicesResponse,
   TraceSearchResponse,
   type TraceSummary,
 } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
+import { formatMs, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
-import { resolveRange, type TimeRange } from '../time-range.ts';
+import { resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { usePaged } from '../use-paged.ts';
 import { Link } from '../components/Link.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+import { TraceScatter } from '../trace/TraceScatter.tsx';
 
 const PAGE = 100;
 const FILTERS = ['q', 'service', 'operation', 'minDuration', 'maxDuration', 'status'] as const;
 const DURATION = /^\s*(\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h)?)?\s*$/;
-
-interface Dot {
-  readonly t: number;
-  readonly ms: number;
-  readonly trace: TraceSummary;
-}
 
 export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const p = loc.params;
@@ -53,14 +39,12 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
   });
   const set = (changes: Record<string, string | null>) => navigate(withParams(loc, changes));
   const traceHref = (id: string) => hrefTo(`/traces/${id}`, {}, loc.params);
-  const dots: Dot[] =
-    res.status === 'ok'
-      ? res.data.items.map((t) => ({
-          t: nsToEpochMs(t.startTimeUnixNano),
-          ms: nsToMs(t.durationNano),
-          trace: t,
-        }))
-      : [];
+  // Through the URL like the time picker, so the back button restores the previous range.
+  const zoom = (zFrom: number, zTo: number) => {
+    const params = new URLSearchParams(loc.params);
+    writeTimeRange(params, { kind: 'absolute', from: zFrom, to: zTo });
+    navigate(`${loc.path}?${params.toString()}`);
+  };
   const { from, to } = resolveRange(range);
   return (
     <section>
@@ -80,68 +64,13 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
       )}
       {res.status === 'ok' && res.data.items.length > 0 && (
         <>
-          <div className="card scatter" data-testid="trace-scatter">
-            <ResponsiveContainer width="100%" height={220}>
-              <ScatterChart margin={{ top: 10, right: 16, bottom: 4, left: 4 }}>
-                <CartesianGrid stroke="var(--grid)" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  domain={[from, to]}
-                  tickFormatter={(t: number) => formatTick(t, to - from)}
-                  stroke="var(--muted)"
-                  fontSize={11}
-                  name="start"
-                />
-                <YAxis
-                  dataKey="ms"
-                  type="number"
-                  tickFormatter={(v: number) => formatMs(v)}
-                  stroke="var(--muted)"
-                  fontSize={11}
-                  width={70}
-                  name="duration"
-                />
-                <Tooltip
-                  cursor={{ strokeDasharray: '3 3' }}
-                  content={({ payload }) => {
-                    const d = payload?.[0]?.payload as Dot | undefined;
-                    return d ? (
-                      <div className="tooltip">
-                        <strong>
-                          {d.trace.rootServiceName}: {d.trace.rootName}
-                        </strong>
-                        <div>
-                          {formatMs(d.ms)} · {d.trace.spanCount} spans
-                          {d.trace.errorCount ? ` · ${d.trace.errorCount} errors` : ''}
-                        </div>
-                        <div>{formatTime(d.t, true)}</div>
-                      </div>
-                    ) : null;
-                  }}
-                />
-                <Scatter
-                  data={dots}
-                  isAnimationActive={false}
-                  shape={(props: { cx?: number; cy?: number; payload?: Dot }) => {
-                    const d = props.payload;
-                    if (!d || props.cx === undefined || props.cy === undefined) return <g />;
-                    return (
-                      <circle
-                        cx={props.cx}
-                        cy={props.cy}
-                        r={5}
-                        className="dot"
-                        data-trace-id={d.trace.traceId}
-                        fill={d.trace.errorCount > 0 ? 'var(--error)' : 'var(--accent)'}
-                        onClick={() => navigate(traceHref(d.trace.traceId))}
-                      />
-                    );
-                  }}
-                />
-              </ScatterChart>
-            </ResponsiveContainer>
-          </div>
+          <TraceScatter
+            traces={res.data.items}
+            from={from}
+            to={to}
+            onOpen={(id) => navigate(traceHref(id))}
+            onZoom={zoom}
+          />
           <table className="grid traces-table">
             <thead>
               <tr>
