@@ -81,9 +81,20 @@ function useDrag(
       // The release point itself: moves are throttled to animation frames, so the last may lag.
       release({ ...d, end: pointAt(state, event) ?? d.end });
     },
+    // Leaving the chart with the button held keeps the drag: coming back continues it, and a
+    // release outside the chart cancels it. (The chart's own mouseup, when the release is inside,
+    // runs first and has already ended the drag.)
     onMouseLeave: () => {
-      drag.current = null;
-      show(null);
+      if (!drag.current) return;
+      window.addEventListener(
+        'mouseup',
+        () => {
+          if (!drag.current) return;
+          drag.current = null;
+          show(null);
+        },
+        { once: true },
+      );
     },
   };
   return { handlers, selection };

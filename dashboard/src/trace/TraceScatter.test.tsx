@@ -122,17 +122,36 @@ describe('TraceScatter', () => {
     expect(onOpen).toHaveBeenCalledWith('b'.repeat(32));
   });
 
-  it('forgets a drag that leaves the chart', async () => {
-    await mouse('mousedown', 200);
-    await mouse('mousemove', 300);
-    // React derives mouseleave from mouseout towards an element outside.
+  /** React derives mouseleave from mouseout towards an element outside. */
+  async function leave() {
     act(() => {
       chart().dispatchEvent(
         new MouseEvent('mouseout', { bubbles: true, relatedTarget: document.body }),
       );
     });
     await frame();
-    await mouse('mouseup', 300);
+  }
+
+  it('keeps a drag that leaves the chart and comes back with the button held', async () => {
+    await mouse('mousedown', 200);
+    await mouse('mousemove', 300);
+    await leave();
+    await mouse('mousemove', 400);
+    expect(view.host.querySelector('.zoom-selection')).not.toBeNull();
+    await mouse('mouseup', 420);
+    expect(onZoom).toHaveBeenCalledTimes(1);
+    expect(onZoom).toHaveBeenCalledWith(at(200), at(420));
+  });
+
+  it('cancels a drag released outside the chart', async () => {
+    await mouse('mousedown', 200);
+    await mouse('mousemove', 300);
+    await leave();
+    await mouse('mouseup', 900, document.body);
+    expect(view.host.querySelector('.zoom-selection')).toBeNull();
+    // Coming back with the button up draws and zooms nothing.
+    await mouse('mousemove', 400);
+    await mouse('mouseup', 420);
     expect(onZoom).not.toHaveBeenCalled();
     expect(view.host.querySelector('.zoom-selection')).toBeNull();
   });
