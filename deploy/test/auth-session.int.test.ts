@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { startTestSightline, testConfig } from './harness.ts';
+import { selfSignedCert } from './test-cert.ts';
 
 // Dashboard sign-in, cookies, CSRF, sign-out, rate limits and TLS, on a Sightline listening
 // beyond loopback (0.0.0.0) with auth on and a self-signed certificate.
@@ -77,36 +77,15 @@ async function signIn(): Promise<{ cookie: string; csrf: string; answer: Answer 
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sl-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(join(dir, 'cert.pem'));
+  const tls = selfSignedCert(mkdtempSync(join(tmpdir(), 'sl-tls-')));
+  ca = readFileSync(tls.cert);
   s = await startTestSightline(
     testConfig({
       SIGHTLINE_HOST: '0.0.0.0',
       SIGHTLINE_AUTH: 'on',
       SIGHTLINE_ADMIN_PASSWORD: PASSWORD,
-      SIGHTLINE_TLS_CERT: join(dir, 'cert.pem'),
-      SIGHTLINE_TLS_KEY: join(dir, 'key.pem'),
+      SIGHTLINE_TLS_CERT: tls.cert,
+      SIGHTLINE_TLS_KEY: tls.key,
       SIGHTLINE_RATE_LIMIT_PER_MINUTE: String(RATE),
       SIGHTLINE_GRPC_PORT: 'off',
     }),

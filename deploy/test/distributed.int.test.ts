@@ -5,7 +5,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDelayedRoundRobinAssigner } from '../../collector/test/kafka-mock/delayed-assigner.ts';
+import { MOCK_CONSUMER } from '../../collector/test/kafka-mock/mock-consumer.ts';
 import { startMockBroker, type MockBroker } from '../../collector/test/kafka-mock/mock-broker.ts';
 import { checkRoles, startRoles, type RunningRoles } from '../src/start-roles.ts';
 import { nowNanos, testConfig } from './harness.ts';
@@ -30,12 +30,7 @@ beforeAll(async () => {
   };
   ingest = await startRoles(testConfig({ ...kafkaEnv, SIGHTLINE_ROLES: 'ingest,query' }), logger, {
     kafkaClient: { logLevel: logLevel.NOTHING },
-    consumer: {
-      sessionTimeout: 6_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-      partitionAssigners: [createDelayedRoundRobinAssigner()],
-    },
+    consumer: MOCK_CONSUMER,
   });
   receive = await startRoles(
     testConfig({

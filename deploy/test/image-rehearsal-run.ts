@@ -1,7 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { StageResult } from './image-rehearsal.ts';
 
 // Running a rehearsed image: its ENTRYPOINT and HEALTHCHECK as Docker would start them — in the
@@ -103,37 +101,4 @@ export async function freePort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-/** A self-signed certificate for 127.0.0.1 in `dir`, its key readable by `owner` only. */
-export function selfSignedCert(
-  dir: string,
-  owner: { uid: number; gid: number },
-): { cert: string; key: string } {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  chownSync(key, owner.uid, owner.gid);
-  return { cert, key };
 }

@@ -27,11 +27,11 @@ import {
   freePort,
   runEntrypoint,
   runHealthcheck,
-  selfSignedCert,
   waitHealthy,
   type Container,
   type RunAs,
 } from './image-rehearsal-run.ts';
+import { selfSignedCert } from './test-cert.ts';
 
 // The server image's runtime stage, carried out without Docker (none on this machine): its COPY
 // lines fill a temporary root from the repository, its `npm ci --omit=dev` installs the production

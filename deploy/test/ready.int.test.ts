@@ -2,7 +2,7 @@ import { logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadyResponse } from '@sightline/model/api/ready';
-import { createDelayedRoundRobinAssigner } from '../../collector/test/kafka-mock/delayed-assigner.ts';
+import { MOCK_CONSUMER } from '../../collector/test/kafka-mock/mock-consumer.ts';
 import { startMockBroker, type MockBroker } from '../../collector/test/kafka-mock/mock-broker.ts';
 import { startRoles, type RunningRoles } from '../src/start-roles.ts';
 import { testConfig } from './harness.ts';
@@ -26,12 +26,7 @@ beforeAll(async () => {
   const kafkaEnv = { SIGHTLINE_KAFKA_BROKERS: broker.brokers.join(',') };
   ingest = await startRoles(testConfig({ ...kafkaEnv, SIGHTLINE_ROLES: 'ingest' }), logger, {
     kafkaClient,
-    consumer: {
-      sessionTimeout: 6_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 100,
-      partitionAssigners: [createDelayedRoundRobinAssigner()],
-    },
+    consumer: MOCK_CONSUMER,
   });
   receive = await startRoles(testConfig({ ...kafkaEnv, SIGHTLINE_ROLES: 'receive' }), logger, {
     kafkaClient,

@@ -13,7 +13,7 @@ import type {
   MetricsQueryRequest,
   MetricsQueryResponse,
 } from '@sightline/model/api/metrics';
-import { createDelayedRoundRobinAssigner } from '../../collector/test/kafka-mock/delayed-assigner.ts';
+import { MOCK_CONSUMER } from '../../collector/test/kafka-mock/mock-consumer.ts';
 import { startMockBroker, type MockBroker } from '../../collector/test/kafka-mock/mock-broker.ts';
 import { startRoles, type RunningRoles } from '../src/start-roles.ts';
 import { nowNanos, testConfig } from './harness.ts';
@@ -107,14 +107,9 @@ beforeAll(async () => {
     // Lines of level info and above are what gets shipped; printing them is not the point here.
     pino({ level: 'info' }, { write: () => undefined }),
     {
-      // The mock broker needs a patient assigner (see distributed.int.test.ts).
+      // The mock broker needs short timeouts and a patient assigner (mock-consumer.ts).
       kafkaClient: { logLevel: logLevel.NOTHING },
-      consumer: {
-        sessionTimeout: 6_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 100,
-        partitionAssigners: [createDelayedRoundRobinAssigner()],
-      },
+      consumer: MOCK_CONSUMER,
     },
   );
 }, 180_000);

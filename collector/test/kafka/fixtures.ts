@@ -7,8 +7,6 @@ import { createStoreClients, type StoreClients } from '@sightline/store/client-f
 import { migrate } from '@sightline/store/migrate';
 import { REQUEST_TYPES } from '../../src/otlp/proto.ts';
 import { startMockBroker, type MockBroker } from '../kafka-mock/mock-broker.ts';
-import { createDelayedRoundRobinAssigner } from '../kafka-mock/delayed-assigner.ts';
-import type { IngestConsumerOptions } from '../../src/kafka/ingest-consumer.ts';
 
 /** Shared by the Kafka integration tests: generated OTLP requests, a broker, a store. */
 
@@ -28,13 +26,7 @@ export const kafkaFor = (broker: MockBroker, config: Partial<KafkaConfig> = {}):
     ...config,
   });
 
-/** Consumer settings the mock broker needs (see mock-broker.ts). */
-export const MOCK_CONSUMER: IngestConsumerOptions['consumer'] = {
-  sessionTimeout: 6_000,
-  heartbeatInterval: 1_000,
-  maxWaitTimeInMs: 100,
-  partitionAssigners: [createDelayedRoundRobinAssigner()],
-};
+export { MOCK_CONSUMER } from '../kafka-mock/mock-consumer.ts';
 
 let store: StoreClients | undefined;
 
