@@ -12,6 +12,7 @@ import { LogsView } from './views/LogsView.tsx';
 import { MetricsView } from './views/MetricsView.tsx';
 import { PipelineView } from './views/PipelineView.tsx';
 import { SignInView } from './views/SignInView.tsx';
+import { KeysView } from './views/KeysView.tsx';
 import { useAuth } from './auth.ts';
 import { matchAlertRoute } from './alerts/alert-routes.ts';
 import { AlertsView } from './views/AlertsView.tsx';
@@ -26,6 +27,9 @@ const NAV = [
   { view: 'alerts', label: 'Alerts', path: '/alerts', also: ['alert', 'alert-new', 'alert-edit'] },
   { view: 'pipeline', label: 'Pipeline', path: '/pipeline', also: [] },
 ] as const;
+
+/** Shown only to whoever may manage keys: an admin when auth is on, anyone on a local open one. */
+const KEYS_NAV = { view: 'keys', label: 'API keys', path: '/keys', also: [] } as const;
 
 export function App() {
   const loc = useLocation();
@@ -62,6 +66,9 @@ export function App() {
     case 'pipeline':
       page = <PipelineView loc={loc} range={range} />;
       break;
+    case 'keys':
+      page = <KeysView authOn={auth.status !== 'off'} />;
+      break;
     case 'alerts':
       page = <AlertsView loc={loc} />;
       break;
@@ -83,6 +90,9 @@ export function App() {
       );
   }
   if (auth.status === 'signed-out') return <SignInView onSignedIn={auth.recheck} />;
+  const mayManageKeys =
+    auth.status === 'off' || (auth.status === 'signed-in' && auth.me.scopes.includes('admin'));
+  const nav = mayManageKeys ? [...NAV, KEYS_NAV] : NAV;
   return (
     <div className="app">
       <header className="topbar">
@@ -90,7 +100,7 @@ export function App() {
           Sightline
         </Link>
         <nav>
-          {NAV.map((n) => {
+          {nav.map((n) => {
             const active =
               n.view === route.view || (n.also as readonly string[]).includes(route.view);
             return (
@@ -106,7 +116,7 @@ export function App() {
           })}
         </nav>
         <div className="spacer" />
-        {route.view !== 'trace' && alertRoute === null && (
+        {route.view !== 'trace' && route.view !== 'keys' && alertRoute === null && (
           <TimePicker key={withParams(loc, {})} range={range} onChange={setRange} />
         )}
         <button

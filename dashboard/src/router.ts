@@ -74,6 +74,7 @@ export type Route =
   | { readonly view: 'logs' }
   | { readonly view: 'metrics' }
   | { readonly view: 'pipeline' }
+  | { readonly view: 'keys' }
   | { readonly view: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -90,6 +91,8 @@ export function matchRoute(path: string): Route {
       return second === undefined ? { view: 'logs' } : { view: 'not-found' };
     case 'pipeline':
       return second === undefined ? { view: 'pipeline' } : { view: 'not-found' };
+    case 'keys':
+      return second === undefined ? { view: 'keys' } : { view: 'not-found' };
     // Not /metrics: that is the server's Prometheus endpoint on the same listener.
     case 'explore':
       return second === 'metrics' ? { view: 'metrics' } : { view: 'not-found' };

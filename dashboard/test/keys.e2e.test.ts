@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
+import { buildDashboard } from '../scripts/build.ts';
+import { launchBrowser, type Browser } from './e2e-support.ts';
+
+// An admin signs in to a Sightline with auth on, makes an API key in the dashboard, a script uses
+// it, and revoking it in the dashboard shuts the script out.
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const PASSWORD = 'keys-e2e-password';
+
+let s: RunningSightline;
+let browser: Browser;
+let page: Page;
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** What a script holding `key` gets from a route of the query API. */
+async function statusWithKey(key: string, path: string, init: RequestInit = {}): Promise<number> {
+  const res = await fetch(`${s.apiUrl}/api/v1${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, ...init.headers },
+  });
+  await res.body?.cancel();
+  return res.status;
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await buildDashboard();
+  s = await startTestSightline(
+    testConfig({
+      SIGHTLINE_AUTH: 'on',
+      SIGHTLINE_ADMIN_PASSWORD: PASSWORD,
+      SIGHTLINE_GRPC_PORT: 'off',
+    }),
+  );
+  browser = await launchBrowser();
+  page = browser.page;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) {
+    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+});
+
+describe('API keys in a real browser', () => {
+  it('an admin creates a key a script can use, then revokes it and the script is refused', async () => {
+    // A deep link asks for sign-in first, then lands where it pointed.
+    await page.goto(`${s.apiUrl}/keys`);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByRole('link', { name: 'API keys' }).waitFor();
+    expect(await page.getByRole('note').count()).toBe(0);
+
+    await page.getByLabel('Name').fill('nightly report');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.locator('.new-key-value');
+    await shown.waitFor();
+    const key = (await shown.textContent()) ?? '';
+    expect(key).toMatch(/^sl_[0-9a-z]+_\S+$/);
+    await shot('30-keys-created');
+
+    const prefix = key.split('_')[1] ?? '';
+    const row = page.locator('.keys-table tbody tr', { hasText: 'nightly report' });
+    expect(await row.locator('td').nth(1).textContent()).toBe(`sl_${prefix}_…`);
+    expect(await row.locator('td').nth(2).textContent()).toBe('read');
+    // Nowhere else on the page does the secret appear once the banner is closed.
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.content()).not.toContain(key);
+
+    // The key reads, but a read key may not manage keys.
+    expect(await statusWithKey(key, '/services')).toBe(200);
+    expect(
+      await statusWithKey(key, '/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'escalate', scopes: ['admin'] }),
+      }),
+    ).toBe(403);
+
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke nightly report for good' }).click();
+    await expect
+      .poll(() => row.locator('td').nth(5).textContent(), { timeout: 20_000 })
+      .toMatch(/^revoked /);
+    await shot('31-keys-revoked');
+    // This instance forgets the key at once; others within seconds.
+    expect(await statusWithKey(key, '/services')).toBe(401);
+  });
+});
