@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
@@ -17,6 +17,7 @@ import {
   type Browser,
   type SpanSpec,
 } from './e2e-support.ts';
+import { closeAndShootFailures } from './e2e-hooks.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const BASE = Date.now();
@@ -123,16 +124,7 @@ beforeAll(async () => {
   page = browser.page;
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) {
-    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-  }
-});
+closeAndShootFailures(() => ({ browser, sightline: s }), shot);
 
 describe('explore views in a real browser', { timeout: 120_000 }, () => {
   it('draws the service map and drills into a service', async () => {

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
+import { closeAndShootFailures } from './e2e-hooks.ts';
 import { launchBrowser, type Browser } from './e2e-support.ts';
 
 // An admin signs in to a Sightline with auth on, makes an API key in the dashboard, a script uses
@@ -44,16 +45,7 @@ beforeAll(async () => {
   page = browser.page;
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) {
-    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-  }
-});
+closeAndShootFailures(() => ({ browser, sightline: s }), shot);
 
 describe('API keys in a real browser', () => {
   it('an admin creates a key a script can use, then revokes it and the script is refused', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LogSearchResponse } from '@sightline/model/api/logs';
 import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
 import { startSightline, type RunningSightline } from '../../deploy/src/all-in-one.ts';
@@ -10,6 +10,7 @@ import { testConfig } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
 import { INTERNAL_PROBLEMS_QUERY, pipelineRequest } from '../src/views/pipeline-panels.ts';
 import { hex, launchBrowser, postOtlp, tracesBody, type Browser } from './e2e-support.ts';
+import { closeAndShootFailures } from './e2e-hooks.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const LOG_LINE = 'e2e: the store refused an insert';
@@ -75,16 +76,7 @@ beforeAll(async () => {
   page = browser.page;
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) {
-    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-  }
-});
+closeAndShootFailures(() => ({ browser, sightline: s }), shot);
 
 describe('the Pipeline view', { timeout: 180_000 }, () => {
   it('charts the all-in-one’s own ingest rate, queue and insert latency, and its errors', async () => {

@@ -26,6 +26,14 @@ interface Drag {
   readonly end: Point;
 }
 
+/** How a drag's selection looks: spread on the chart's ReferenceArea (tests find it by class). */
+export const SELECTION_LOOK = {
+  fill: 'var(--accent)',
+  fillOpacity: 0.2,
+  stroke: 'var(--accent)',
+  className: 'zoom-selection',
+} as const;
+
 /** The selection to draw as a ReferenceArea, or null when there is none yet. */
 export type Selection = { readonly x1: number; readonly x2: number } | null;
 

@@ -11,7 +11,7 @@ import {
 } from 'recharts';
 import { LOG_LEVELS, type LogHistogramResponse } from '@sightline/model/api/logs';
 import { formatTick, formatTime, LEVEL_COLORS } from '../format.ts';
-import { useDragZoom } from '../components/use-drag-zoom.ts';
+import { SELECTION_LOOK, useDragZoom } from '../components/use-drag-zoom.ts';
 
 interface Props {
   readonly data: LogHistogramResponse;
@@ -60,14 +60,7 @@ export function LogHistogram({ data, onZoom }: Props) {
             />
           ))}
           {zoom.selection && (
-            <ReferenceArea
-              x1={zoom.selection.x1}
-              x2={zoom.selection.x2}
-              fill="var(--accent)"
-              fillOpacity={0.2}
-              stroke="var(--accent)"
-              className="zoom-selection"
-            />
+            <ReferenceArea x1={zoom.selection.x1} x2={zoom.selection.x2} {...SELECTION_LOOK} />
           )}
         </BarChart>
       </ResponsiveContainer>

@@ -11,7 +11,7 @@ import {
 } from 'recharts';
 import type { TraceSummary } from '@sightline/model/api/traces';
 import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs } from '../format.ts';
-import { useAxisDragZoom, XAxisReader } from '../components/use-drag-zoom.ts';
+import { SELECTION_LOOK, useAxisDragZoom, XAxisReader } from '../components/use-drag-zoom.ts';
 
 interface Dot {
   readonly t: number;
@@ -137,14 +137,7 @@ export function TraceScatter({ traces, from, to, onOpen, onZoom }: Props) {
             }}
           />
           {zoom.selection && (
-            <ReferenceArea
-              x1={zoom.selection.x1}
-              x2={zoom.selection.x2}
-              fill="var(--accent)"
-              fillOpacity={0.2}
-              stroke="var(--accent)"
-              className="zoom-selection"
-            />
+            <ReferenceArea x1={zoom.selection.x1} x2={zoom.selection.x2} {...SELECTION_LOOK} />
           )}
         </ScatterChart>
       </ResponsiveContainer>
