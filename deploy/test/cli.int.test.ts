@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,21 @@ import { nowNanos } from './harness.ts';
 
 const entry = join(import.meta.dirname, '../src/sightline.ts');
 const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+const repo = join(import.meta.dirname, '../..');
+
+/** Processes whose command line mentions `text`. */
+function processesWith(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.includes(text)) found.push(`${pid} ${cmd}`);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
 
 describe('the sightline command', () => {
   it('refuses a bad setting, naming the variable and what it expects', () => {
@@ -93,6 +108,34 @@ describe('the sightline command', () => {
       expect(await rs.json()).toEqual([{ c: String(acknowledged) }]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('drains and stops when `npm start` alone gets SIGTERM, as a process manager sends it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sl-npm-start-'));
+    const args = ['--otlp-port', '0', '--grpc-port', '0', '--api-port', '0', '--data-dir', dataDir];
+    const npm = spawn('npm', ['start', '--', ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No prestart: its dashboard build would race the browser tests' builds of the same folder.
+      env: { ...process.env, npm_config_ignore_scripts: 'true' },
+    });
+    let out = '';
+    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
+    const deadline = Date.now() + 60_000;
+    while (!/API\s+http:\/\/\S+/.test(out) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(processesWith(dataDir).length).toBeGreaterThan(1);
+    try {
+      // Only npm is signalled: the server must hear of it through npm, not be left running.
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('stopped');
+      await expect.poll(() => processesWith(dataDir), { timeout: 10_000 }).toEqual([]);
+    } finally {
+      // A server left behind would hold its port and data folder past this test.
+      for (const p of processesWith(dataDir)) process.kill(Number(p.split(' ')[0]), 'SIGKILL');
     }
   });
 });
