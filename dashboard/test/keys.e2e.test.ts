@@ -8,8 +8,9 @@ import { buildDashboard } from '../scripts/build.ts';
 import { closeAndShootFailures } from './e2e-hooks.ts';
 import { launchBrowser, type Browser } from './e2e-support.ts';
 
-// An admin signs in to a Sightline with auth on, makes an API key in the dashboard, a script uses
-// it, and revoking it in the dashboard shuts the script out.
+// A fresh Sightline with auth on: an admin signs in, makes an API key in the dashboard, a script
+// uses it, and revoking it in the dashboard shuts the script out. The empty store also shows what
+// a newcomer sees before any data arrives.
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const PASSWORD = 'keys-e2e-password';
@@ -91,5 +92,15 @@ describe('API keys in a real browser', () => {
     await shot('31-keys-revoked');
     // This instance forgets the key at once; others within seconds.
     expect(await statusWithKey(key, '/services')).toBe(401);
+  });
+
+  it('tells a newcomer with an empty store how to get data in', async () => {
+    await page.getByRole('link', { name: 'Services' }).click();
+    const empty = page.getByText('No services sent spans in this time range');
+    await empty.waitFor();
+    const advice = (await page.locator('main').textContent()) ?? '';
+    expect(advice).toContain('OTLP endpoint (port 4318)');
+    expect(advice).toContain('npm run demo');
+    await shot('32-services-empty');
   });
 });

@@ -41,7 +41,8 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
       {res.status === 'ok' && res.data.services.length === 0 && (
         <Empty title="No services sent spans in this time range">
           Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
-          and send some traffic.
+          and send some traffic. To look around first, <code>npm run demo</code> starts a small shop
+          of services that fills this page within a minute.
         </Empty>
       )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
