@@ -64,6 +64,10 @@ describe('API keys in a real browser', () => {
     await shown.waitFor();
     const key = (await shown.textContent()) ?? '';
     expect(key).toMatch(/^sl_[0-9a-z]+_\S+$/);
+    // The line it offers to copy is the call the script below makes.
+    expect(await page.locator('.new-key-usage').textContent()).toBe(
+      `curl -H 'authorization: Bearer ${key}' ${s.apiUrl}/api/v1/services`,
+    );
     await shot('30-keys-created');
 
     const prefix = key.split('_')[1] ?? '';

@@ -114,6 +114,12 @@ describe('KeysView', () => {
       body: { name: 'payments', scopes: ['ingest', 'read'] },
     });
     expect(view.host.querySelector('.new-key-value')?.textContent).toBe('sl_new00000_secretpart');
+    // One line to copy per scope: the exporter header for ingest, a call for read.
+    const usage = view.host.querySelector('.new-key-usage')?.textContent?.split('\n');
+    expect(usage).toEqual([
+      "OTEL_EXPORTER_OTLP_HEADERS='authorization=Bearer sl_new00000_secretpart'",
+      `curl -H 'authorization: Bearer sl_new00000_secretpart' ${window.location.origin}/api/v1/services`,
+    ]);
     expect(rows()[0]?.slice(0, 3)).toEqual(['payments', 'sl_new00000_…', 'ingest, read']);
     await click(button('Done'));
     expect(view.host.querySelector('.new-key')).toBeNull();

@@ -22,14 +22,26 @@ export function orderKeys(keys: readonly ApiKeyInfo[]): ApiKeyInfo[] {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+interface Created {
+  readonly key: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+/** How to use a new key, one line per scope it has: an exporter setting or a call to copy. */
+export function usageLines(key: string, scopes: readonly Scope[], origin: string): string[] {
+  const lines: string[] = [];
+  if (scopes.includes('ingest'))
+    lines.push(`OTEL_EXPORTER_OTLP_HEADERS='authorization=Bearer ${key}'`);
+  if (scopes.includes('read'))
+    lines.push(`curl -H 'authorization: Bearer ${key}' ${origin}/api/v1/services`);
+  if (scopes.includes('admin'))
+    lines.push(`curl -H 'authorization: Bearer ${key}' ${origin}/api/v1/keys`);
+  return lines;
+}
+
 /** The whole key of one just made: the only time anyone sees it. */
-function NewKey({
-  created,
-  onDone,
-}: {
-  created: { key: string; name: string };
-  onDone: () => void;
-}) {
+function NewKey({ created, onDone }: { created: Created; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -53,6 +65,9 @@ function NewKey({
           Done
         </button>
       </div>
+      <pre className="new-key-usage" aria-label="How to use it">
+        {usageLines(created.key, created.scopes, window.location.origin).join('\n')}
+      </pre>
     </div>
   );
 }
@@ -63,7 +78,7 @@ export function KeysView({ authOn }: { readonly authOn: boolean }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<readonly Scope[]>(['read']);
   const [problem, setProblem] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+  const [created, setCreated] = useState<Created | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
   const toggle = (scope: Scope) =>
@@ -79,7 +94,7 @@ export function KeysView({ authOn }: { readonly authOn: boolean }) {
         name: trimmed,
         scopes: SCOPES.filter((s) => scopes.includes(s)),
       });
-      setCreated({ key: answer.key, name: answer.info.name });
+      setCreated({ key: answer.key, name: answer.info.name, scopes: answer.info.scopes });
       setProblem(null);
       setName('');
       list.reload();
