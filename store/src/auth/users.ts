@@ -32,12 +32,16 @@ export async function countUsers(s: AuthStore): Promise<number> {
 }
 
 export async function saveUser(s: AuthStore, name: string, password: string): Promise<void> {
+  await insertUser(s, name, await hashPassword(password));
+}
+
+async function insertUser(s: AuthStore, name: string, passwordHash: string): Promise<void> {
   await s.writer.insert({
     table: qualified(s, USERS_TABLE),
     values: [
       {
         name,
-        password_hash: await hashPassword(password),
+        password_hash: passwordHash,
         role: 'admin',
         created_at: iso(Date.now()),
         version: nextVersion(),
@@ -50,17 +54,29 @@ export async function saveUser(s: AuthStore, name: string, password: string): Pr
 
 export const ADMIN_USER = 'admin';
 
+/** How long a new admin row is left to meet a rival's before it is read back. */
+export const BOOTSTRAP_SETTLE_MS = 2_000;
+
 /**
  * The first start makes the `admin` account: with the configured password, or a generated one
  * that the caller shows once. Later starts leave accounts alone (a changed setting does not
  * silently reset a password someone may have changed).
+ *
+ * Instances that start together on an empty store can all find no user and all write one; the
+ * store keeps one row. Each waits `settleMs` and reads back, and only the one whose row was kept
+ * reports it created the account, so no instance shows a generated password that does not work.
  */
 export async function bootstrapAdmin(
   s: AuthStore,
   configuredPassword: string | undefined,
+  settleMs = BOOTSTRAP_SETTLE_MS,
 ): Promise<{ created: false } | { created: true; password: string; generated: boolean }> {
   if ((await countUsers(s)) > 0) return { created: false };
   const password = configuredPassword ?? randomBytes(18).toString('base64url');
-  await saveUser(s, ADMIN_USER, password);
+  const passwordHash = await hashPassword(password);
+  await insertUser(s, ADMIN_USER, passwordHash);
+  await new Promise((r) => setTimeout(r, settleMs));
+  const kept = await findUser(s, ADMIN_USER);
+  if (kept?.passwordHash !== passwordHash) return { created: false };
   return { created: true, password, generated: configuredPassword === undefined };
 }
