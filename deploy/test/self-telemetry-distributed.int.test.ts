@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +14,7 @@ import type {
 import { MOCK_CONSUMER } from '../../collector/test/kafka-mock/mock-consumer.ts';
 import { startMockBroker, type MockBroker } from '../../collector/test/kafka-mock/mock-broker.ts';
 import { startRoles, type RunningRoles } from '../src/start-roles.ts';
+import { startChildSightline, type ChildSightline } from './fuzz/child-sightline.ts';
 import { nowNanos, testConfig } from './harness.ts';
 
 // Self-telemetry in the distributed mode, split as docs/deployment.md runs it: a receive process
@@ -25,7 +24,6 @@ import { nowNanos, testConfig } from './harness.ts';
 // Two processes because the SDK is process-global: one process, one self-telemetry identity.
 const TOPICS = { otlp_spans: 4, otlp_logs: 2, otlp_metrics: 2, sightline_dead_letter: 1 };
 const INTERVAL_MS = 1000;
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const RECEIVE = { service: 'sightline-receive', roles: 'receive' };
 const BACKEND = { service: 'sightline-ingest-query-alerting', roles: 'ingest,query,alerting' };
 const INTERNAL = "ResourceAttributes['sightline.internal'] = 'true'";
@@ -40,55 +38,27 @@ interface PipelinePanels {
 const PANELS_MODULE = new URL('../../dashboard/src/views/pipeline-panels.ts', import.meta.url).href;
 let panels: PipelinePanels;
 
-interface ReceiveProcess {
-  readonly child: ChildProcess;
-  readonly otlpUrl: string;
-  readonly exited: Promise<number | string>;
-  output(): string;
-}
-
 let broker: MockBroker;
-let receive: ReceiveProcess;
+let receive: ChildSightline;
 let backend: RunningRoles;
 // Warnings the SDK raises in this process (SL_ERR_SDK_…), e.g. a failed final flush.
 const warnings: Error[] = [];
 const onWarning = (w: Error): void => void warnings.push(w);
 
-async function startReceive(): Promise<ReceiveProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/src/sightline.ts'], {
-    cwd: REPO,
-    env: {
-      ...process.env,
+function startReceive(): Promise<ChildSightline> {
+  return startChildSightline(
+    mkdtempSync(join(tmpdir(), 'sightline-st-receive-')),
+    {
       SIGHTLINE_ROLES: 'receive',
       SIGHTLINE_KAFKA_BROKERS: broker.brokers.join(','),
-      SIGHTLINE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sightline-st-receive-')),
-      SIGHTLINE_OTLP_PORT: '0',
-      SIGHTLINE_GRPC_PORT: '0',
-      SIGHTLINE_API_PORT: '0',
       // Info lines are what self-telemetry ships; they also land on stdout, kept below.
       SIGHTLINE_LOG_LEVEL: 'info',
       SIGHTLINE_SELF_TELEMETRY: 'on',
       SIGHTLINE_SELF_TELEMETRY_INTERVAL_MS: String(INTERVAL_MS),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  // Always read both pipes: a full pipe would block the child's writes.
-  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    90_000,
+    { api: false },
   );
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const otlpUrl = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
-    if (otlpUrl) return { child, otlpUrl, exited, output: () => out };
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the receive process did not start:\n${out.slice(-4000)}`);
-    }
-    await sleep(100);
-  }
 }
 
 beforeAll(async () => {
@@ -116,8 +86,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.off('warning', onWarning);
-  if (receive && receive.child.exitCode === null && receive.child.signalCode === null) {
-    receive.child.kill('SIGKILL');
+  if (receive && receive.process.exitCode === null && receive.process.signalCode === null) {
+    receive.process.kill('SIGKILL');
   }
   await backend?.close();
   await broker?.stop();
@@ -418,7 +388,7 @@ describe('self-telemetry in the distributed mode (receive → Kafka → ingest)'
   it('stops cleanly: the last lines of receive are stored, and ingest stops after it, no SDK warning', async () => {
     // Receive first: its last lines (the drain notice) are flushed to its own listener, which
     // still publishes them to Kafka, and the ingest process stores them.
-    receive.child.kill('SIGTERM');
+    receive.process.kill('SIGTERM');
     expect(await receive.exited).toBe(0);
     const drained = await waitFor(
       "the receive process's last log line",

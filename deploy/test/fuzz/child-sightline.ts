@@ -8,6 +8,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export interface ChildSightline {
   readonly pid: number;
   readonly otlpUrl: string;
+  /** Empty for a process without the query role (`api: false`). */
   readonly apiUrl: string;
   readonly process: ChildProcess;
   /** Resolves with the exit code (or signal name) once the process is gone. */
@@ -20,12 +21,14 @@ export interface ChildSightline {
 
 /**
  * Runs the all-in-one CLI as a separate process, as users run it, so it can be killed with
- * SIGKILL or measured on its own. Ports are chosen by the OS and read from the start-up lines.
+ * SIGKILL or measured on its own. Ports are chosen by the OS and read from the start-up lines;
+ * `api: false` for roles without the query API (receive alone), which print no API line.
  */
 export async function startChildSightline(
   dataDir: string,
   env: Record<string, string> = {},
   startTimeoutMs = 120_000,
+  { api: needsApi = true }: { readonly api?: boolean } = {},
 ): Promise<ChildSightline> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'deploy/src/sightline.ts'], {
     cwd: ROOT,
@@ -42,6 +45,7 @@ export async function startChildSightline(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // Always read both pipes: a full pipe would block the child's writes.
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const exited = new Promise<number | string>((resolve) =>
@@ -51,11 +55,11 @@ export async function startChildSightline(
   for (;;) {
     const otlp = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
     const api = /API\s+(http:\/\/\S+)\/api\/v1\/health/.exec(out)?.[1];
-    if (otlp && api) {
+    if (otlp && (api || !needsApi)) {
       return {
         pid: child.pid!,
         otlpUrl: otlp,
-        apiUrl: api,
+        apiUrl: api ?? '',
         process: child,
         exited,
         output: () => out,
