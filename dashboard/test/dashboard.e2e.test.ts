@@ -1,26 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
+import { closeAndShootFailures } from './e2e-hooks.ts';
+import {
+  hex,
+  launchBrowser,
+  nanos,
+  postOtlp,
+  resource,
+  sendBigTrace,
+  str,
+  tracesBody,
+  type Browser,
+  type SpanSpec,
+} from './e2e-support.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-const CHROMIUM = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
 const SLOW_TRACE = 'f'.repeat(8) + hex(1, 24);
 const BIG_TRACE = 'b'.repeat(8) + hex(2, 24);
 const CHARGE_SPAN = 'c'.repeat(8) + hex(1, 8);
@@ -28,50 +27,13 @@ const ERROR_TEXT = 'card declined for order 4242';
 
 // Every timestamp from one base, so spans sent in separate requests line up.
 const BASE_MS = Date.now();
-const nowNanos = (offsetMs: number): string => (BigInt(BASE_MS + offsetMs) * 1_000_000n).toString();
+const nowNanos = (offsetMs: number): string => nanos(BASE_MS, offsetMs);
 
 let s: RunningSightline;
-let ctx: BrowserContext;
+let browser: Browser;
 let page: Page;
-let userDataDir: string;
 
-const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
-const resource = (service: string) => ({
-  attributes: [str('service.name', service), str('deployment.environment', 'e2e')],
-});
-
-interface SpanSpec {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startMs: number;
-  durMs: number;
-  error?: string;
-  attributes?: ReturnType<typeof str>[];
-}
-
-const otlpSpan = (x: SpanSpec) => ({
-  traceId: x.traceId,
-  spanId: x.spanId,
-  parentSpanId: x.parentSpanId ?? '',
-  name: x.name,
-  kind: x.kind,
-  startTimeUnixNano: nowNanos(x.startMs),
-  endTimeUnixNano: nowNanos(x.startMs + x.durMs),
-  attributes: x.attributes ?? [],
-  status: x.error ? { code: 2, message: x.error } : { code: 1 },
-});
-
-async function post(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${s.otlpUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-}
+const post = (path: string, body: unknown) => postOtlp(s.otlpUrl, path, body);
 
 /** frontend GET /checkout → payments POST /charge → charge card; one slow, failing trace. */
 async function sendData(): Promise<void> {
@@ -129,16 +91,8 @@ async function sendData(): Promise<void> {
       },
     );
   }
-  const traces = (service: string, spans: SpanSpec[]) => ({
-    resourceSpans: [
-      {
-        resource: resource(service),
-        scopeSpans: [{ scope: { name: 'e2e' }, spans: spans.map(otlpSpan) }],
-      },
-    ],
-  });
-  await post('/v1/traces', traces('frontend', front));
-  await post('/v1/traces', traces('payments', pay));
+  await post('/v1/traces', tracesBody(BASE_MS, 'frontend', front));
+  await post('/v1/traces', tracesBody(BASE_MS, 'payments', pay));
   const log = (
     body: string,
     sev: number,
@@ -207,35 +161,7 @@ async function sendData(): Promise<void> {
       },
     ],
   });
-  // A 10,001-span trace: a root fanning out to 100 calls, each 100 spans deep.
-  const big: SpanSpec[] = [
-    {
-      traceId: BIG_TRACE,
-      spanId: hex(1, 16),
-      name: 'batch',
-      kind: 2,
-      startMs: -5 * 60_000,
-      durMs: 5000,
-    },
-  ];
-  for (let c = 0; c < 100; c++) {
-    let parent = hex(1, 16);
-    for (let d = 0; d < 100; d++) {
-      const id = hex(0x100000 + c * 1000 + d, 16);
-      big.push({
-        traceId: BIG_TRACE,
-        spanId: id,
-        parentSpanId: parent,
-        name: `step ${c}.${d}`,
-        kind: 1,
-        startMs: -5 * 60_000 + c * 40 + d,
-        durMs: 30,
-      });
-      parent = id;
-    }
-  }
-  for (let i = 0; i < big.length; i += 2500)
-    await post('/v1/traces', traces('batcher', big.slice(i, i + 2500)));
+  await sendBigTrace(s.otlpUrl, BASE_MS, BIG_TRACE);
 }
 
 async function shot(name: string): Promise<void> {
@@ -250,30 +176,11 @@ beforeAll(async () => {
   await buildDashboard();
   s = await startTestSightline();
   await sendData();
-  userDataDir = mkdtempSync(join(tmpdir(), 'sightline-chromium-'));
-  ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1400, height: 900 },
-  });
-  page = ctx.pages()[0] ?? (await ctx.newPage());
-  // Generous: other test processes may share the two cores.
-  page.setDefaultTimeout(30_000);
+  browser = await launchBrowser();
+  page = browser.page;
 }, 180_000);
 
-afterAll(async () => {
-  await ctx?.close();
-  await s?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
-
-// What the page showed when a step failed, next to the other screenshots.
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) {
-    await shot(`FAILED-${task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-  }
-});
+closeAndShootFailures(() => ({ browser, sightline: s }), shot);
 
 describe('dashboard in a real browser', { timeout: 120_000 }, () => {
   it('serves the built app at / and deep links, and keeps /api 404s as JSON', async () => {
@@ -476,7 +383,7 @@ describe('dashboard in a real browser', { timeout: 120_000 }, () => {
     expect(param('range')).toBe('24h');
     await page.getByRole('link', { name: 'Traces', exact: true }).click();
     expect(param('range')).toBe('24h');
-    const shared = await ctx.newPage();
+    const shared = await browser.ctx.newPage();
     await shared.goto(page.url());
     expect(await shared.getByLabel('Time range').inputValue()).toBe('24h');
     const from = new Date(Date.now() - 30 * 60_000).toISOString();
