@@ -10,6 +10,13 @@ const entry = join(import.meta.dirname, '../src/sightline.ts');
 const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
 const repo = join(import.meta.dirname, '../..');
 
+/** Waits (up to a minute) until the start-up lines, which end with the API address, are out. */
+async function startUpLines(out: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!/API\s+http:\/\/\S+/.test(out()) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+}
+
 /** Processes whose command line mentions `text`. */
 function processesWith(text: string): string[] {
   const found: string[] = [];
@@ -71,9 +78,7 @@ describe('the sightline command', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const deadline = Date.now() + 60_000;
-    while (!/API\s+http:\/\/\S+/.test(out) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await startUpLines(() => out);
     const otlp = /OTLP\/HTTP\s+(http:\/\/\S+)/.exec(out)?.[1];
     const api = /API\s+(http:\/\/\S+)\/api\/v1\/health/.exec(out)?.[1];
     expect(out).toContain(`data       ${dataDir}`);
@@ -123,9 +128,7 @@ describe('the sightline command', () => {
     let out = '';
     npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
-    const deadline = Date.now() + 60_000;
-    while (!/API\s+http:\/\/\S+/.test(out) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    await startUpLines(() => out);
     expect(processesWith(dataDir).length).toBeGreaterThan(1);
     try {
       // Only npm is signalled: the server must hear of it through npm, not be left running.
