@@ -16,6 +16,10 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show a user for a failed call: the API's message, or whatever was thrown. */
+export const errorText = (err: unknown): string =>
+  err instanceof Error ? err.message : String(err);
+
 export type QueryParams = Readonly<Record<string, string | number | undefined>>;
 
 export function apiUrl(path: string, query: QueryParams = {}): string {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AlertRule, AlertRuleInput } from '@sightline/model/api/alerts';
-import { ApiError } from '../api.ts';
+import { ApiError, errorText } from '../api.ts';
 import { checkQuery } from '../components/QueryBar.tsx';
 import { createRule, replaceRule } from './alert-api.ts';
 import { ChannelsEditor } from './ChannelsEditor.tsx';
@@ -66,7 +66,7 @@ export function RuleForm({ initial, ruleId, hours, onHours, onSaved, onCancel }:
         ruleId === undefined ? await createRule(input) : await replaceRule(ruleId, input);
       onSaved(saved);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorText(err);
       const { field } = fieldOfError(message);
       if (err instanceof ApiError && err.status === 400 && field !== null) {
         setServerErrors({ [field]: message });

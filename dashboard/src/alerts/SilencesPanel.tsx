@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { AlertRule, AlertSilence } from '@sightline/model/api/alerts';
 import { formatTime } from '../format.ts';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
-import { useApi } from '../api.ts';
+import { errorText, useApi } from '../api.ts';
 import { createSilence, expireSilence, listSilences } from './alert-api.ts';
 import { SILENCE_DURATIONS, silenceInput, type SilenceDraft } from './silence-input.ts';
 
@@ -46,7 +46,7 @@ export function SilencesPanel({ rules, ruleId, onChanged }: Props) {
       setDraft((d) => ({ ...d, matchers: '', comment: '' }));
       refresh();
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      setProblem(errorText(err));
     }
   };
   const expire = async (id: string) => {
@@ -54,7 +54,7 @@ export function SilencesPanel({ rules, ruleId, onChanged }: Props) {
       await expireSilence(id);
       refresh();
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      setProblem(errorText(err));
     }
   };
   const silences = list.status === 'ok' ? list.data.silences : [];

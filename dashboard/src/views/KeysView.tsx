@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { SCOPES, type ApiKeyInfo, type Scope } from '@sightline/model/api/auth';
-import { useApi } from '../api.ts';
+import { errorText, useApi } from '../api.ts';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { formatTime } from '../format.ts';
 import { createKey, listKeys, revokeKey } from '../keys/key-api.ts';
@@ -19,8 +19,6 @@ export function orderKeys(keys: readonly ApiKeyInfo[]): ApiKeyInfo[] {
       Date.parse(b.createdAt) - Date.parse(a.createdAt),
   );
 }
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 interface Created {
   readonly key: string;
@@ -99,7 +97,7 @@ export function KeysView({ authOn }: { readonly authOn: boolean }) {
       setName('');
       list.reload();
     } catch (err) {
-      setProblem(message(err));
+      setProblem(errorText(err));
     }
   };
   const revoke = async (id: string) => {
@@ -109,7 +107,7 @@ export function KeysView({ authOn }: { readonly authOn: boolean }) {
       setProblem(null);
       list.reload();
     } catch (err) {
-      setProblem(message(err));
+      setProblem(errorText(err));
     }
   };
 
