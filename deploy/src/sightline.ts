@@ -54,13 +54,17 @@ try {
   if (kafka) lines.push(`  Kafka      ${kafka}`);
   if (s.store) lines.push(`  data       ${s.store.location}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  let stopping = false;
+  // One Ctrl-C under `npm start` arrives several times within milliseconds: from the terminal to
+  // every process of the group, and relayed by npm and tsx. Only a signal a second or more after
+  // the first is someone asking again, impatiently.
+  let stoppingAt: number | undefined;
   const stop = (signal: string) => {
-    if (stopping) {
+    if (stoppingAt !== undefined) {
+      if (Date.now() - stoppingAt < 1000) return;
       logger.warn('second signal: exiting without waiting');
       process.exit(1);
     }
-    stopping = true;
+    stoppingAt = Date.now();
     logger.info({ signal }, 'draining: storing what was accepted, then stopping');
     s.close().then(
       () => {

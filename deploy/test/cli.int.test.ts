@@ -116,12 +116,16 @@ describe('the sightline command', () => {
     }
   });
 
-  it('drains and stops when `npm start` alone gets SIGTERM, as a process manager sends it', async () => {
+  it.each([
+    ['SIGTERM to npm alone, as a process manager sends it', false, 'SIGTERM'],
+    ['Ctrl-C, SIGINT to the whole process group', true, 'SIGINT'],
+  ] as const)('drains and stops under `npm start` on %s', async (_, group, signal) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sl-npm-start-'));
     const args = ['--otlp-port', '0', '--grpc-port', '0', '--api-port', '0', '--data-dir', dataDir];
     const npm = spawn('npm', ['start', '--', ...args], {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
       // No prestart: its dashboard build would race the browser tests' builds of the same folder.
       env: { ...process.env, npm_config_ignore_scripts: 'true' },
     });
@@ -131,10 +135,13 @@ describe('the sightline command', () => {
     await startUpLines(() => out);
     expect(processesWith(dataDir).length).toBeGreaterThan(1);
     try {
-      // Only npm is signalled: the server must hear of it through npm, not be left running.
-      npm.kill('SIGTERM');
+      // Through npm (and tsx) alone, or to every process at once as a terminal does: either way
+      // the server drains once, neither left running nor cut short.
+      if (group) process.kill(-npm.pid!, signal);
+      else npm.kill(signal);
       expect(await exited).toBe(0);
       expect(out).toContain('stopped');
+      expect(out).not.toContain('second signal');
       await expect.poll(() => processesWith(dataDir), { timeout: 10_000 }).toEqual([]);
     } finally {
       // A server left behind would hold its port and data folder past this test.
