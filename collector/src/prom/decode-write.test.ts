@@ -32,10 +32,31 @@ describe('remote write bodies', () => {
         {
           labels: [{ name: '__name__', value: 'up' }],
           samples: [{ value: 1, timestamp: '1700000000000' }],
+          exemplars: [],
+          histograms: [],
         },
       ],
-      metadata: [{ type: 'COUNTER', metricFamilyName: 'x_total', help: 'h' }],
+      metadata: [{ type: 'COUNTER', metricFamilyName: 'x_total', help: 'h', unit: '' }],
     });
+  });
+
+  it('keeps samples whose value or timestamp is the protobuf default (0)', () => {
+    // proto3 leaves a 0 off the wire: the decoded sample must still say 0, not undefined.
+    const body = encode({
+      timeseries: [
+        {
+          labels: [{ name: '__name__', value: 'up' }],
+          samples: [
+            { value: 0, timestamp: 1700000000000 },
+            { value: 3, timestamp: 0 },
+          ],
+        },
+      ],
+    });
+    expect(decodeWriteRequest(body, 1 << 20).timeseries?.[0]?.samples).toEqual([
+      { value: 0, timestamp: '1700000000000' },
+      { value: 3, timestamp: '0' },
+    ]);
   });
 
   it('answers 400 for bad snappy or bad protobuf, 413 beyond the limit', () => {

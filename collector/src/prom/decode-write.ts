@@ -55,9 +55,12 @@ export function decodeWriteRequest(body: Buffer, limit: number): PromWriteReques
     );
   }
   try {
+    // `defaults` keeps fields whose value is the proto3 default: a sample of 0 is sent without
+    // its value field, and must still be a 0.
     return WriteRequest.toObject(WriteRequest.decode(raw), {
       longs: String,
       enums: String,
+      defaults: true,
     });
   } catch (err) {
     throw new SightlineError(
