@@ -28,6 +28,48 @@ export const int =
 export const text: Parser<string> = (raw, name) =>
   raw.trim() !== '' ? raw.trim() : fail(name, 'a value', raw);
 
+/** The shortest admin password accepted, as NIST SP 800-63B suggests for a chosen one (≥ 8) and more. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * Why a chosen password is refused, or undefined when it is acceptable: too short, too few kinds
+ * of character in it (`aaaaaaaaaaaa`), a run up or down a keyboard or alphabet (`123456789012`,
+ * `qwertyuiopas`), or built on a word every guessing list starts with.
+ */
+export function weakPasswordReason(password: string): string | undefined {
+  const chars = [...password];
+  if (chars.length < MIN_PASSWORD_LENGTH) {
+    return `at least ${MIN_PASSWORD_LENGTH} characters (it has ${chars.length})`;
+  }
+  if (new Set(chars).size < 5) return 'at least 5 different characters';
+  const lower = password.toLowerCase();
+  const stripped = lower.replace(/[^a-z0-9]/g, '');
+  const runs = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiopasdfghjklzxcvbnm'];
+  // Doubled, so that a run may wrap (`7890123456`); read backwards as well as forwards.
+  const inRun = (r: string): boolean =>
+    (r + r).includes(stripped) || [...(r + r)].reverse().join('').includes(stripped);
+  if (stripped.length >= chars.length - 2 && runs.some(inRun)) {
+    return 'not a run of neighbouring keys, letters or digits';
+  }
+  const common = ['password', 'passw0rd', 'sightline', 'letmein', 'welcome', 'admin', 'changeme'];
+  const word = common.find((w) => stripped.startsWith(w));
+  if (word && stripped.length - word.length < 8) {
+    return `more than a common word ('${word}') with a few characters added`;
+  }
+  return undefined;
+}
+
+/** A password chosen at set-up: never echoed in the error, refused when it is weak. */
+export const password: Parser<string> = (raw, name) => {
+  const reason = weakPasswordReason(raw);
+  if (reason === undefined) return raw;
+  throw new SightlineError(
+    'SL_ERR_CONFIG',
+    1,
+    `${name}: the password is too weak: it needs ${reason}. Choose a longer passphrase, or unset ${name} to have one generated`,
+  );
+};
+
 export const url: Parser<string> = (raw, name) => {
   try {
     const u = new URL(raw);

@@ -7,6 +7,7 @@ import {
   oneOf,
   portOrOff,
   roles,
+  password,
   text,
   url,
   urlWith,
@@ -284,7 +285,7 @@ export const SETTINGS = {
   adminPassword: {
     env: 'SIGHTLINE_ADMIN_PASSWORD',
     flag: 'admin-password',
-    parse: text,
+    parse: password,
     fallback: undefined as string | undefined,
     help: 'password of the admin account made on first start (unset: generated, logged once)',
   },

@@ -47,7 +47,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
   refuseNonFiniteNumbers(app);
   if (opts.auth) {
     guardQueryApp(app, opts.auth, opts.authRoutes);
-    if (opts.auth.rateLimitPerMinute > 0) limitRequests(app, opts.auth.rateLimitPerMinute);
+    limitRequests(app, opts.auth.rateLimitPerMinute);
   }
   // Before any route: the OpenAPI document is built from routes as they are added.
   registerOpenApi(app, { version: opts.version, prefix: '/api/v1' });

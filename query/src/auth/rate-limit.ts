@@ -4,12 +4,14 @@ import { SightlineError } from '@sightline/model/errors';
 
 /**
  * Per-credential request limits: keyed by the API key or signed-in user, else by address. Runs
- * after authentication (preHandler), so it knows whose budget a request spends.
+ * after authentication (preHandler), so it knows whose budget a request spends. With
+ * `perMinute` 0 the general limit is off, but routes with a limit of their own (sign-in's guard
+ * against password guessing) keep it: the plugin is always registered.
  */
 export function limitRequests(app: FastifyInstance, perMinute: number): void {
   void app.register(rateLimit, {
-    global: true,
-    max: perMinute,
+    global: perMinute > 0,
+    max: perMinute > 0 ? perMinute : 1,
     timeWindow: 60_000,
     hook: 'preHandler',
     keyGenerator: (req) => req.principal?.id ?? `ip:${req.ip}`,

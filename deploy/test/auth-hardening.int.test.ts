@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSightline } from '../src/all-in-one.ts';
+import { startTestSightline, testConfig } from './harness.ts';
+
+// Sign-in stays limited whatever the general API rate limit is, and a weak admin password is
+// refused at set-up: a password guesser gets 10 tries a minute per address, never more.
+
+const PASSWORD = 'hardening-admin-password';
+let s: RunningSightline;
+let cookie = '';
+
+beforeAll(async () => {
+  s = await startTestSightline(
+    testConfig({
+      SIGHTLINE_AUTH: 'on',
+      SIGHTLINE_ADMIN_PASSWORD: PASSWORD,
+      // The general limit is off; the sign-in limit must not go with it.
+      SIGHTLINE_RATE_LIMIT_PER_MINUTE: '0',
+    }),
+  );
+  // One good sign-in first: it counts against this address's 10 as well.
+  const first = await signIn(PASSWORD);
+  expect(first.status).toBe(200);
+  cookie = first.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}, 120_000);
+
+afterAll(async () => s?.close());
+
+function signIn(password: string): Promise<Response> {
+  return fetch(`${s.apiUrl}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'admin', password }),
+  });
+}
+
+describe('password guessing', () => {
+  it('is limited to 10 sign-ins a minute per address with the API rate limit off', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) statuses.push((await signIn(`wrong-guess-${i}`)).status);
+    expect(statuses).toEqual(Array<number>(9).fill(401));
+    // The 11th try is refused before the password is checked, the right one included.
+    const limited = await signIn(PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: 'SL_ERR_RATE_LIMITED' } });
+  });
+
+  it('leaves every other route unlimited when the API rate limit is 0', async () => {
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 30 },
+        async () => (await fetch(`${s.apiUrl}/api/v1/auth/me`, { headers: { cookie } })).status,
+      ),
+    );
+    expect(statuses.every((n) => n === 200)).toBe(true);
+  });
+});
+
+describe('the admin password at set-up', () => {
+  it('refuses a one-character password, naming the setting and the rule', () => {
+    expect(() => testConfig({ SIGHTLINE_AUTH: 'on', SIGHTLINE_ADMIN_PASSWORD: 'x' })).toThrow(
+      'SIGHTLINE_ADMIN_PASSWORD: the password is too weak: it needs at least 12 characters (it has 1)',
+    );
+  });
+});
