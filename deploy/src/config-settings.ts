@@ -287,7 +287,7 @@ export const SETTINGS = {
     flag: 'admin-password',
     parse: password,
     fallback: undefined as string | undefined,
-    help: 'password of the admin account made on first start (unset: generated, logged once)',
+    help: 'password of the admin account made on first start, 12+ characters (unset: generated into <data>/admin-password.txt)',
   },
   tlsCert: {
     env: 'SIGHTLINE_TLS_CERT',

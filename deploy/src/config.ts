@@ -62,7 +62,7 @@ export interface AlertingConfig {
 export interface SecurityConfig {
   /** on: every route but health checks needs an API key or a session. */
   readonly auth: 'off' | 'on';
-  /** Password of the `admin` account made on first start; unset: generated and logged once. */
+  /** Password of the `admin` account made on first start; unset: generated into the data folder. */
   readonly adminPassword: string | undefined;
   /** PEM files; both set: every listener speaks TLS. */
   readonly tlsCertFile: string | undefined;

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Scope } from '@sightline/model/api/auth';
 import { SightlineError } from '@sightline/model/errors';
@@ -60,7 +61,8 @@ export interface RunningAuth {
 
 /**
  * Auth on: starts the key/session verifier on the store, and on a process serving the dashboard
- * makes the `admin` account on first start (a generated password is logged this once).
+ * makes the `admin` account on first start. A generated password never goes to the log (logs
+ * are shipped and kept): it is written to a file in the data folder that only this user can read.
  */
 export async function startAuth(
   config: SightlineConfig,
@@ -75,9 +77,10 @@ export async function startAuth(
   if (config.roles.has('query')) {
     const made = await bootstrapAdmin(store, config.security.adminPassword);
     if (made.created && made.generated) {
+      const file = writeGeneratedPassword(config.dataDir, made.password);
       logger.warn(
-        { user: ADMIN_USER, password: made.password },
-        'auth: created the admin account with this generated password; it is shown only now',
+        { user: ADMIN_USER, file },
+        `auth: created the admin account with a generated password; read it from ${file} (readable by this user only), sign in, and delete the file`,
       );
     } else if (made.created) {
       logger.info(
@@ -99,4 +102,15 @@ export async function startAuth(
     },
     routes: { receive: [], query: [] },
   };
+}
+
+/** The file holding a generated admin password: mode 0600, replaced if an old one is there. */
+export const ADMIN_PASSWORD_FILE = 'admin-password.txt';
+
+function writeGeneratedPassword(dataDir: string, password: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, ADMIN_PASSWORD_FILE);
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }
