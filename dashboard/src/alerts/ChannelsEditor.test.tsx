@@ -37,4 +37,18 @@ describe('ChannelsEditor', () => {
     );
     expect(onChange).toHaveBeenCalledWith([{ ...EMPTY_CHANNEL, url: 'https://x.example' }]);
   });
+
+  it('says a masked secret (***) is kept when the rule is saved', () => {
+    render(
+      [
+        { ...EMPTY_CHANNEL, kind: 'slack', url: 'https://hooks.slack.com/***' },
+        { ...EMPTY_CHANNEL, url: 'https://x.example/hook' },
+      ],
+      vi.fn(),
+    );
+    expect(view.host.querySelector('[data-testid="channel-1-secret-hint"]')?.textContent).toContain(
+      'saving keeps it',
+    );
+    expect(view.host.querySelector('[data-testid="channel-2-secret-hint"]')).toBeNull();
+  });
 });

@@ -43,6 +43,11 @@ export function ChannelsEditor({ channels, onChange }: Props) {
               onChange={(e) => update(i, { url: e.target.value })}
             />
           )}
+          {c.kind !== 'email' && (c.url.endsWith('/***') || c.headers.includes(': ***')) && (
+            <p className="hint" data-testid={`channel-${i + 1}-secret-hint`}>
+              *** stands for a stored secret: saving keeps it. Type a new value to replace it.
+            </p>
+          )}
           {c.kind === 'webhook' && (
             <textarea
               aria-label={`Channel ${i + 1} headers`}

@@ -12,6 +12,7 @@ import { ALERT_RULES_TABLE, ALERT_SILENCES_TABLE } from '@sightline/store/schema
 import type { ActiveSilence } from './silences.ts';
 import { validateRule } from './validate.ts';
 import { nextVersion } from './versions.ts';
+import { restoreSecrets } from './channel-secrets.ts';
 
 export interface StoreTarget {
   readonly writer: ClickHouseClient;
@@ -91,7 +92,7 @@ async function writeRule(t: StoreTarget, rule: AlertRule, deleted: boolean): Pro
 
 export async function createRule(t: StoreTarget, input: AlertRuleInput): Promise<AlertRule> {
   const now = new Date().toISOString();
-  const rule = toRule(randomUUID(), input, now, now);
+  const rule = toRule(randomUUID(), restoreSecrets(input, []), now, now);
   await writeRule(t, rule, false);
   return rule;
 }
@@ -102,7 +103,9 @@ export async function replaceRule(
   input: AlertRuleInput,
 ): Promise<AlertRule> {
   const current = await getRule(t, id);
-  const rule = toRule(id, input, current.createdAt, new Date().toISOString());
+  // A channel sent back as the API showed it (secrets masked) keeps the secrets stored.
+  const restored = restoreSecrets(input, current.channels);
+  const rule = toRule(id, restored, current.createdAt, new Date().toISOString());
   await writeRule(t, rule, false);
   return rule;
 }

@@ -17,6 +17,7 @@ import {
   type AlertInstance,
 } from '@sightline/model/api/alerts';
 import type { StoreClients } from '@sightline/store/client-factory';
+import { maskRule } from '../alerts/channel-secrets.ts';
 import { parseDuration } from '../alerts/duration.ts';
 import { dashboardUrl } from '../alerts/links.ts';
 import { previewRule } from '../alerts/preview.ts';
@@ -46,7 +47,7 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
   app.get(
     '/alerts/rules',
     { schema: { summary: 'Every alert rule', response: { 200: AlertRuleList } } },
-    async () => ({ rules: await listRules(store) }),
+    async () => ({ rules: (await listRules(store)).map(maskRule) }),
   );
 
   app.post(
@@ -58,7 +59,7 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
         response: { 201: AlertRule, 400: ErrorResponse },
       },
     },
-    async (req, reply) => reply.code(201).send(await createRule(store, req.body)),
+    async (req, reply) => reply.code(201).send(maskRule(await createRule(store, req.body))),
   );
 
   app.get(
@@ -70,7 +71,7 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
         response: { 200: AlertRule, 404: ErrorResponse },
       },
     },
-    async (req) => getRule(store, req.params.id),
+    async (req) => maskRule(await getRule(store, req.params.id)),
   );
 
   app.put(
@@ -83,7 +84,7 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
         response: { 200: AlertRule, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (req) => replaceRule(store, req.params.id, req.body),
+    async (req) => maskRule(await replaceRule(store, req.params.id, req.body)),
   );
 
   app.delete(
