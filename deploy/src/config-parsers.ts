@@ -119,6 +119,18 @@ export const brokers: Parser<readonly string[]> = (raw, name) => {
     : fail(name, 'comma-separated host:port Kafka brokers', raw);
 };
 
+/** Comma-separated host names or addresses, without ports (`sightline.example.com, 10.0.0.7`). */
+export const hostNames: Parser<readonly string[]> = (raw, name) => {
+  const list = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  const ok = (h: string) => /^[a-z0-9.-]+$/.test(h) || /^\[?[0-9a-f:.]+\]?$/.test(h);
+  return list.length > 0 && list.every(ok)
+    ? list
+    : fail(name, 'comma-separated host names or addresses, without ports', raw);
+};
+
 export const oneOf =
   <T extends string | number>(values: readonly T[]): Parser<T> =>
   (raw, name) => {

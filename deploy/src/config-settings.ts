@@ -1,6 +1,7 @@
 import {
   brokers,
   clusterName,
+  hostNames,
   identifier,
   int,
   level,
@@ -281,6 +282,13 @@ export const SETTINGS = {
     parse: oneOf(['off', 'on'] as const),
     fallback: 'off' as const,
     help: 'on: API keys or a signed-in session on every route but health checks (needed beyond loopback)',
+  },
+  allowedHosts: {
+    env: 'SIGHTLINE_ALLOWED_HOSTS',
+    flag: 'allowed-hosts',
+    parse: hostNames,
+    fallback: [] as readonly string[],
+    help: 'more Host names the API answers to (auth off: only loopback names and the public URL\'s)',
   },
   adminPassword: {
     env: 'SIGHTLINE_ADMIN_PASSWORD',

@@ -62,6 +62,11 @@ export interface AlertingConfig {
 export interface SecurityConfig {
   /** on: every route but health checks needs an API key or a session. */
   readonly auth: 'off' | 'on';
+  /**
+   * Host names the query API answers to besides its own. Auth off: only these, the loopback names,
+   * the bound address and the public URL's host (a guard against DNS rebinding).
+   */
+  readonly allowedHosts: readonly string[];
   /** Password of the `admin` account made on first start; unset: generated into the data folder. */
   readonly adminPassword: string | undefined;
   /** PEM files; both set: every listener speaks TLS. */
@@ -168,6 +173,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     }),
     security: Object.freeze({
       auth: c.auth,
+      allowedHosts: c.allowedHosts,
       adminPassword: c.adminPassword,
       tlsCertFile: c.tlsCert,
       tlsKeyFile: c.tlsKey,

@@ -309,6 +309,7 @@ export async function startRoles(
         logger: logger.child({ role: 'query' }),
         ...(auth ? { auth: auth.query, authRoutes: auth.routes.query } : {}),
         ...(tls ? { tls } : {}),
+        ...queryHosts(config),
       });
       metrics.serve(query);
       serveReadiness(query, probes);
@@ -377,4 +378,19 @@ export async function startRoles(
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Without credentials (auth off) the API answers only loopback names, the bound address, the
+ * public URL's host and SIGHTLINE_ALLOWED_HOSTS; with auth on, only a configured list narrows it.
+ */
+function queryHosts(config: SightlineConfig): { allowedHosts?: readonly string[] } {
+  const { auth, allowedHosts } = config.security;
+  if (auth === 'on') return allowedHosts.length > 0 ? { allowedHosts } : {};
+  const publicHost = config.alerting.publicUrl ? new URL(config.alerting.publicUrl).hostname : '';
+  return {
+    allowedHosts: ['localhost', '127.0.0.1', '::1', config.host, publicHost, ...allowedHosts].filter(
+      (h) => h !== '' && h !== '0.0.0.0' && h !== '::',
+    ),
+  };
 }

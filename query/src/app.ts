@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { allowOnlyHosts } from './plugins/allowed-hosts.ts';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { logRoutes } from './routes/logs.ts';
@@ -30,6 +31,8 @@ export interface QueryAppOptions {
   readonly auth?: QueryAuthOptions;
   /** Filled with every route and what it needs (auth on), for tests and docs. */
   readonly authRoutes?: QueryGuardedRoute[];
+  /** Set: requests whose Host names none of these are refused (421), against DNS rebinding. */
+  readonly allowedHosts?: readonly string[];
   /** PEM certificate and key: the listener speaks https. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
@@ -44,6 +47,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     ...(opts.tls ? { https: opts.tls } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
+  if (opts.allowedHosts) allowOnlyHosts(app, opts.allowedHosts);
   refuseNonFiniteNumbers(app);
   if (opts.auth) {
     guardQueryApp(app, opts.auth, opts.authRoutes);
