@@ -1,4 +1,5 @@
 import { SightlineError } from '@sightline/model/errors';
+import { parseNetworks } from '@sightline/query/alerts/notify/destinations';
 import { ROLES, type Role } from './roles.ts';
 
 /** Each parser turns one raw setting into its value, or stops start-up naming the setting. */
@@ -129,6 +130,24 @@ export const hostNames: Parser<readonly string[]> = (raw, name) => {
   return list.length > 0 && list.every(ok)
     ? list
     : fail(name, 'comma-separated host names or addresses, without ports', raw);
+};
+
+/** Comma-separated CIDR networks or single addresses (`10.0.0.0/8, 127.0.0.1`). */
+export const networks: Parser<readonly string[]> = (raw, name) => {
+  const list = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  try {
+    parseNetworks(list);
+  } catch (err) {
+    return fail(
+      name,
+      `comma-separated CIDR networks or addresses (${(err as Error).message})`,
+      raw,
+    );
+  }
+  return list;
 };
 
 export const oneOf =

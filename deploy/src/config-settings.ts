@@ -2,6 +2,7 @@ import {
   brokers,
   clusterName,
   hostNames,
+  networks,
   identifier,
   int,
   level,
@@ -255,6 +256,13 @@ export const SETTINGS = {
     fallback: undefined as string | undefined,
     help: 'dashboard URL used in alert links (unset: the API URL)',
   },
+  alertAllowedNetworks: {
+    env: 'SIGHTLINE_ALERT_ALLOWED_NETWORKS',
+    flag: 'alert-allowed-networks',
+    parse: networks,
+    fallback: [] as readonly string[],
+    help: 'private networks webhook and Slack channels may reach (default: public addresses only)',
+  },
   smtpUrl: {
     env: 'SIGHTLINE_SMTP_URL',
     flag: 'smtp-url',
@@ -288,7 +296,7 @@ export const SETTINGS = {
     flag: 'allowed-hosts',
     parse: hostNames,
     fallback: [] as readonly string[],
-    help: 'more Host names the API answers to (auth off: only loopback names and the public URL\'s)',
+    help: "more Host names the API answers to (auth off: only loopback names and the public URL's)",
   },
   adminPassword: {
     env: 'SIGHTLINE_ADMIN_PASSWORD',

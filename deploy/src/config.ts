@@ -50,6 +50,8 @@ export interface SelfTelemetryConfig {
 export interface AlertingConfig {
   /** Base of dashboard links in notifications; unset: the query API's own URL. */
   readonly publicUrl: string | undefined;
+  /** Loopback, link-local or private networks (CIDR) that webhook and Slack channels may reach. */
+  readonly allowedNetworks: readonly string[];
   /** smtp://user:pass@host:port (smtps:// for TLS); unset: email channels cannot deliver. */
   readonly smtpUrl: string | undefined;
   readonly smtpFrom: string;
@@ -183,6 +185,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     }),
     alerting: Object.freeze({
       publicUrl: c.publicUrl,
+      allowedNetworks: c.alertAllowedNetworks,
       smtpUrl: c.smtpUrl,
       smtpFrom: c.smtpFrom,
       tickMs: c.alertTickMs,

@@ -335,6 +335,7 @@ export async function startRoles(
         publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
         smtpUrl: config.alerting.smtpUrl,
         smtpFrom: config.alerting.smtpFrom,
+        allowedNetworks: config.alerting.allowedNetworks,
         tickMs: config.alerting.tickMs,
         leaseMs: config.alerting.leaseMs,
         logger: logger.child({ role: 'alerting' }),
@@ -389,8 +390,13 @@ function queryHosts(config: SightlineConfig): { allowedHosts?: readonly string[]
   if (auth === 'on') return allowedHosts.length > 0 ? { allowedHosts } : {};
   const publicHost = config.alerting.publicUrl ? new URL(config.alerting.publicUrl).hostname : '';
   return {
-    allowedHosts: ['localhost', '127.0.0.1', '::1', config.host, publicHost, ...allowedHosts].filter(
-      (h) => h !== '' && h !== '0.0.0.0' && h !== '::',
-    ),
+    allowedHosts: [
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      config.host,
+      publicHost,
+      ...allowedHosts,
+    ].filter((h) => h !== '' && h !== '0.0.0.0' && h !== '::'),
   };
 }

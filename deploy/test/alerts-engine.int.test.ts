@@ -270,17 +270,19 @@ describe('alert evaluation', () => {
     expect(text).not.toContain('tok-');
     expect(text).not.toContain('s3cr3t');
 
-    // Saved back exactly as read (only the name changed): the stored secrets stay.
+    // Saved back exactly as read (only name and query changed): the stored secrets stay. Only the
+    // saved rule matches the logs sent below, so the delivery is the saved rule's.
     const asRead: Record<string, unknown> = { ...rule };
     for (const k of ['id', 'createdAt', 'updatedAt']) delete asRead[k];
     const put = await api<AlertRule>(s, 'PUT', `/alerts/rules/${rule.id}`, {
       ...asRead,
       name: 'secret channel, renamed',
+      query: { kind: 'log_count', q: 'service:secret-svc-2 level:error' },
     });
     expect(put.status).toBe(200);
     expect(put.body.channels).toEqual([masked]);
 
-    await sendLogs(s, 'secret-svc', 'ERROR', 2);
+    await sendLogs(s, 'secret-svc-2', 'ERROR', 2);
     const [sent] = await waitFor('sent with the stored secrets', () =>
       sentFor(rule.id).length >= 1 ? sentFor(rule.id) : null,
     );

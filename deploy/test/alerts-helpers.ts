@@ -9,6 +9,8 @@ export const ALERT_TEST_ENV = {
   SIGHTLINE_ALERT_TICK_MS: '250',
   SIGHTLINE_ALERT_LEASE_MS: '3000',
   SIGHTLINE_PUBLIC_URL: 'http://dashboard.test:3000',
+  // The tests' receivers listen on loopback, which channels may not reach by default.
+  SIGHTLINE_ALERT_ALLOWED_NETWORKS: '127.0.0.0/8',
 };
 
 export interface Received {

@@ -33,6 +33,7 @@ beforeAll(async () => {
     smtpFrom: 'sightline@test',
     tickMs: config.alerting.tickMs,
     leaseMs: config.alerting.leaseMs,
+    allowedNetworks: config.alerting.allowedNetworks,
     logger: pino({ level: 'silent' }),
     holder: 'second-evaluator',
   });

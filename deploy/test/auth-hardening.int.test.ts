@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../src/all-in-one.ts';
+import { recordDelivery } from '@sightline/query/alerts/state-store';
 import { startTestSightline, testConfig } from './harness.ts';
 
 // Sign-in stays limited whatever the general API rate limit is, and a weak admin password is
@@ -8,6 +9,7 @@ import { startTestSightline, testConfig } from './harness.ts';
 const PASSWORD = 'hardening-admin-password';
 let s: RunningSightline;
 let cookie = '';
+let csrf = '';
 
 beforeAll(async () => {
   s = await startTestSightline(
@@ -21,6 +23,7 @@ beforeAll(async () => {
   // One good sign-in first: it counts against this address's 10 as well.
   const first = await signIn(PASSWORD);
   expect(first.status).toBe(200);
+  csrf = ((await first.json()) as { csrfToken: string }).csrfToken;
   cookie = first.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
@@ -65,5 +68,42 @@ describe('the admin password at set-up', () => {
     expect(() => testConfig({ SIGHTLINE_AUTH: 'on', SIGHTLINE_ADMIN_PASSWORD: 'x' })).toThrow(
       'SIGHTLINE_ADMIN_PASSWORD: the password is too weak: it needs at least 12 characters (it has 1)',
     );
+  });
+});
+
+describe('alert delivery records', () => {
+  it("show a receiver's reply to admins only", async () => {
+    await recordDelivery(
+      s.store,
+      {
+        notificationId: 'n-1',
+        ruleId: 'rule-reply',
+        channel: 'webhook:https://hooks.example.com/x',
+        attempt: 1,
+        ok: false,
+        status: 500,
+        error: 'HTTP 500: {"internal":"answer of a service inside the network"}',
+        at: new Date().toISOString(),
+      },
+      0,
+    );
+    const made = await fetch(`${s.apiUrl}/api/v1/keys`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'reader', scopes: ['read'] }),
+    });
+    expect(made.status).toBe(201);
+    const readKey = ((await made.json()) as { key: string }).key;
+    const path = `${s.apiUrl}/api/v1/alerts/deliveries?ruleId=rule-reply`;
+    type Deliveries = { deliveries: { error: string; status: number }[] };
+
+    const asReader = (await (
+      await fetch(path, { headers: { authorization: `Bearer ${readKey}` } })
+    ).json()) as Deliveries;
+    expect(asReader.deliveries).toMatchObject([
+      { status: 500, error: 'HTTP 500 (reply shown to admins only)' },
+    ]);
+    const asAdmin = (await (await fetch(path, { headers: { cookie } })).json()) as Deliveries;
+    expect(asAdmin.deliveries[0]?.error).toContain('answer of a service inside the network');
   });
 });

@@ -10,6 +10,8 @@ export interface AlertingOptions {
   readonly smtpFrom: string;
   readonly tickMs: number;
   readonly leaseMs: number;
+  /** Loopback, link-local or private networks that webhook and Slack channels may reach. */
+  readonly allowedNetworks: readonly string[];
   readonly logger: FastifyBaseLogger;
   /** Test hook: a fixed lease holder name. */
   readonly holder?: string;
@@ -27,6 +29,7 @@ export function startAlerting(opts: AlertingOptions): AlertEvaluator {
     notifier: (record) =>
       createDispatcher({
         ...(opts.smtpUrl !== undefined ? { smtp: { url: opts.smtpUrl, from: opts.smtpFrom } } : {}),
+        allowedNetworks: opts.allowedNetworks,
         record,
         onRecordError: (err, r) =>
           opts.logger.warn(

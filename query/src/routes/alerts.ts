@@ -14,6 +14,7 @@ import {
   AlertRuleParams,
   AlertsQuery,
   AlertsResponse,
+  type AlertDelivery,
   type AlertInstance,
 } from '@sightline/model/api/alerts';
 import type { StoreClients } from '@sightline/store/client-factory';
@@ -36,6 +37,12 @@ export interface AlertRouteOptions {
   readonly store: StoreClients;
   /** Base of dashboard links in alerts and notifications. */
   readonly publicUrl: () => string;
+}
+
+/** `HTTP 500: <the receiver's reply>` → `HTTP 500 (reply shown to admins only)`. */
+export function withoutReplyBody(d: AlertDelivery): AlertDelivery {
+  const m = /^HTTP (\d{3}): /.exec(d.error);
+  return m ? { ...d, error: `HTTP ${m[1]} (reply shown to admins only)` } : d;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -179,12 +186,16 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
         response: { 200: AlertDeliveriesResponse },
       },
     },
-    async (req) => ({
-      deliveries: await readDeliveries(store, {
+    async (req) => {
+      const deliveries = await readDeliveries(store, {
         ruleId: req.query.ruleId,
         limit: req.query.limit ?? 200,
-      }),
-    }),
+      });
+      // A receiver's reply may be an internal service's answer: only admins read it. Auth off
+      // (no principal) is the loopback owner.
+      const admin = !req.principal || req.principal.scopes.has('admin');
+      return { deliveries: admin ? deliveries : deliveries.map(withoutReplyBody) };
+    },
   );
 
   app.post(

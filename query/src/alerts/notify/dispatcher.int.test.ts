@@ -62,6 +62,8 @@ function dispatcher(over: Partial<DispatcherOptions> = {}): {
     maxAttempts: 3,
     backoffMs: 20,
     timeoutMs: 5000,
+    // The receivers here listen on loopback, which channels may not reach by default.
+    allowedNetworks: ['127.0.0.0/8'],
     record: (r) => {
       records.push(r);
       return Promise.resolve();
@@ -310,6 +312,7 @@ describe('the dispatcher', () => {
     const rx = await receiver((_i, _r, res) => res.writeHead(200).end());
     const seen: string[] = [];
     const d = createDispatcher({
+      allowedNetworks: ['127.0.0.1'],
       record: () => Promise.reject(new Error('store down')),
       onRecordError: (err) => seen.push((err as Error).message),
     });
@@ -324,4 +327,40 @@ describe('the dispatcher', () => {
     expect(() => createDispatcher({ record, maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() => createDispatcher({ record, timeoutMs: -1 })).toThrow(/timeoutMs/);
   });
+
+  it.each([
+    [
+      'an IP literal',
+      (port: number) => `http://127.0.0.1:${port}/api/v1/keys`,
+      '127.0.0.1 is a loopback',
+    ],
+    [
+      'a name that resolves inward',
+      (port: number) => `http://localhost:${port}/x`,
+      'localhost resolves to',
+    ],
+    [
+      'an IPv4-mapped IPv6 address',
+      (port: number) => `http://[::ffff:127.0.0.1]:${port}/x`,
+      '127.0.0.1 is a loopback',
+    ],
+  ])(
+    'refuses %s on loopback by default, without retrying or reaching it',
+    async (_what, url, says) => {
+      let reached = 0;
+      const rx = await receiver((_i, _r, res) => {
+        reached++;
+        res.writeHead(200).end('internal secrets');
+      });
+      const port = Number(new URL(rx.url).port);
+      const { d, records } = dispatcher({ allowedNetworks: [] });
+      const [result] = await d.deliver(sampleNotification(), [{ kind: 'webhook', url: url(port) }]);
+      await d.close();
+      expect(reached).toBe(0);
+      expect(records).toHaveLength(1);
+      expect(result).toMatchObject({ attempt: 1, ok: false });
+      expect(result?.error).toContain(says);
+      expect(result?.error).toContain('SIGHTLINE_ALERT_ALLOWED_NETWORKS');
+    },
+  );
 });

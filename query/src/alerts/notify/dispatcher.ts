@@ -4,6 +4,7 @@ import { createEmailSender, emailContent, type EmailSender, type SmtpSettings } 
 import { notificationTitle } from './format.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { channelLabel, describeError, redactError } from './redact.ts';
+import { createDestinationGuard } from './destinations.ts';
 import { sendSlack, slackPayload } from './slack.ts';
 import type { AlertNotification, DeliveryResult } from './types.ts';
 import { sendWebhook, webhookPayload } from './webhook.ts';
@@ -21,6 +22,11 @@ export interface DispatcherOptions {
   readonly retryAfterCapMs?: number;
   /** Limit of one attempt, connecting included (default 10 000). */
   readonly timeoutMs?: number;
+  /**
+   * Networks (CIDR, or single addresses) webhook and Slack channels may reach although they are
+   * loopback, link-local or private; every other such address is refused (default: none).
+   */
+  readonly allowedNetworks?: readonly string[];
   /** Called for every attempt, success or failure, in order per channel. */
   record(r: DeliveryResult): Promise<void>;
   /** Told when `record` fails; the delivery goes on regardless. */
@@ -57,6 +63,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const email: EmailSender | undefined = opts.smtp
     ? createEmailSender(opts.smtp, timeoutMs)
     : undefined;
+  const destinations = createDestinationGuard(opts.allowedNetworks ?? []);
   const closing = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
 
@@ -80,9 +87,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
           webhookPayload(n, notificationTitle(n)),
           signal,
           policy.retryAfterCapMs,
+          destinations,
         );
       case 'slack':
-        return sendSlack(channel, slackPayload(n), signal, policy.retryAfterCapMs);
+        return sendSlack(channel, slackPayload(n), signal, policy.retryAfterCapMs, destinations);
       case 'email':
         if (!email || !opts.smtp) {
           return Promise.resolve({
@@ -137,6 +145,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       closing.abort();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       email?.close();
+      await destinations.close();
     },
   };
 }

@@ -1,4 +1,6 @@
+import { fetch, type Response } from 'undici';
 import { isRetryableStatus, retryAfterMs } from './backoff.ts';
+import { DestinationRefused, type DestinationGuard } from './destinations.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { describeError, redactError } from './redact.ts';
 
@@ -12,6 +14,8 @@ export interface PostJsonOptions {
   readonly retryAfterCapMs: number;
   /** Values that must never reach a delivery record, e.g. an Authorization header. */
   readonly secrets?: readonly string[];
+  /** Checks every address connected to: no loopback, link-local or private ones unless allowed. */
+  readonly guard: DestinationGuard;
 }
 
 /** POSTs a JSON body once and says how it went; never throws. */
@@ -24,7 +28,9 @@ export async function postJson(
   let res: Response;
   try {
     const target = splitCredentials(url, opts.headers ?? {});
+    opts.guard.check(target.url);
     res = await fetch(target.url, {
+      dispatcher: opts.guard.dispatcher,
       method: 'POST',
       headers: {
         ...target.headers,
@@ -39,6 +45,8 @@ export async function postJson(
   } catch (err) {
     // "fetch failed" is the network (refused, reset, DNS) and may pass later; any other
     // error (a header fetch refuses, a URL it cannot parse) will fail the same way again.
+    const refused = err instanceof DestinationRefused ? err : refusedCause(err);
+    if (refused) return { ok: false, retryable: false, error: `refused: ${refused.message}` };
     const network = err instanceof TypeError && err.message === 'fetch failed';
     const aborted = opts.signal.aborted;
     return {
@@ -105,6 +113,9 @@ export function splitCredentials(
   };
 }
 
+const refusedCause = (err: unknown): DestinationRefused | undefined =>
+  err instanceof Error && err.cause instanceof DestinationRefused ? err.cause : undefined;
+
 async function discard(res: Response): Promise<void> {
   try {
     await res.body?.cancel();
@@ -115,7 +126,7 @@ async function discard(res: Response): Promise<void> {
 
 async function readSnippet(res: Response): Promise<string> {
   if (!res.body) return '';
-  // lib.dom is not loaded, so @types/node types the body's chunks as any.
+  // undici's web streams are typed without their chunk type.
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

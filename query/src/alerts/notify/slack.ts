@@ -1,5 +1,6 @@
 import type { SlackChannel } from '@sightline/model/api/alert-channels';
 import { formatValue, labelPairs, notificationTitle } from './format.ts';
+import type { DestinationGuard } from './destinations.ts';
 import { postJson } from './http-post.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import type { AlertNotification } from './types.ts';
@@ -103,6 +104,7 @@ export function sendSlack(
   payload: SlackPayload,
   signal: AbortSignal,
   retryAfterCapMs: number,
+  guard: DestinationGuard,
 ): Promise<AttemptOutcome> {
   // The whole URL is the credential of an incoming webhook, its path above all.
   const secrets = [channel.url];
@@ -111,5 +113,5 @@ export function sendSlack(
   } catch {
     // An unparsable URL fails in fetch, and its text is already masked whole.
   }
-  return postJson(channel.url, payload, { signal, retryAfterCapMs, secrets });
+  return postJson(channel.url, payload, { signal, retryAfterCapMs, secrets, guard });
 }

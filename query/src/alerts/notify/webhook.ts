@@ -1,4 +1,5 @@
 import type { WebhookChannel } from '@sightline/model/api/alert-channels';
+import type { DestinationGuard } from './destinations.ts';
 import { postJson } from './http-post.ts';
 import type { AttemptOutcome } from './outcome.ts';
 import { urlSecrets } from './redact.ts';
@@ -60,6 +61,7 @@ export function sendWebhook(
   payload: WebhookPayload,
   signal: AbortSignal,
   retryAfterCapMs: number,
+  guard: DestinationGuard,
 ): Promise<AttemptOutcome> {
   const headers = channel.headers ?? {};
   return postJson(channel.url, payload, {
@@ -67,6 +69,7 @@ export function sendWebhook(
     headers: { ...headers, 'idempotency-key': payload.notificationId },
     signal,
     retryAfterCapMs,
+    guard,
     secrets: [...Object.values(headers), ...urlSecrets(channel.url)],
   });
 }
