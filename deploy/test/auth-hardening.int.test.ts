@@ -107,3 +107,12 @@ describe('alert delivery records', () => {
     expect(asAdmin.deliveries[0]?.error).toContain('answer of a service inside the network');
   });
 });
+
+describe('paths that do not exist', () => {
+  it('answer 401 before 404 without credentials, so routes cannot be listed anonymously', async () => {
+    const anonymous = await fetch(`${s.apiUrl}/api/v1/no-such-route`);
+    expect(anonymous.status).toBe(401);
+    const signedIn = await fetch(`${s.apiUrl}/api/v1/no-such-route`, { headers: { cookie } });
+    expect(signedIn.status).toBe(404);
+  });
+});

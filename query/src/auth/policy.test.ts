@@ -23,5 +23,8 @@ describe('query route access', () => {
   it('asks for a credential on unknown API paths, so they reveal nothing', () => {
     expect(queryRouteAccess('GET', undefined, '/api/v1/nope')).toBe('signed-in');
     expect(queryRouteAccess('GET', undefined, '/favicon.ico')).toBe('public');
+    // The dashboard's catch-all matches them too; the path decides, not the catch-all.
+    expect(queryRouteAccess('GET', '/*', '/api/v1/nope')).toBe('signed-in');
+    expect(queryRouteAccess('GET', '/*', '/traces/abc')).toBe('public');
   });
 });

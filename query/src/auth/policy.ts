@@ -19,13 +19,15 @@ export function queryRouteAccess(
   route: string | undefined,
   path = '',
 ): RouteAccess {
-  const url = route ?? path;
+  // The dashboard's catch-all (`/*`) also matches API paths that do not exist: judge those by
+  // their path, so that they need credentials before they answer 404.
+  const url = route === undefined || route === '/*' ? path : route;
   if (url === '/api/v1/health' || url === '/api/v1/auth/sign-in') return 'public';
   if (url.startsWith('/api/v1/auth/')) return 'signed-in';
   if (url === '/api/v1/keys' || url.startsWith('/api/v1/keys/')) return 'admin';
   if (url === '/metrics') return 'read';
   if (url === '/api' || url.startsWith('/api/')) {
-    if (route === undefined) return 'signed-in';
+    if (route === undefined || route === '/*') return 'signed-in';
     return isSafeMethod(method) || READ_ONLY_POSTS.has(url) ? 'read' : 'admin';
   }
   return 'public';
