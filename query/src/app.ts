@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { allowOnlyHosts } from './plugins/allowed-hosts.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { logRoutes } from './routes/logs.ts';
@@ -47,6 +48,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     ...(opts.tls ? { https: opts.tls } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
+  securityHeaders(app, opts.tls !== undefined);
   if (opts.allowedHosts) allowOnlyHosts(app, opts.allowedHosts);
   refuseNonFiniteNumbers(app);
   if (opts.auth) {
