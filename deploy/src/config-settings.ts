@@ -151,6 +151,20 @@ export const SETTINGS = {
     fallback: 200_000,
     help: 'rows waiting to be stored before 429',
   },
+  requestTimeoutMs: {
+    env: 'SIGHTLINE_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    parse: int(100, 3_600_000),
+    fallback: 30_000,
+    help: 'a request whose headers and body have not all arrived by then is answered 408',
+  },
+  drainTimeoutMs: {
+    env: 'SIGHTLINE_DRAIN_TIMEOUT_MS',
+    flag: 'drain-timeout-ms',
+    parse: int(0, 600_000),
+    fallback: 8_000,
+    help: 'on stop, connections still open this long after it began are closed',
+  },
   queryTimeoutSeconds: {
     env: 'SIGHTLINE_QUERY_TIMEOUT_SECONDS',
     flag: 'query-timeout-seconds',

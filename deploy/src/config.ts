@@ -25,6 +25,10 @@ export interface SightlineConfig {
   readonly batchMaxRows: number;
   readonly batchLingerMs: number;
   readonly queueMaxRows: number;
+  /** Longest time for a request's headers and body to arrive (HTTP listeners); then 408. */
+  readonly requestTimeoutMs: number;
+  /** On stop, connections still open this long after it began are closed. */
+  readonly drainTimeoutMs: number;
   readonly queryTimeoutSeconds: number;
   readonly maxTraceSpans: number;
   readonly logLevel: string;
@@ -155,6 +159,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     batchMaxRows: c.batchMaxRows,
     batchLingerMs: c.batchLingerMs,
     queueMaxRows: c.queueMaxRows,
+    requestTimeoutMs: c.requestTimeoutMs,
+    drainTimeoutMs: c.drainTimeoutMs,
     queryTimeoutSeconds: c.queryTimeoutSeconds,
     maxTraceSpans: c.maxTraceSpans,
     logLevel: c.logLevel,

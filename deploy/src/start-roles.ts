@@ -20,6 +20,7 @@ import type { SightlineConfig } from './config.ts';
 import { checkSecurity, readTls, startAuth, type RunningAuth } from './security.ts';
 import type { Role } from './roles.ts';
 import { readinessProbes, serveReadiness } from './readiness.ts';
+import { closeBy } from './close-by.ts';
 import { SelfMetrics } from './self-metrics.ts';
 import { startSelfTelemetry, traceInserts, type SelfTelemetry } from './self-telemetry.ts';
 
@@ -126,7 +127,10 @@ export async function startRoles(
       })
     : undefined;
   const cleanup: (() => Promise<unknown>)[] = [];
+  // One deadline for the whole stop: a listener still holding connections then drops them.
+  let drainDeadline = Infinity;
   const closeAll = async () => {
+    drainDeadline = Date.now() + config.drainTimeoutMs;
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
 
@@ -257,6 +261,7 @@ export async function startRoles(
         },
         logger: logger.child({ role: 'receive' }),
         observer: metrics.receiveObserver,
+        requestTimeoutMs: config.requestTimeoutMs,
         ...(auth
           ? {
               authenticate: auth.authenticate,
@@ -270,7 +275,7 @@ export async function startRoles(
       serveReadiness(receive, probes);
       await receive.listen({ host: config.host, port: config.otlpPort });
       // Closed first on shutdown (last in, first out): stop taking requests, then drain.
-      cleanup.push(() => receive.close());
+      cleanup.push(() => closeBy(receive, drainDeadline));
       otlpUrl = urlOf(receive);
       if (config.grpcPort !== null) {
         const g = await startGrpcReceiver({
@@ -306,6 +311,7 @@ export async function startRoles(
         version: VERSION,
         publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
         maxTraceSpans: config.maxTraceSpans,
+        requestTimeoutMs: config.requestTimeoutMs,
         logger: logger.child({ role: 'query' }),
         ...(auth ? { auth: auth.query, authRoutes: auth.routes.query } : {}),
         ...(tls ? { tls } : {}),
@@ -314,7 +320,7 @@ export async function startRoles(
       metrics.serve(query);
       serveReadiness(query, probes);
       await query.listen({ host: config.host, port: config.apiPort });
-      cleanup.push(() => query.close());
+      cleanup.push(() => closeBy(query, drainDeadline));
       apiUrl = urlOf(query);
     } else if (!roles.has('receive')) {
       // An ingest-only process has no other listener: it still answers health checks and scrapes.

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requestTimeoutOptions } from '@sightline/model/http-timeouts';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { allowOnlyHosts } from './plugins/allowed-hosts.ts';
@@ -34,6 +35,8 @@ export interface QueryAppOptions {
   readonly authRoutes?: QueryGuardedRoute[];
   /** Set: requests whose Host names none of these are refused (421), against DNS rebinding. */
   readonly allowedHosts?: readonly string[];
+  /** A request whose headers and body have not all arrived by then is answered 408. */
+  readonly requestTimeoutMs?: number;
   /** PEM certificate and key: the listener speaks https. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
@@ -45,7 +48,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     requestIdHeader: 'x-request-id',
     // Per-request lines would dwarf the telemetry itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    ...(opts.tls ? { https: opts.tls } : {}),
+    ...requestTimeoutOptions(opts.requestTimeoutMs ?? 30_000, opts.tls),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
   securityHeaders(app, opts.tls !== undefined);

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
+import { requestTimeoutOptions } from '@sightline/model/http-timeouts';
 import type { RowBatch } from '@sightline/model/rows';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
@@ -14,6 +15,7 @@ import { guardReceiveApp, type Authenticate, type GuardedRoute } from './auth.ts
 import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
 import { promRoutes } from './prom-routes.ts';
 import { limitReceiveRequests } from './rate-limit.ts';
+import { refuseWhileClosing } from './closing.ts';
 import { acceptableRows } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
 
@@ -48,6 +50,8 @@ export interface ReceiveAppOptions {
   readonly rateLimitPerMinute?: number;
   /** PEM certificate and key: the listener speaks https. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** A request whose headers and body have not all arrived by then is answered 408. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface ReceiveObserver {
@@ -63,6 +67,9 @@ const requestEncoding = (req: FastifyRequest): Encoding => {
   }
 };
 
+/** A client that stalls mid-body is cut off after this (Node's own default waits 300 s). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /** The OTLP/HTTP receiver: POST /v1/traces, /v1/logs and /v1/metrics, protobuf or JSON, gzip or not. */
 export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
   const app = Fastify({
@@ -71,8 +78,11 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
     requestIdHeader: 'x-request-id',
     // Per-request lines would dwarf the telemetry itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    ...(opts.tls ? { https: opts.tls } : {}),
+    ...requestTimeoutOptions(opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, opts.tls),
+    // Fastify's own answer while closing is a bare JSON 503; ours below speaks OTLP.
+    return503OnClosing: false,
   });
+  refuseWhileClosing(app);
   if (opts.authenticate) guardReceiveApp(app, opts.authenticate, opts.authRoutes);
   if (opts.rateLimitPerMinute) limitReceiveRequests(app, opts.rateLimitPerMinute);
 
