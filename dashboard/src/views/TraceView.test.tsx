@@ -56,9 +56,10 @@ describe('TraceView', () => {
       logsTruncated: false,
     });
     act(() => view.root.render(<TraceView loc={parseLocation(`/traces/${ID}`)} traceId={ID} />));
-    await act(() =>
-      vi.waitFor(() => expect(text('h1')).toEqual(['Trace known only from its logs'])),
-    );
+    // Polls for the condition, letting React apply each state update inside act().
+    for (let i = 0; i < 200 && text('h1').length === 0; i++)
+      await act(() => new Promise((r) => setTimeout(r, 5)));
+    expect(text('h1')).toEqual(['Trace known only from its logs']);
     expect(text('.tag')).toEqual(['checkout', 'payments']);
     expect(text('.summary strong')).toEqual(['1.50 s']);
     expect(text('h2')).toEqual(['Logs (2)']);
