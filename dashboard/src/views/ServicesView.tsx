@@ -1,4 +1,5 @@
 import { ServiceMapResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
+import { ServicesResponse } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
 import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
@@ -7,6 +8,7 @@ import { Sparkline } from '../components/Charts.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
+import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const key = JSON.stringify(range);
@@ -14,6 +16,12 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
     const { from, to } = resolveRange(range);
     return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
   });
+  // Every service with any signal: those without spans are listed below the RED table.
+  const all = useApi(key, (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+  });
+  const others = all.status === 'ok' ? all.data.signals : [];
   const asMap = loc.params.get('view') === 'map';
   const open = (service: string) =>
     navigate(hrefTo(`/services/${encodeURIComponent(service)}`, {}, loc.params));
@@ -38,13 +46,16 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
       )}
       {res.status === 'loading' && <Loading what="services" />}
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
-      {res.status === 'ok' && res.data.services.length === 0 && (
-        <Empty title="No services sent spans in this time range">
-          Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
-          and send some traffic. To look around first, <code>npm run demo</code> starts a small shop
-          of services that fills this page within a minute.
-        </Empty>
-      )}
+      {res.status === 'ok' &&
+        res.data.services.length === 0 &&
+        all.status !== 'loading' &&
+        others.length === 0 && (
+          <Empty title="No services sent spans in this time range">
+            Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port
+            4318) and send some traffic. To look around first, <code>npm run demo</code> starts a
+            small shop of services that fills this page within a minute.
+          </Empty>
+        )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
         <table className="grid services-table">
           <thead>
@@ -100,6 +111,9 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
             })}
           </tbody>
         </table>
+      )}
+      {!asMap && res.status === 'ok' && (
+        <SignalOnlyServices services={others} params={loc.params} />
       )}
     </section>
   );
