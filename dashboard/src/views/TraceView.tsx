@@ -18,6 +18,26 @@ import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 
 const LOG_MARGIN_MS = 5 * 60_000;
 
+/** The log search range for a trace: its own time and five minutes either side. */
+const logsRangeOf = (fromMs: number, toMs: number) => ({
+  from: new Date(fromMs - LOG_MARGIN_MS).toISOString(),
+  to: new Date(toMs + LOG_MARGIN_MS).toISOString(),
+});
+
+function TraceLogsLink({
+  traceId,
+  range,
+}: {
+  traceId: string;
+  range: { from: string; to: string };
+}) {
+  return (
+    <Link className="button" href={hrefTo('/logs', { q: `trace_id:${traceId}`, ...range })}>
+      Logs of this trace
+    </Link>
+  );
+}
+
 export function TraceView({ loc, traceId }: { loc: AppLocation; traceId: string }) {
   const res = useApi(traceId, (signal) => apiGet(TraceResponse, `/traces/${traceId}`, {}, signal));
   // Asked for in parallel and drawn when it comes: the waterfall does not wait for it.
@@ -57,10 +77,7 @@ function LogsOnlyTrace({ trace }: { trace: TraceResponse }) {
   const firstNs = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n);
   const lastNs = times.reduce((a, b) => (b > a ? b : a), firstNs);
   const services = [...new Set(trace.logs.map((l) => l.serviceName))].sort();
-  const logsRange = {
-    from: new Date(Number(firstNs / 1_000_000n) - LOG_MARGIN_MS).toISOString(),
-    to: new Date(Number(lastNs / 1_000_000n) + LOG_MARGIN_MS).toISOString(),
-  };
+  const logsRange = logsRangeOf(Number(firstNs / 1_000_000n), Number(lastNs / 1_000_000n));
   return (
     <>
       <h1>Trace known only from its logs</h1>
@@ -79,12 +96,7 @@ function LogsOnlyTrace({ trace }: { trace: TraceResponse }) {
         were sampled out, have expired or are not stored yet.
       </p>
       <div className="toolbar">
-        <Link
-          className="button"
-          href={hrefTo('/logs', { q: `trace_id:${trace.traceId}`, ...logsRange })}
-        >
-          Logs of this trace
-        </Link>
+        <TraceLogsLink traceId={trace.traceId} range={logsRange} />
       </div>
       <TraceLogs logs={trace.logs} truncated={trace.logsTruncated} startNs={firstNs} />
     </>
@@ -108,10 +120,7 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
   const services = [...new Set(trace.spans.map((s) => s.serviceName))].sort();
   const errors = trace.spans.filter((s) => s.statusCode === 'Error').length;
   const startMs = Number(tree.startNs / 1_000_000n);
-  const logsRange = {
-    from: new Date(startMs - LOG_MARGIN_MS).toISOString(),
-    to: new Date(startMs + tree.durationMs + LOG_MARGIN_MS).toISOString(),
-  };
+  const logsRange = logsRangeOf(startMs, startMs + tree.durationMs);
   const select = (spanId: string | null) =>
     navigate(withParams(loc, { span: spanId }), { replace: true });
   const toggle = (id: string) =>
@@ -161,12 +170,7 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
         <button type="button" onClick={() => setCollapsed(parentIds(tree))}>
           Collapse all
         </button>
-        <Link
-          className="button"
-          href={hrefTo('/logs', { q: `trace_id:${trace.traceId}`, ...logsRange })}
-        >
-          Logs of this trace
-        </Link>
+        <TraceLogsLink traceId={trace.traceId} range={logsRange} />
       </div>
       <div className={`trace-layout${selected ? ' with-detail' : ''}`}>
         <Waterfall
