@@ -46,16 +46,13 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
       )}
       {res.status === 'loading' && <Loading what="services" />}
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
-      {res.status === 'ok' &&
-        res.data.services.length === 0 &&
-        all.status !== 'loading' &&
-        others.length === 0 && (
-          <Empty title="No services sent spans in this time range">
-            Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port
-            4318) and send some traffic. To look around first, <code>npm run demo</code> starts a
-            small shop of services that fills this page within a minute.
-          </Empty>
-        )}
+      {res.status === 'ok' && res.data.services.length === 0 && (
+        <Empty title="No services sent spans in this time range">
+          Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
+          and send some traffic. To look around first, <code>npm run demo</code> starts a small shop
+          of services that fills this page within a minute.
+        </Empty>
+      )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
         <table className="grid services-table">
           <thead>
