@@ -251,13 +251,22 @@ describe('remoteWriteToOtlp', () => {
           },
           series({ __name__: 'ok' }, 1),
           { labels: labels({ __name__: 'b' }), samples: [{ value: 1, timestamp: '-5' }] },
+          {
+            labels: labels({ __name__: 'edges' }),
+            samples: [
+              { value: 1, timestamp: '0' },
+              { value: 2, timestamp: '9223372036854' },
+              { value: 3, timestamp: '9223372036855' },
+            ],
+          },
         ],
       },
       new MetadataCache(),
       new StartTimes(),
     );
-    expect(conv.points).toBe(1);
-    expect(conv.rejected.count).toBe(3);
+    // ok, and the first and last milliseconds the store can hold.
+    expect(conv.points).toBe(3);
+    expect(conv.rejected.count).toBe(4);
     expect(conv.rejected.message()).toContain(
       'timeseries[0].labels: a series needs a __name__ label',
     );
@@ -265,6 +274,15 @@ describe('remoteWriteToOtlp', () => {
     expect(conv.rejected.message()).toContain(
       'timeseries[3].samples[0].timestamp: expected milliseconds since the epoch',
     );
+    expect(conv.rejected.message()).toContain(
+      'timeseries[4].samples[2].timestamp: is after the year 2262',
+    );
+    const { rows, rejected } = mapMetrics(conv.request, DEFAULT_LIMITS);
+    expect(rejected.count).toBe(0);
+    expect(rows.gauge.filter((r) => r.MetricName === 'edges').map((r) => r.TimeUnix)).toEqual([
+      '0'.padStart(19, '0'),
+      '9223372036854000000',
+    ]);
   });
 
   it('keeps a bounded number of metric families', () => {

@@ -71,10 +71,16 @@ function kindOf(name: string, metadata: MetadataCache): { kind: Kind; family?: s
 
 const MS_DIGITS = /^-?\d{1,16}$/;
 
+// The store's nanosecond timestamps (DateTime64(9), a signed 64-bit count) end in April 2262.
+const MAX_NANOS = 9223372036854775807n;
+
 function msToNanos(v: string | undefined, path: string): string {
   if (v === undefined || !MS_DIGITS.test(v) || v.startsWith('-'))
     throw new ItemError(path, 'expected milliseconds since the epoch');
-  return (BigInt(v) * 1_000_000n).toString();
+  const ns = BigInt(v) * 1_000_000n;
+  if (ns > MAX_NANOS)
+    throw new ItemError(path, 'is after the year 2262, beyond what can be stored');
+  return ns.toString();
 }
 
 interface MetricAcc {
