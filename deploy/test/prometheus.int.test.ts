@@ -229,11 +229,15 @@ describe('Prometheus remote write from a real Prometheus', () => {
   it('stores every sample Prometheus holds, value for value and millisecond for millisecond', async () => {
     const promUrl = `http://${promTarget}`;
     // Enough scrapes for a counter reset (every sixth) and a stale marker (every fourth).
-    const atMs = await eventually('eight scrapes of the demo target', async () => {
-      const now = Date.now();
-      const held = await prometheusSamples(promUrl, 'demo_jobs_total', '10m', now);
-      return [...held.values()].some((x) => x.length >= 8) ? now : undefined;
+    const now = await eventually('eight scrapes of the demo target', async () => {
+      const t = Date.now();
+      const held = await prometheusSamples(promUrl, 'demo_jobs_total', '10m', t);
+      return [...held.values()].some((x) => x.length >= 8) ? t : undefined;
     });
+    // Compare up to the last scrape Prometheus has committed, not to a time a scrape in flight
+    // may still write to: a scrape's samples are appended together.
+    const ups = await prometheusSamples(promUrl, 'up{job="demo"}', '10m', now);
+    const atMs = Math.max(...[...ups.values()].flat().map(([ms]) => ms));
     const held = await prometheusSamples(promUrl, '{job="demo"}', '10m', atMs);
     const heldCount = [...held.values()].reduce((n, x) => n + x.length, 0);
     // Remote write runs behind the scrapes: wait until every sample up to atMs has arrived.
