@@ -12,10 +12,20 @@ import type {
 } from '@sightline/model/api/metrics';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { select, startTestSightline } from './harness.ts';
+import { DEMO_HELP, startDemoTarget, type DemoTarget } from './prom-demo-target.ts';
+import {
+  expectedStarts,
+  prometheusSamples,
+  seriesKey,
+  storedPoints,
+  type Samples,
+  type StoredPoint,
+} from './prom-samples.ts';
 
-// A real Prometheus (Debian's package; scripts/setup-system.sh installs it) scrapes itself every
-// second and remote-writes to Sightline.
+// A real Prometheus (Debian's package; scripts/setup-system.sh installs it) scrapes itself and a
+// demo target (prom-demo-target.ts) every second and remote-writes to Sightline.
 let s: RunningSightline;
+let demo: DemoTarget;
 let prometheus: ChildProcess | undefined;
 let promTarget = '';
 let promLog = '';
@@ -32,6 +42,8 @@ const freePort = () =>
 
 beforeAll(async () => {
   s = await startTestSightline();
+  demo = await startDemoTarget();
+  const { port: demoPort } = demo.server.address() as { port: number };
   const dir = mkdtempSync(join(tmpdir(), 'sightline-prometheus-'));
   promTarget = `127.0.0.1:${await freePort()}`;
   const config = `
@@ -42,6 +54,9 @@ scrape_configs:
   - job_name: prometheus
     static_configs:
       - targets: ['${promTarget}']
+  - job_name: demo
+    static_configs:
+      - targets: ['127.0.0.1:${demoPort}']
 remote_write:
   - url: ${s.otlpUrl}/api/v1/write
     queue_config:
@@ -75,6 +90,7 @@ afterAll(async () => {
     await exited;
   }
   await s?.close();
+  await new Promise((r) => (demo ? demo.server.close(r) : r(undefined)));
 });
 
 async function api<T>(path: string, body?: object): Promise<T> {
@@ -101,6 +117,13 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>):
   }
   throw new Error(`${what} never arrived; prometheus said: ${promLog}`);
 }
+
+/** The key of a demo-target series without labels of its own. */
+const seriesOf = (name: string) =>
+  seriesKey(name, {
+    job: 'demo',
+    instance: `127.0.0.1:${(demo.server.address() as { port: number }).port}`,
+  });
 
 const countRows = async (table: string, metric: string): Promise<number> => {
   const rows = await select<{ n: string }>(
@@ -175,7 +198,7 @@ describe('Prometheus remote write from a real Prometheus', () => {
     expect(keys.keys?.map((k) => k.key)).not.toContain('job');
     const resource = await select<{ r: Record<string, string> }>(
       s,
-      "SELECT ResourceAttributes AS r FROM sightline.otel_metrics_gauge WHERE MetricName = 'up' LIMIT 1",
+      "SELECT ResourceAttributes AS r FROM sightline.otel_metrics_gauge WHERE MetricName = 'up' AND ServiceName = 'prometheus' LIMIT 1",
     );
     expect(resource[0]?.r).toEqual({
       'service.name': 'prometheus',
@@ -201,5 +224,112 @@ describe('Prometheus remote write from a real Prometheus', () => {
       const now = await countRows('otel_metrics_gauge', 'up');
       return now >= before + 2 ? now : undefined;
     });
+  });
+
+  it('stores every sample Prometheus holds, value for value and millisecond for millisecond', async () => {
+    const promUrl = `http://${promTarget}`;
+    // Enough scrapes for a counter reset (every sixth) and a stale marker (every fourth).
+    const now = await eventually('eight scrapes of the demo target', async () => {
+      const t = Date.now();
+      const held = await prometheusSamples(promUrl, 'demo_jobs_total', '10m', t);
+      return [...held.values()].some((x) => x.length >= 8) ? t : undefined;
+    });
+    // Compare up to the last scrape Prometheus has committed, not to a time a scrape in flight
+    // may still write to: a scrape's samples are appended together.
+    const ups = await prometheusSamples(promUrl, 'up{job="demo"}', '10m', now);
+    const atMs = Math.max(...[...ups.values()].flat().map(([ms]) => ms));
+    const held = await prometheusSamples(promUrl, '{job="demo"}', '10m', atMs);
+    const heldCount = [...held.values()].reduce((n, x) => n + x.length, 0);
+    // Remote write runs behind the scrapes: wait until every sample up to atMs has arrived.
+    const points = await eventually('the demo samples in Sightline', async () => {
+      const p = await storedPoints(s, 'demo', atMs);
+      return p.filter((x) => x.flags === 0).length >= heldCount ? p : undefined;
+    });
+
+    const values = new Map<string, Samples>();
+    const stale: StoredPoint[] = [];
+    for (const p of points) {
+      if (p.flags !== 0) {
+        stale.push(p);
+        continue;
+      }
+      const list = values.get(p.key) ?? [];
+      list.push([p.ms, p.value]);
+      values.set(p.key, list);
+    }
+    // Same series, same timestamps, same values (NaN for NaN, -0.5 for -0.5, +Inf for +Inf).
+    expect([...values.keys()].sort()).toEqual([...held.keys()].sort());
+    for (const [key, samples] of held) expect(values.get(key), key).toEqual(samples);
+    const names = new Set([...held.keys()].map((k) => (JSON.parse(k) as [string])[0]));
+    expect(names).toEqual(
+      new Set([
+        'demo_zero',
+        'demo_nan',
+        'demo_inf',
+        'demo_jobs_total',
+        'demo_latency_seconds_bucket',
+        'demo_latency_seconds_count',
+        'demo_latency_seconds_sum',
+        'demo_flappy',
+        'up',
+        'scrape_duration_seconds',
+        'scrape_samples_scraped',
+        'scrape_samples_post_metric_relabeling',
+        'scrape_series_added',
+      ]),
+    );
+    const jobs = [...held].find(([k]) => k.includes('demo_jobs_total'));
+    expect(jobs?.[0]).toContain('größe');
+    expect(jobs?.[1].map(([, v]) => v)).toContain(0);
+
+    // Stale markers: flagged NaN points, only for the series that went away, at scrape times.
+    const scrapeTimes = new Set((held.get(seriesOf('up')) ?? []).map(([ms]) => ms));
+    expect(stale.length).toBeGreaterThan(0);
+    for (const p of stale) {
+      expect(p.key).toBe(seriesOf('demo_flappy'));
+      expect(p.value).toBeNaN();
+      expect(p.flags).toBe(1);
+      expect(scrapeTimes.has(p.ms)).toBe(true);
+      expect(held.get(p.key)?.some(([ms]) => ms === p.ms)).toBe(false);
+    }
+
+    // Cumulative series are sums whose start is first seen (or 1 ms before a reset); gauges none.
+    const sums = new Set(['demo_jobs_total', 'demo_latency_seconds_bucket']);
+    for (const [key, samples] of held) {
+      const stored = points.filter((p) => p.key === key && p.flags === 0);
+      const name = (JSON.parse(key) as [string])[0];
+      const cumulative = sums.has(name) || name.startsWith('demo_latency_seconds_');
+      expect(new Set(stored.map((p) => p.table)), key).toEqual(
+        new Set([cumulative ? 'sum' : 'gauge']),
+      );
+      expect(
+        stored.map((p) => p.startMs),
+        key,
+      ).toEqual(cumulative ? expectedStarts(samples) : samples.map(() => 0));
+    }
+    const jobStarts = new Set(points.filter((p) => p.key === jobs?.[0]).map((p) => p.startMs));
+    expect(jobStarts.size).toBeGreaterThan(1);
+
+    // Description and unit from the metadata Prometheus sends on its own schedule, through the API.
+    const catalog = await eventually('the demo metadata', async () => {
+      const r = await api<MetricNamesResponse>(
+        `/metrics/names?service=demo&prefix=demo_&from=${Date.now() - 600_000}`,
+      );
+      const byName = new Map(r.metrics.map((m) => [m.name, m]));
+      const bucket = byName.get('demo_latency_seconds_bucket');
+      return bucket?.description && byName.get('demo_jobs_total')?.description ? byName : undefined;
+    });
+    expect(catalog.get('demo_latency_seconds_bucket')).toMatchObject({
+      unit: 's',
+      description: DEMO_HELP.latency,
+      type: 'sum',
+    });
+    expect(catalog.get('demo_jobs_total')).toMatchObject({
+      unit: '',
+      description: DEMO_HELP.jobs,
+      type: 'sum',
+      monotonic: true,
+    });
+    expect(catalog.get('demo_zero')).toMatchObject({ type: 'gauge', description: 'Always zero.' });
   });
 });

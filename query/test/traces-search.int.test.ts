@@ -261,10 +261,14 @@ describe('GET /services and /services/:service/operations', () => {
     ]);
     expect((await api<ServicesResponse>('/services', window(6))).body).toEqual({
       services: ['svc-a', 'svc-b'],
+      signals: [
+        { service: 'svc-a', signals: ['traces'] },
+        { service: 'svc-b', signals: ['traces'] },
+      ],
     });
     expect(
       (await api<ServicesResponse>('/services', { from: isoOf(slot(6)), to: isoOf(slot(8)) })).body,
-    ).toEqual({
+    ).toMatchObject({
       services: ['svc-a', 'svc-b', 'svc-c'],
     });
     const all = (await api<ServicesResponse>('/services')).body.services;

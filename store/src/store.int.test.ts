@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROW_KINDS, type SpanRow } from '@sightline/model/rows';
+import { ROW_KINDS, type GaugeRow, type SpanRow } from '@sightline/model/rows';
 import { createStoreClients, type StoreClients } from './client-factory.ts';
 import { COLUMNS, TABLES } from './columns.ts';
 import { insertRows } from './insert.ts';
@@ -108,6 +108,48 @@ describe('store', () => {
     expect(got).toEqual([{ ts, d: '18446744073709551615', ev: [eventTs] }]);
     const ids = await rows<{ TraceId: string }>('SELECT TraceId FROM sl.otel_traces_trace_id_ts');
     expect(ids).toEqual([{ TraceId: span.TraceId }]);
+  });
+
+  it('stores NaN, infinities, zero and negative zero as themselves', async () => {
+    const now = `${Math.floor(Date.now() / 1000)}000000000`;
+    const gauge = (name: string, Value: number, ex: number[] = []): GaugeRow => ({
+      ResourceAttributes: {},
+      ResourceSchemaUrl: '',
+      ScopeName: '',
+      ScopeVersion: '',
+      ScopeAttributes: {},
+      ScopeDroppedAttrCount: 0,
+      ScopeSchemaUrl: '',
+      ServiceName: 'nan-svc',
+      MetricName: name,
+      MetricDescription: '',
+      MetricUnit: '',
+      Attributes: {},
+      StartTimeUnix: '0'.padStart(19, '0'),
+      TimeUnix: now,
+      Value,
+      Flags: Number.isNaN(Value) ? 1 : 0,
+      'Exemplars.FilteredAttributes': ex.map(() => ({})),
+      'Exemplars.TimeUnix': ex.map(() => now),
+      'Exemplars.Value': ex,
+      'Exemplars.SpanId': ex.map(() => ''),
+      'Exemplars.TraceId': ex.map(() => ''),
+    });
+    const values = [NaN, Infinity, -Infinity, 0, -0, 1.5e-300, -2.5];
+    await insertRows(
+      store.writer,
+      'sl',
+      'gauge',
+      values.map((v, i) => gauge(`g${i}`, v, [v, Infinity])),
+    );
+    const got = await rows<{ MetricName: string; v: string; f: number; ex: string[] }>(
+      `SELECT MetricName, toString(Value) AS v, Flags AS f, arrayMap(x -> toString(x), Exemplars.Value) AS ex
+       FROM sl.otel_metrics_gauge WHERE ServiceName = 'nan-svc' ORDER BY MetricName`,
+    );
+    const text = ['nan', 'inf', '-inf', '0', '-0', '1.5e-300', '-2.5'];
+    expect(got).toEqual(
+      text.map((v, i) => ({ MetricName: `g${i}`, v, f: i === 0 ? 1 : 0, ex: [v, 'inf'] })),
+    );
   });
 
   it('changes the retention of existing tables', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mapMetrics } from '../otlp/map-metrics.ts';
 import { DEFAULT_LIMITS } from '../otlp/values.ts';
 import { MetadataCache } from './metadata-cache.ts';
-import { remoteWriteToOtlp } from './to-otlp.ts';
+import { StartTimes } from './start-times.ts';
+import { isStaleMarker, remoteWriteToOtlp } from './to-otlp.ts';
 import type { PromTimeSeries } from './remote-write-proto.ts';
 
 const MS = 1_700_000_000_000;
@@ -30,6 +31,7 @@ describe('remoteWriteToOtlp', () => {
         ],
       },
       new MetadataCache(),
+      new StartTimes(),
     );
     expect(conv.points).toBe(5);
     expect(conv.rejected.count).toBe(0);
@@ -69,6 +71,7 @@ describe('remoteWriteToOtlp', () => {
         ],
       },
       cache,
+      new StartTimes(),
     );
     const conv = remoteWriteToOtlp(
       {
@@ -82,6 +85,7 @@ describe('remoteWriteToOtlp', () => {
         ],
       },
       cache,
+      new StartTimes(),
     );
     const { rows } = mapMetrics(conv.request, DEFAULT_LIMITS);
     expect(rows.sum.map((r) => r.MetricName).sort()).toEqual([
@@ -92,20 +96,105 @@ describe('remoteWriteToOtlp', () => {
     ]);
     expect(rows.gauge.map((r) => r.MetricName).sort()).toEqual(['rpc_seconds', 'temperature_sum']);
     const count = rows.sum.find((r) => r.MetricName === 'rpc_seconds_count');
-    expect([count?.MetricDescription, count?.MetricUnit]).toEqual(['RPC latency.', 'seconds']);
+    expect([count?.MetricDescription, count?.MetricUnit]).toEqual(['RPC latency.', 's']);
     expect(rows.sum.find((r) => r.MetricName === 'latency_bucket')?.Attributes).toEqual({
       le: '0.5',
     });
   });
 
-  it('drops stale markers and other non-finite samples', () => {
+  it('keeps zeros, NaN and infinities as values; a stale marker is a point with no recorded value', () => {
     const conv = remoteWriteToOtlp(
-      { timeseries: [series({ __name__: 'up' }, 1, STALE, NaN, Infinity, 0)] },
+      { timeseries: [series({ __name__: 'up' }, 1, 0, NaN, Infinity, -Infinity, -0, STALE, 0)] },
       new MetadataCache(),
+      new StartTimes(),
     );
-    expect(conv.points).toBe(2);
+    expect(conv.points).toBe(8);
     const { rows } = mapMetrics(conv.request, DEFAULT_LIMITS);
-    expect(rows.gauge.map((r) => r.Value)).toEqual([1, 0]);
+    expect(rows.gauge.map((r) => [r.Value, r.Flags])).toEqual([
+      [1, 0],
+      [0, 0],
+      [NaN, 0],
+      [Infinity, 0],
+      [-Infinity, 0],
+      [-0, 0],
+      [NaN, 1],
+      [0, 0],
+    ]);
+    expect(isStaleMarker(STALE)).toBe(true);
+    expect(isStaleMarker(NaN)).toBe(false);
+    expect(isStaleMarker(0)).toBe(false);
+  });
+
+  it('starts cumulative series when first seen and again 1 ms before a reset; gauges have no start', () => {
+    const starts = new StartTimes();
+    const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+    const send = (...values: number[]) =>
+      mapMetrics(
+        remoteWriteToOtlp(
+          {
+            timeseries: [
+              series({ __name__: 'jobs_total', job: 'j' }, ...values),
+              series({ __name__: 'temp', job: 'j' }, ...values),
+            ],
+          },
+          new MetadataCache(),
+          starts,
+        ).request,
+        DEFAULT_LIMITS,
+      ).rows;
+    const first = send(5, 7);
+    expect(first.sum.map((r) => [r.Value, r.StartTimeUnix])).toEqual([
+      [5, ns(MS)],
+      [7, ns(MS)],
+    ]);
+    expect(first.gauge.map((r) => BigInt(r.StartTimeUnix))).toEqual([0n, 0n]);
+    // A later request: the same series keeps its start; 2 after 9 is a reset at MS + 1000;
+    // a stale marker keeps the start and is not a reset.
+    const later = send(9, 2, STALE, 3);
+    expect(later.sum.map((r) => [r.Value, r.Flags, r.StartTimeUnix])).toEqual([
+      [9, 0, ns(MS)],
+      [2, 0, ns(MS + 999)],
+      [NaN, 1, ns(MS + 999)],
+      [3, 0, ns(MS + 999)],
+    ]);
+  });
+
+  it('takes the unit from metadata, else from _seconds, _bytes and _ratio suffixes', () => {
+    const cache = new MetadataCache();
+    cache.learn([
+      { type: 'GAUGE', metricFamilyName: 'disk_free', help: 'Free.', unit: 'bytes' },
+      { type: 'GAUGE', metricFamilyName: 'odd', help: 'Odd.', unit: 'widgets' },
+    ]);
+    const conv = remoteWriteToOtlp(
+      {
+        timeseries: [
+          series({ __name__: 'disk_free' }, 1),
+          series({ __name__: 'odd' }, 1),
+          series({ __name__: 'rpc_duration_seconds_bucket', le: '+Inf' }, 1),
+          series({ __name__: 'heap_bytes' }, 1),
+          series({ __name__: 'cache_hit_ratio' }, 1),
+          series({ __name__: 'cpu_seconds_total' }, 1),
+          series({ __name__: 'requests_total' }, 1),
+          series({ __name__: 'seconds' }, 1),
+        ],
+      },
+      cache,
+      new StartTimes(),
+    );
+    const { rows } = mapMetrics(conv.request, DEFAULT_LIMITS);
+    const units = Object.fromEntries(
+      [...rows.gauge, ...rows.sum].map((r) => [r.MetricName, r.MetricUnit]),
+    );
+    expect(units).toEqual({
+      disk_free: 'By',
+      odd: 'widgets',
+      rpc_duration_seconds_bucket: 's',
+      heap_bytes: 'By',
+      cache_hit_ratio: '1',
+      cpu_seconds_total: 's',
+      requests_total: '',
+      seconds: '',
+    });
   });
 
   it('converts native histograms to exponential histograms', () => {
@@ -133,6 +222,7 @@ describe('remoteWriteToOtlp', () => {
         ],
       },
       new MetadataCache(),
+      new StartTimes(),
     );
     const { rows } = mapMetrics(conv.request, DEFAULT_LIMITS);
     expect(rows.exponentialHistogram).toHaveLength(1);
@@ -161,12 +251,22 @@ describe('remoteWriteToOtlp', () => {
           },
           series({ __name__: 'ok' }, 1),
           { labels: labels({ __name__: 'b' }), samples: [{ value: 1, timestamp: '-5' }] },
+          {
+            labels: labels({ __name__: 'edges' }),
+            samples: [
+              { value: 1, timestamp: '0' },
+              { value: 2, timestamp: '9223372036854' },
+              { value: 3, timestamp: '9223372036855' },
+            ],
+          },
         ],
       },
       new MetadataCache(),
+      new StartTimes(),
     );
-    expect(conv.points).toBe(1);
-    expect(conv.rejected.count).toBe(3);
+    // ok, and the first and last milliseconds the store can hold.
+    expect(conv.points).toBe(3);
+    expect(conv.rejected.count).toBe(4);
     expect(conv.rejected.message()).toContain(
       'timeseries[0].labels: a series needs a __name__ label',
     );
@@ -174,6 +274,15 @@ describe('remoteWriteToOtlp', () => {
     expect(conv.rejected.message()).toContain(
       'timeseries[3].samples[0].timestamp: expected milliseconds since the epoch',
     );
+    expect(conv.rejected.message()).toContain(
+      'timeseries[4].samples[2].timestamp: is after the year 2262',
+    );
+    const { rows, rejected } = mapMetrics(conv.request, DEFAULT_LIMITS);
+    expect(rejected.count).toBe(0);
+    expect(rows.gauge.filter((r) => r.MetricName === 'edges').map((r) => r.TimeUnix)).toEqual([
+      '0'.padStart(19, '0'),
+      '9223372036854000000',
+    ]);
   });
 
   it('keeps a bounded number of metric families', () => {
@@ -186,5 +295,40 @@ describe('remoteWriteToOtlp', () => {
     expect(cache.size).toBe(2);
     expect(cache.get('a')).toBeUndefined();
     expect(cache.get('c')?.type).toBe('GAUGE');
+    const starts = new StartTimes(2);
+    for (const k of ['a', 'b', 'a', 'c']) starts.startOf(k, '5', 1);
+    expect(starts.size).toBe(2);
+    // 'b' was the least recently used, so it starts afresh; 'a' keeps its first start.
+    expect(starts.startOf('b', '9', 1)).toBe('9');
+    expect(starts.startOf('c', '9', 1)).toBe('5');
+  });
+
+  it('turns a native histogram stale marker into a point with no recorded value', () => {
+    const h = (sum: number, count: string) => ({
+      countInt: count,
+      sum,
+      schema: 0,
+      timestamp: String(MS),
+    });
+    const conv = remoteWriteToOtlp(
+      {
+        timeseries: [
+          {
+            labels: labels({ __name__: 'lat_seconds' }),
+            histograms: [h(2, '3'), { ...h(STALE, '0'), timestamp: String(MS + 1000) }],
+          },
+        ],
+      },
+      new MetadataCache(),
+      new StartTimes(),
+    );
+    const { rows } = mapMetrics(conv.request, DEFAULT_LIMITS);
+    expect(rows.exponentialHistogram.map((r) => [r.Count, r.Sum, r.Flags, r.MetricUnit])).toEqual([
+      ['3', 2, 0, 's'],
+      ['0', NaN, 1, 's'],
+    ]);
+    expect(new Set(rows.exponentialHistogram.map((r) => r.StartTimeUnix))).toEqual(
+      new Set([String(BigInt(MS) * 1_000_000n)]),
+    );
   });
 });

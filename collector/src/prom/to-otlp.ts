@@ -2,6 +2,8 @@ import { ItemError, Rejections } from '../otlp/item-error.ts';
 import type { MetadataCache } from './metadata-cache.ts';
 import { exponentialPoint } from './native-histogram.ts';
 import type { PromTimeSeries, PromWriteRequest } from './remote-write-proto.ts';
+import type { StartTimes } from './start-times.ts';
+import { unitOf } from './units.ts';
 
 type Obj = Record<string, unknown>;
 type KeyValue = { key: string; value: { stringValue: string } };
@@ -16,6 +18,17 @@ export interface PromConversion {
 }
 
 const CUMULATIVE = 2;
+// OTLP's DataPointFlags.FLAG_NO_RECORDED_VALUE.
+const NO_RECORDED_VALUE = 1;
+const STALE_BITS = 0x7ff0000000000002n;
+const bits = new DataView(new ArrayBuffer(8));
+
+/** Prometheus' staleness marker: a NaN with its own bit pattern (a plain NaN is a value). */
+export function isStaleMarker(v: number): boolean {
+  if (!Number.isNaN(v)) return false;
+  bits.setFloat64(0, v);
+  return bits.getBigUint64(0) === STALE_BITS;
+}
 // Per Prometheus naming conventions, these suffixes name the cumulative parts of counters,
 // histograms and summaries.
 const COUNTER_SUFFIXES = ['_total', '_count', '_sum', '_bucket'];
@@ -58,10 +71,16 @@ function kindOf(name: string, metadata: MetadataCache): { kind: Kind; family?: s
 
 const MS_DIGITS = /^-?\d{1,16}$/;
 
+// The store's nanosecond timestamps (DateTime64(9), a signed 64-bit count) end in April 2262.
+const MAX_NANOS = 9223372036854775807n;
+
 function msToNanos(v: string | undefined, path: string): string {
   if (v === undefined || !MS_DIGITS.test(v) || v.startsWith('-'))
     throw new ItemError(path, 'expected milliseconds since the epoch');
-  return (BigInt(v) * 1_000_000n).toString();
+  const ns = BigInt(v) * 1_000_000n;
+  if (ns > MAX_NANOS)
+    throw new ItemError(path, 'is after the year 2262, beyond what can be stored');
+  return ns.toString();
 }
 
 interface MetricAcc {
@@ -81,14 +100,21 @@ const text = (key: string, value: string): KeyValue => ({ key, value: { stringVa
 
 /**
  * A remote-write request → an OTLP metrics export request. `job` and `instance` become the
- * resource (service.name, service.instance.id); `__name__` the metric name; every other label a
- * data point attribute. Counters (by metadata, else by Prometheus' suffix conventions) become
- * cumulative monotonic sums, everything else gauges; classic histograms and summaries stay as
- * their separate `_bucket` (with `le`), `_count`, `_sum` and quantile series. Native histograms
- * become exponential histograms. Non-finite samples are dropped: a stale marker (the special NaN)
- * only says a series ended, and the store's insert format cannot carry NaN or infinities.
+ * resource (service.name, service.instance.id), as in the OpenTelemetry Collector's Prometheus
+ * receiver; `__name__` the metric name; every other label a data point attribute. Counters (by
+ * metadata, else by Prometheus' suffix conventions) become cumulative monotonic sums, everything
+ * else gauges; classic histograms and summaries stay as their separate `_bucket` (with `le`),
+ * `_count`, `_sum` and quantile series. Native histograms become exponential histograms.
+ * Cumulative points get first-seen start times (`StartTimes`); description and unit come from
+ * the family's metadata, the unit else from the name's suffix. Every value is kept, NaN and
+ * infinities too; a stale marker (the NaN with bits 0x7ff0000000000002) becomes a point with
+ * no recorded value (flags 1, value NaN), which ends its series.
  */
-export function remoteWriteToOtlp(req: PromWriteRequest, metadata: MetadataCache): PromConversion {
+export function remoteWriteToOtlp(
+  req: PromWriteRequest,
+  metadata: MetadataCache,
+  starts: StartTimes,
+): PromConversion {
   metadata.learn(req.metadata);
   const rejected = new Rejections();
   const resources = new Map<string, ResourceAcc>();
@@ -97,7 +123,7 @@ export function remoteWriteToOtlp(req: PromWriteRequest, metadata: MetadataCache
   for (let i = 0; i < series.length; i++) {
     const path = `timeseries[${i}]`;
     try {
-      points += convertSeries(series[i]!, path, metadata, resources, rejected);
+      points += convertSeries(series[i]!, path, { metadata, starts }, resources, rejected);
     } catch (err) {
       if (!(err instanceof ItemError)) throw err;
       rejected.add(err);
@@ -124,7 +150,7 @@ export function remoteWriteToOtlp(req: PromWriteRequest, metadata: MetadataCache
 function convertSeries(
   ts: PromTimeSeries,
   path: string,
-  metadata: MetadataCache,
+  { metadata, starts }: { metadata: MetadataCache; starts: StartTimes },
   resources: Map<string, ResourceAcc>,
   rejected: Rejections,
 ): number {
@@ -160,20 +186,33 @@ function convertSeries(
     const key = `${k}\u0000${name}`;
     let m = resource.metrics.get(key);
     if (!m) {
-      m = { name, kind: k, description: info?.help ?? '', unit: info?.unit ?? '', dataPoints: [] };
+      const unit = unitOf(name, info?.unit ?? '');
+      m = { name, kind: k, description: info?.help ?? '', unit, dataPoints: [] };
       resource.metrics.set(key, m);
     }
     return m;
   };
 
+  const seriesKey = `${resourceKey}\u0000${(ts.labels ?? []).map((l) => `${l.name}=${l.value}`).join('\u0000')}`;
+  // Only cumulative points have a start time; a gauge's is left unset, as in OTLP.
+  const startOf = (time: string, value: number | undefined) =>
+    starts.startOf(seriesKey, time, value);
   let points = 0;
   const samples = ts.samples ?? [];
   for (let j = 0; j < samples.length; j++) {
     const s = samples[j]!;
-    if (!Number.isFinite(s.value)) continue;
     try {
       const timeUnixNano = msToNanos(s.timestamp, `${path}.samples[${j}].timestamp`);
-      metricOf(kind).dataPoints.push({ attributes, timeUnixNano, asDouble: s.value });
+      const stale = isStaleMarker(s.value);
+      metricOf(kind).dataPoints.push({
+        attributes,
+        timeUnixNano,
+        ...(kind === 'sum' && {
+          startTimeUnixNano: startOf(timeUnixNano, stale ? undefined : s.value),
+        }),
+        asDouble: stale ? NaN : s.value,
+        ...(stale && { flags: NO_RECORDED_VALUE }),
+      });
       points++;
     } catch (err) {
       if (!(err instanceof ItemError)) throw err;
@@ -185,12 +224,18 @@ function convertSeries(
     const h = histograms[j]!;
     const hPath = `${path}.histograms[${j}]`;
     try {
-      // A native histogram's stale marker carries the special NaN as its sum.
-      if (h.sum !== undefined && Number.isNaN(h.sum)) continue;
       const timeUnixNano = msToNanos(h.timestamp, `${hPath}.timestamp`);
+      // A native histogram's stale marker carries the special NaN as its sum.
+      const stale = h.sum !== undefined && isStaleMarker(h.sum);
+      const point = stale
+        ? { timeUnixNano, sum: NaN, flags: NO_RECORDED_VALUE }
+        : exponentialPoint(h, timeUnixNano, hPath);
+      // A drop in count is a reset.
+      const count = 'count' in point ? Number(point.count) : undefined;
       metricOf('exponentialHistogram').dataPoints.push({
         attributes,
-        ...exponentialPoint(h, timeUnixNano, hPath),
+        ...point,
+        startTimeUnixNano: startOf(timeUnixNano, count),
       });
       points++;
     } catch (err) {

@@ -48,14 +48,31 @@ const post = (payload: Buffer, headers: Record<string, string> = {}) =>
 describe('POST /api/v1/write', () => {
   it('stores samples and answers 204; the request encodes for Kafka', async () => {
     submitted.length = 0;
+    // Prometheus' stale marker, then a zero, a plain NaN and an infinity: every one is kept.
+    const stale = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0]!;
     const res = await post(
-      body({ timeseries: [ts('up', 1), ts('reqs_total', 9, [{ name: 'code', value: '200' }])] }),
+      body({
+        timeseries: [
+          ts('up', 1),
+          ts('reqs_total', 9, [{ name: 'code', value: '200' }]),
+          ts('gone', stale),
+          ts('down', 0),
+          ts('nan', NaN),
+          ts('inf', -Infinity),
+        ],
+      }),
     );
     expect(res.statusCode).toBe(204);
     const rows = submitted[0]?.rows;
-    expect(rows?.gauge.map((r) => r.MetricName)).toEqual(['up']);
-    expect(rows?.sum.map((r) => [r.MetricName, r.Attributes])).toEqual([
-      ['reqs_total', { code: '200' }],
+    expect(rows?.gauge.map((r) => [r.MetricName, r.Value, r.Flags])).toEqual([
+      ['up', 1, 0],
+      ['gone', NaN, 1],
+      ['down', 0, 0],
+      ['nan', NaN, 0],
+      ['inf', -Infinity, 0],
+    ]);
+    expect(rows?.sum.map((r) => [r.MetricName, r.Attributes, r.StartTimeUnix])).toEqual([
+      ['reqs_total', { code: '200' }, String(BigInt(now) * 1_000_000n)],
     ]);
     // Kafka mode publishes the request as OTLP protobuf and ingest maps it again: same rows.
     const type = REQUEST_TYPES.metrics;

@@ -4,6 +4,7 @@ import { batchSize } from '@sightline/model/rows';
 import { ItemError } from '../otlp/item-error.ts';
 import { checkWriteHeaders, decodeWriteRequest } from '../prom/decode-write.ts';
 import { MetadataCache } from '../prom/metadata-cache.ts';
+import { StartTimes } from '../prom/start-times.ts';
 import { remoteWriteToOtlp } from '../prom/to-otlp.ts';
 import type { ReceiveAppOptions } from './app.ts';
 import { useTextErrors } from './text-errors.ts';
@@ -18,6 +19,7 @@ import { toRows } from './to-rows.ts';
 export const promRoutes: FastifyPluginCallback<ReceiveAppOptions> = (app, opts, done) => {
   useTextErrors(app, opts.bodyLimitBytes);
   const metadata = new MetadataCache();
+  const starts = new StartTimes();
   if (opts.observer) {
     const observer = opts.observer;
     app.addHook('onResponse', (_req, reply, next) => {
@@ -33,6 +35,7 @@ export const promRoutes: FastifyPluginCallback<ReceiveAppOptions> = (app, opts, 
     const converted = remoteWriteToOtlp(
       decodeWriteRequest(req.body, opts.bodyLimitBytes),
       metadata,
+      starts,
     );
     let mapped: ReturnType<typeof toRows>;
     try {

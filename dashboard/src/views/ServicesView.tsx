@@ -1,4 +1,5 @@
 import { ServiceMapResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
+import { ServicesResponse } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
 import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
@@ -7,6 +8,7 @@ import { Sparkline } from '../components/Charts.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
+import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const key = JSON.stringify(range);
@@ -14,6 +16,12 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
     const { from, to } = resolveRange(range);
     return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
   });
+  // Every service with any signal: those without spans are listed below the RED table.
+  const all = useApi(key, (signal) => {
+    const { from, to } = resolveRange(range);
+    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+  });
+  const others = all.status === 'ok' ? all.data.signals : [];
   const asMap = loc.params.get('view') === 'map';
   const open = (service: string) =>
     navigate(hrefTo(`/services/${encodeURIComponent(service)}`, {}, loc.params));
@@ -100,6 +108,9 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
             })}
           </tbody>
         </table>
+      )}
+      {!asMap && res.status === 'ok' && (
+        <SignalOnlyServices services={others} params={loc.params} />
       )}
     </section>
   );

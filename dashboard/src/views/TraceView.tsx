@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { CriticalPathResponse, TraceResponse, type TraceLog } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatTime, LEVEL_COLORS, nsToEpochMs, serviceColor } from '../format.ts';
+import { formatMs, formatTime, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import {
   ancestorsOf,
@@ -12,10 +12,31 @@ import {
 } from '../trace/waterfall-layout.ts';
 import { Waterfall } from '../trace/Waterfall.tsx';
 import { SpanDetail } from '../trace/SpanDetail.tsx';
+import { TraceLogs } from '../trace/TraceLogs.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 
 const LOG_MARGIN_MS = 5 * 60_000;
+
+/** The log search range for a trace: its own time and five minutes either side. */
+const logsRangeOf = (fromMs: number, toMs: number) => ({
+  from: new Date(fromMs - LOG_MARGIN_MS).toISOString(),
+  to: new Date(toMs + LOG_MARGIN_MS).toISOString(),
+});
+
+function TraceLogsLink({
+  traceId,
+  range,
+}: {
+  traceId: string;
+  range: { from: string; to: string };
+}) {
+  return (
+    <Link className="button" href={hrefTo('/logs', { q: `trace_id:${traceId}`, ...range })}>
+      Logs of this trace
+    </Link>
+  );
+}
 
 export function TraceView({ loc, traceId }: { loc: AppLocation; traceId: string }) {
   const res = useApi(traceId, (signal) => apiGet(TraceResponse, `/traces/${traceId}`, {}, signal));
@@ -38,11 +59,7 @@ export function TraceView({ loc, traceId }: { loc: AppLocation; traceId: string 
       </p>
       {res.status === 'loading' && <Loading what="the trace" />}
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
-      {res.status === 'ok' && res.data.spans.length === 0 && (
-        <Empty title="This trace has no spans">
-          They may have expired, or not been stored yet: retry in a moment.
-        </Empty>
-      )}
+      {res.status === 'ok' && res.data.spans.length === 0 && <LogsOnlyTrace trace={res.data} />}
       {res.status === 'ok' && res.data.spans.length > 0 && (
         <TraceBody
           loc={loc}
@@ -51,6 +68,38 @@ export function TraceView({ loc, traceId }: { loc: AppLocation; traceId: string 
         />
       )}
     </section>
+  );
+}
+
+/** A trace id that only logs carry: the services that logged it sent no spans (or lost them). */
+function LogsOnlyTrace({ trace }: { trace: TraceResponse }) {
+  const times = trace.logs.map((l) => BigInt(l.timeUnixNano));
+  const firstNs = times.reduce((a, b) => (b < a ? b : a), times[0] ?? 0n);
+  const lastNs = times.reduce((a, b) => (b > a ? b : a), firstNs);
+  const services = [...new Set(trace.logs.map((l) => l.serviceName))].sort();
+  const logsRange = logsRangeOf(Number(firstNs / 1_000_000n), Number(lastNs / 1_000_000n));
+  return (
+    <>
+      <h1>Trace known only from its logs</h1>
+      <p className="summary">
+        {formatTime(Number(firstNs / 1_000_000n), true)} ·{' '}
+        <strong>{formatMs(Number(lastNs - firstNs) / 1e6)}</strong> from first to last log ·{' '}
+        {services.length} services{' '}
+        {services.map((s) => (
+          <span key={s} className="tag" style={{ borderColor: serviceColor(s) }}>
+            {s}
+          </span>
+        ))}
+      </p>
+      <p className="hint">
+        No spans carry this trace id: the services that logged it did not send spans, or the spans
+        were sampled out, have expired or are not stored yet.
+      </p>
+      <div className="toolbar">
+        <TraceLogsLink traceId={trace.traceId} range={logsRange} />
+      </div>
+      <TraceLogs logs={trace.logs} truncated={trace.logsTruncated} startNs={firstNs} />
+    </>
   );
 }
 
@@ -71,10 +120,7 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
   const services = [...new Set(trace.spans.map((s) => s.serviceName))].sort();
   const errors = trace.spans.filter((s) => s.statusCode === 'Error').length;
   const startMs = Number(tree.startNs / 1_000_000n);
-  const logsRange = {
-    from: new Date(startMs - LOG_MARGIN_MS).toISOString(),
-    to: new Date(startMs + tree.durationMs + LOG_MARGIN_MS).toISOString(),
-  };
+  const logsRange = logsRangeOf(startMs, startMs + tree.durationMs);
   const select = (spanId: string | null) =>
     navigate(withParams(loc, { span: spanId }), { replace: true });
   const toggle = (id: string) =>
@@ -124,12 +170,7 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
         <button type="button" onClick={() => setCollapsed(parentIds(tree))}>
           Collapse all
         </button>
-        <Link
-          className="button"
-          href={hrefTo('/logs', { q: `trace_id:${trace.traceId}`, ...logsRange })}
-        >
-          Logs of this trace
-        </Link>
+        <TraceLogsLink traceId={trace.traceId} range={logsRange} />
       </div>
       <div className={`trace-layout${selected ? ' with-detail' : ''}`}>
         <Waterfall
@@ -152,50 +193,13 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
           />
         )}
       </div>
-      <h2>
-        Logs ({trace.logs.length}
-        {trace.logsTruncated ? '+' : ''})
-      </h2>
-      {trace.logs.length === 0 ? (
-        <p className="hint">
-          No logs carry this trace id. Logs get one when emitted inside a span with a trace-aware
-          logger.
-        </p>
-      ) : (
-        <table className="grid trace-logs">
-          <tbody>
-            {trace.logs.map((l, i) => (
-              <tr
-                key={i}
-                className={l.spanId === selectedId ? 'selected clickable' : 'clickable'}
-                onClick={() => selectFromLog(l)}
-              >
-                <td className="mono nowrap">
-                  +{formatMs(Number(BigInt(l.timeUnixNano) - tree.startNs) / 1e6)}
-                </td>
-                <td>
-                  <span className="level" style={{ background: levelColor(l.severityNumber) }}>
-                    {l.severityText || 'log'}
-                  </span>
-                </td>
-                <td className="nowrap">{l.serviceName}</td>
-                <td className="body">{l.body}</td>
-                <td className="sub nowrap">{formatTime(nsToEpochMs(l.timeUnixNano))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TraceLogs
+        logs={trace.logs}
+        truncated={trace.logsTruncated}
+        startNs={tree.startNs}
+        selectedSpanId={selectedId}
+        onSelect={selectFromLog}
+      />
     </>
   );
-}
-
-function levelColor(n: number): string {
-  if (n >= 21) return LEVEL_COLORS.fatal;
-  if (n >= 17) return LEVEL_COLORS.error;
-  if (n >= 13) return LEVEL_COLORS.warn;
-  if (n >= 9) return LEVEL_COLORS.info;
-  if (n >= 5) return LEVEL_COLORS.debug;
-  if (n >= 1) return LEVEL_COLORS.trace;
-  return LEVEL_COLORS.unknown;
 }

@@ -151,6 +151,11 @@ function Filters({ range, filters, onApply }: FiltersProps) {
       );
     },
   );
+  // Services that sent only logs or metrics have no traces to filter by.
+  const traced =
+    services.status === 'ok'
+      ? services.data.signals.filter((s) => s.signals.includes('traces')).map((s) => s.service)
+      : [];
   const opNames = ops.status === 'ok' ? [...new Set(ops.data.operations.map((o) => o.name))] : [];
   const badDuration = !DURATION.test(minD) || !DURATION.test(maxD);
   const apply = (e: FormEvent) => {
@@ -168,11 +173,12 @@ function Filters({ range, filters, onApply }: FiltersProps) {
           onChange={(e) => onApply({ service: e.target.value || null, operation: null })}
         >
           <option value="">any</option>
-          {services.status === 'ok' &&
-            services.data.services.map((s) => <option key={s}>{s}</option>)}
-          {filters.service &&
-            services.status === 'ok' &&
-            !services.data.services.includes(filters.service) && <option>{filters.service}</option>}
+          {traced.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+          {filters.service && services.status === 'ok' && !traced.includes(filters.service) && (
+            <option>{filters.service}</option>
+          )}
         </select>
       </label>
       <label>

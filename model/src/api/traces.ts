@@ -79,9 +79,26 @@ export const TimeRangeQuery = Type.Object({
 });
 export type TimeRangeQuery = Static<typeof TimeRangeQuery>;
 
+export const ServiceSignal = Type.Union([
+  Type.Literal('traces'),
+  Type.Literal('logs'),
+  Type.Literal('metrics'),
+]);
+export type ServiceSignal = Static<typeof ServiceSignal>;
+
+export const ServiceSignals = Type.Object({
+  service: Type.String(),
+  /** What the service sent in the range, in the order traces, logs, metrics. */
+  signals: Type.Array(ServiceSignal),
+});
+export type ServiceSignals = Static<typeof ServiceSignals>;
+
 export const ServicesResponse = Type.Object({
   services: Type.Array(Type.String(), {
-    description: 'services that emitted spans in the range, sorted',
+    description: 'services that sent spans, logs or metrics in the range, sorted',
+  }),
+  signals: Type.Array(ServiceSignals, {
+    description: 'the same services in the same order, each with the signals it sent',
   }),
 });
 export type ServicesResponse = Static<typeof ServicesResponse>;

@@ -42,7 +42,7 @@ export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app
     '/services',
     {
       schema: {
-        summary: 'Services that emitted spans in a time range',
+        summary: 'Services that sent spans, logs or metrics in a time range, with which of them',
         tags: ['traces'],
         querystring: TimeRangeQuery,
         response: { 200: ServicesResponse, ...BAD_REQUEST },
@@ -50,7 +50,8 @@ export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app
     },
     async (req) => {
       const range = resolveTimeRange(req.query.from, req.query.to);
-      return { services: await servicesInRange(reader, database, range) };
+      const signals = await servicesInRange(reader, database, range);
+      return { services: signals.map((s) => s.service), signals };
     },
   );
 
@@ -100,6 +101,8 @@ export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app
     {
       schema: {
         summary: 'Every span of one trace and the logs that share its trace id',
+        description:
+          'Answers when spans or logs carry the id: a trace known only from logs has an empty span list.',
         tags: ['traces'],
         params: TraceIdParams,
         response: { 200: TraceResponse, 404: ErrorResponse },
@@ -115,7 +118,8 @@ export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app
         maxSpans: opts.maxTraceSpans + 1,
         maxLogs: MAX_TRACE_LOGS + 1,
       });
-      if (spans.length === 0) throw notFound(traceId);
+      // Logs alone (from a service whose spans were not sent or sampled out) still make a trace.
+      if (spans.length === 0 && logs.length === 0) throw notFound(traceId);
       return {
         traceId,
         spans: spans.slice(0, opts.maxTraceSpans),

@@ -13,7 +13,9 @@ export const SPANS_IN_BOUNDS = 'Timestamp >= bounds.1 AND Timestamp <= bounds.2 
 
 /**
  * The log read of a trace inside its bounds, widened by an hour each way for clock skew and logs
- * written after a span ended; TimestampTime is what otel_logs is partitioned and sorted on.
+ * written after a span ended; TimestampTime is what otel_logs is partitioned and sorted on. A
+ * trace without spans has no bounds (min and max of nothing are the epoch): its logs are then
+ * found by the trace-id index alone.
  */
-export const LOGS_IN_BOUNDS =
-  'TimestampTime >= bounds.1 - 3600 AND TimestampTime <= bounds.2 + 3600';
+export const LOGS_IN_BOUNDS = `(toUnixTimestamp(bounds.2) = 0
+  OR (TimestampTime >= bounds.1 - 3600 AND TimestampTime <= bounds.2 + 3600))`;
