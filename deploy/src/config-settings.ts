@@ -151,6 +151,13 @@ export const SETTINGS = {
     fallback: 200_000,
     help: 'rows waiting to be stored before 429',
   },
+  receiveMemoryMiB: {
+    env: 'SIGHTLINE_RECEIVE_MEMORY_MIB',
+    flag: 'receive-memory-mib',
+    parse: int(16, 65_536),
+    fallback: 256,
+    help: 'memory OTLP/HTTP requests being read and decoded may take; beyond it they get 429',
+  },
   requestTimeoutMs: {
     env: 'SIGHTLINE_REQUEST_TIMEOUT_MS',
     flag: 'request-timeout-ms',

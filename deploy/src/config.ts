@@ -25,6 +25,8 @@ export interface SightlineConfig {
   readonly batchMaxRows: number;
   readonly batchLingerMs: number;
   readonly queueMaxRows: number;
+  /** Memory OTLP/HTTP requests being read and decoded may reserve; beyond it, 429. */
+  readonly receiveMemoryBytes: number;
   /** Longest time for a request's headers and body to arrive (HTTP listeners); then 408. */
   readonly requestTimeoutMs: number;
   /** On stop, connections still open this long after it began are closed. */
@@ -159,6 +161,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     batchMaxRows: c.batchMaxRows,
     batchLingerMs: c.batchLingerMs,
     queueMaxRows: c.queueMaxRows,
+    receiveMemoryBytes: c.receiveMemoryMiB * 2 ** 20,
     requestTimeoutMs: c.requestTimeoutMs,
     drainTimeoutMs: c.drainTimeoutMs,
     queryTimeoutSeconds: c.queryTimeoutSeconds,

@@ -262,6 +262,7 @@ export async function startRoles(
         logger: logger.child({ role: 'receive' }),
         observer: metrics.receiveObserver,
         requestTimeoutMs: config.requestTimeoutMs,
+        memoryBudgetBytes: config.receiveMemoryBytes,
         ...(auth
           ? {
               authenticate: auth.authenticate,

@@ -16,6 +16,7 @@ import { CONTENT_TYPES, statusBody, successBody } from './responses.ts';
 import { promRoutes } from './prom-routes.ts';
 import { limitReceiveRequests } from './rate-limit.ts';
 import { refuseWhileClosing } from './closing.ts';
+import { limitMemoryInFlight, MemoryBudget } from './memory-budget.ts';
 import { acceptableRows } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
 
@@ -52,6 +53,8 @@ export interface ReceiveAppOptions {
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** A request whose headers and body have not all arrived by then is answered 408. */
   readonly requestTimeoutMs?: number;
+  /** Memory that requests being read and decoded may reserve; beyond it, 429 before reading. */
+  readonly memoryBudgetBytes?: number;
 }
 
 export interface ReceiveObserver {
@@ -85,6 +88,9 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
   refuseWhileClosing(app);
   if (opts.authenticate) guardReceiveApp(app, opts.authenticate, opts.authRoutes);
   if (opts.rateLimitPerMinute) limitReceiveRequests(app, opts.rateLimitPerMinute);
+  if (opts.memoryBudgetBytes !== undefined) {
+    limitMemoryInFlight(app, new MemoryBudget(opts.memoryBudgetBytes), opts.bodyLimitBytes);
+  }
 
   // Bodies stay raw: they may be gzip-compressed, and protobuf and JSON are decoded by us.
   app.removeAllContentTypeParsers();
