@@ -5,6 +5,8 @@
  * Exits 1 if anything acknowledged is missing or duplicated, or if RSS or queue depth trend up:
  * the median of the last third of the samples may exceed the median of the second third by at
  * most RSS_TOLERANCE (relative) and QUEUE_TOLERANCE_ROWS (absolute). The first third is warm-up.
+ * It also fails when the child's peak RSS (the kernel's high-water mark, not only the samples)
+ * passes PEAK_RSS_MIB, the bound every overload of the all-in-one must keep.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { startChildSightline, scrapeMetric } from '../deploy/test/fuzz/child-sig
 import { loadRequest, sendWithRetry, type LoadSignal } from '../deploy/test/fuzz/load.ts';
 
 const RSS_TOLERANCE = 0.15;
+const PEAK_RSS_MIB = 1_200;
 const QUEUE_TOLERANCE_ROWS = 2_000;
 const SAMPLE_MS = 5_000;
 const ITEMS_PER_REQUEST = 100;
@@ -115,6 +118,7 @@ while (Date.now() < end) {
 clearInterval(ticker);
 await Promise.all(inFlight);
 
+const highWaterMiB = child.peakRssBytes() / 2 ** 20;
 // A clean stop (SIGTERM drains), then this process opens the folder the child let go of.
 child.process.kill('SIGTERM');
 await child.exited;
@@ -165,8 +169,11 @@ for (const signal of ['traces', 'logs'] as const) {
 }
 process.stdout.write(
   `RSS MiB: peak ${peakRss.toFixed(1)}, median 2nd third ${rssMid.toFixed(1)}, last third ${rssLast.toFixed(1)}\n` +
-    `queue rows: peak ${peakQueue}, median 2nd third ${qMid}, last third ${qLast}\n`,
+    `queue rows: peak ${peakQueue}, median 2nd third ${qMid}, last third ${qLast}\n` +
+    `peak RSS (high-water mark) ${highWaterMiB.toFixed(1)} MiB, bound ${PEAK_RSS_MIB} MiB\n`,
 );
+if (highWaterMiB > PEAK_RSS_MIB)
+  failures.push(`peak RSS ${highWaterMiB.toFixed(0)} MiB passed the bound of ${PEAK_RSS_MIB} MiB`);
 if (samples.length >= 6) {
   if (rssLast > rssMid * (1 + RSS_TOLERANCE))
     failures.push(

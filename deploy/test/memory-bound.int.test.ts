@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,12 +16,6 @@ let child: ChildSightline | undefined;
 afterAll(() => {
   child?.process.kill('SIGKILL');
 });
-
-/** Peak resident set size of a process so far (VmHWM), in bytes. */
-function peakRss(pid: number): number {
-  const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) * 1024;
-}
 
 /** One log record whose body is a few MB: large on the wire, a single row in the store. */
 function bigLogs(service: string, no: number): string {
@@ -73,7 +67,7 @@ describe('memory under many large requests', () => {
         }),
       );
     }
-    const peakMiB = peakRss(child.pid) / 2 ** 20;
+    const peakMiB = child.peakRssBytes() / 2 ** 20;
     console.log(
       `memory-bound: peak RSS ${peakMiB.toFixed(0)} MiB; ${acked.length} acknowledged, ${retryAfter.length} refused of ${statuses.length}`,
     );

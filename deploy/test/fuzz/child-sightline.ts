@@ -17,6 +17,8 @@ export interface ChildSightline {
   output(): string;
   /** Resident set size in bytes, from /proc (Linux only). */
   rssBytes(): number;
+  /** The highest resident set size so far (the kernel's high-water mark), in bytes. */
+  peakRssBytes(): number;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startChildSightline(
         exited,
         output: () => out,
         rssBytes: () => rssOf(child.pid!),
+        peakRssBytes: () => rssOf(child.pid!, 'VmHWM'),
       };
     }
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
@@ -74,10 +77,10 @@ export async function startChildSightline(
   }
 }
 
-export function rssOf(pid: number): number {
+export function rssOf(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1];
+  if (!kb) throw new Error(`no ${field} for process ${pid}`);
   return Number(kb) * 1024;
 }
 
