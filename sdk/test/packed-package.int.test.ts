@@ -178,6 +178,7 @@ interface AppRun {
 const KINDS = [
   { kind: 'express-require', file: 'express-app.cjs', flags: ['--require'], scope: 'express' },
   { kind: 'fastify-import', file: 'fastify-app.mjs', flags: ['--import'], scope: 'fastify' },
+  // The same fastify app, imported by an entry module that calls init() first.
   { kind: 'fastify-init', file: 'init-app.mjs', flags: [], scope: 'fastify' },
 ] as const;
 const runs = new Map<string, AppRun>();
@@ -193,7 +194,8 @@ async function request(port: number, headers: Record<string, string>) {
 
 async function runApp({ kind, file, flags }: (typeof KINDS)[number]): Promise<void> {
   const dir = kind.startsWith('express') ? expressProject : fastifyProject;
-  copyFileSync(join(APPS, file), join(dir, file));
+  for (const name of new Set([file, 'fastify-app.mjs']))
+    copyFileSync(join(APPS, name), join(dir, name));
   const service = `packed-${kind}`;
   const nodeArgs = flags.length === 0 ? [] : [flags[0], '@sightline/sdk/register'];
   const app: SdkProcess = await spawnSdkProcess(service, file, {
