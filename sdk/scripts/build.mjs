@@ -1,12 +1,17 @@
 // `npm run build`: src/*.ts → dist/esm (tsc: JavaScript, declarations, source maps), then
 // dist/esm → dist/cjs (esbuild, one file per module, no bundling, so both builds keep the same
 // module graph). Plain JavaScript so that building needs neither tsx nor a build of its own.
+// It builds into a staging folder and then moves each file into dist/ with a rename, so processes
+// that load the SDK from dist/ while it is rebuilt (tests running beside `npm pack`) never find a
+// missing or half-written file.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -16,14 +21,16 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const esm = join(root, 'dist/esm');
-const cjs = join(root, 'dist/cjs');
+const dist = join(root, 'dist');
+const staging = join(root, `.dist-staging-${process.pid}`);
+const esm = join(staging, 'esm');
+const cjs = join(staging, 'cjs');
 const require = createRequire(import.meta.url);
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 execFileSync(
   process.execPath,
-  [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+  [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', esm],
   { stdio: 'inherit' },
 );
 
@@ -53,6 +60,17 @@ for (const f of readdirSync(esm).filter((name) => name.endsWith('.d.ts'))) {
   writeFileSync(join(cjs, f), text);
 }
 writeFileSync(join(cjs, 'package.json'), '{ "type": "commonjs" }\n');
+
+for (const dir of ['esm', 'cjs']) {
+  const built = new Set(readdirSync(join(staging, dir)));
+  mkdirSync(join(dist, dir), { recursive: true });
+  for (const f of built) renameSync(join(staging, dir, f), join(dist, dir, f));
+  // What an earlier build left that this one no longer makes (a module deleted from src/).
+  for (const f of readdirSync(join(dist, dir))) {
+    if (!built.has(f)) rmSync(join(dist, dir, f), { recursive: true, force: true });
+  }
+}
+rmSync(staging, { recursive: true, force: true });
 
 // npm ships the LICENSE of the package folder; the repository keeps one copy at its root.
 const license = join(root, '..', 'LICENSE');
