@@ -1,8 +1,8 @@
 import { context, trace } from '@opentelemetry/api';
 import type { FastifyBaseLogger } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
-import { DEFAULT_LINE_KEYS } from '@sightline/sdk/log-shipper';
-import { logShipper } from '@sightline/sdk/logger';
+import { DEFAULT_LINE_KEYS } from '../../sdk/src/log-shipper.ts';
+import { logShipper } from '../../sdk/src/logger.ts';
 
 const LEVEL = /"level":(\d+)/;
 

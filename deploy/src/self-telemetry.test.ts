@@ -15,8 +15,8 @@ import {
 import { pino } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setStartedSdk } from '@sightline/sdk/sdk-state';
-import { logShipper } from '@sightline/sdk/logger';
+import { setStartedSdk } from '../../sdk/src/sdk-state.ts';
+import { logShipper } from '../../sdk/src/logger.ts';
 import { selfServiceName, traceInserts } from './self-telemetry.ts';
 import { bridgeRegistry } from './self-telemetry-metrics.ts';
 import { shipServerLogs } from './self-telemetry-logs.ts';

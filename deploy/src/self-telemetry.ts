@@ -1,8 +1,10 @@
 import { metrics } from '@opentelemetry/api';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
-import { histogram } from '@sightline/sdk/metrics';
-import { withSpan } from '@sightline/sdk/with-span';
+// Sightline's own telemetry uses SDK internals (the log shipper), which the package does not
+// export; every SDK module here comes from the same sources so they share one module instance.
+import { histogram } from '../../sdk/src/metrics.ts';
+import { withSpan } from '../../sdk/src/with-span.ts';
 import type { SelfTelemetryConfig } from './config.ts';
 import { ROLES, type Role } from './roles.ts';
 import type { SelfMetrics } from './self-metrics.ts';
@@ -130,7 +132,7 @@ export async function startSelfTelemetry(
   }
   const service = selfServiceName(options.roles);
   // Loaded only when on: the SDK pulls in every exporter and instrumentation package.
-  const sdk = await import('@sightline/sdk/init');
+  const sdk = await import('../../sdk/src/init.ts');
   const started = sdk.init({
     service,
     serviceVersion: options.version,

@@ -3,7 +3,7 @@
  * "requests" that each run in a span and log 10 lines, at a steady rate, yielding to the event
  * loop between them like a server would.
  *
- *   npx tsx sdk/bench/logger-overhead.ts [--in-thread]
+ *   npm run build -w sdk && npx tsx sdk/bench/logger-overhead.ts [--in-thread]
  *
  * Prints, per variant: the hot path (time inside the log calls of the median request) and the
  * total CPU of the run
@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
-import { createLogger, forceFlush, getDroppedCounts, init, shutdown } from '../src/index.ts';
+import { createLogger, forceFlush, getDroppedCounts, init, shutdown } from '@sightline/sdk';
 
 const ROUNDS = 4;
 // `--in-thread`: ship logs on the main thread instead of the log worker, for comparison.

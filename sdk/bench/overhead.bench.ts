@@ -12,6 +12,9 @@
  *    this shared machine does).
  * 2. Per log line: `logger-overhead.ts` (createLogger against bare pino), run as a child.
  *
+ * Both measure the compiled package (`@sightline/sdk` resolves to sdk/dist, which `npm run bench`
+ * builds first); tsx only loads the benchmark's own TypeScript (the servers, the plain-OTel preload).
+ *
  * Figures only, no assertions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -23,7 +23,7 @@ import { InThreadSink } from './log-shipper.ts';
 import { WorkerLogSink } from './log-worker-client.ts';
 import { resolveConfig, type ResolvedConfig, type SightlineOptions } from './options.ts';
 import { createPropagator } from './propagators.ts';
-import { configuredResourceAttributes, createResource } from './resource.ts';
+import { configuredResourceAttributes, createResource, processAttributes } from './resource.ts';
 import { createSampler } from './sampler.ts';
 import { getStartedSdk, setStartedSdk, type StartedSdk } from './sdk-state.ts';
 
@@ -56,6 +56,7 @@ function startLogWorker(config: ResolvedConfig, onFailure: () => void): WorkerLo
     return new WorkerLogSink({
       setup: {
         resourceAttributes: configuredResourceAttributes(config),
+        processAttributes: processAttributes(),
         url: config.endpoints.logs,
         headers: { ...config.headers },
         exportTimeoutMs: config.exportTimeoutMs,

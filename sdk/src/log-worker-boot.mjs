@@ -1,11 +1,8 @@
-// Entry of the log worker thread, in plain JavaScript so the thread can start without a
-// TypeScript loader (vitest's workers and a plain `node` have none). When the SDK runs from its
-// TypeScript sources it registers tsx here, then loads the real worker module.
+// Entry of the log worker thread when the SDK runs from its TypeScript sources (in this
+// repository only; the package starts its compiled log-worker.js directly): the thread has no
+// TypeScript loader (vitest's workers and a plain `node` have none), so register tsx first.
 import { workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
 
-const { entry } = workerData;
-if (entry.endsWith('.ts')) {
-  const { register } = await import('tsx/esm/api');
-  register();
-}
-await import(entry);
+register();
+await import(workerData.entry);

@@ -4,6 +4,7 @@ import { OtlpTestServer } from '../test/otlp-test-server.ts';
 import { DropCounter } from './drop-counter.ts';
 import { DEFAULT_LINE_KEYS } from './log-shipper.ts';
 import { WorkerLogSink, type WorkerLogSinkOptions } from './log-worker-client.ts';
+import { processAttributes } from './resource.ts';
 
 const SPAN: SpanContext = {
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
@@ -28,6 +29,7 @@ function options(overrides: Partial<WorkerLogSinkOptions['setup']> = {}) {
   const opts: WorkerLogSinkOptions = {
     setup: {
       resourceAttributes: { 'service.name': 'worker-test' },
+      processAttributes: processAttributes(),
       url: `${otlp.url}/v1/logs`,
       headers: { 'x-sightline-key': 'w-key' },
       exportTimeoutMs: 2000,
@@ -64,6 +66,22 @@ describe('the log worker', () => {
     expect(otlp.requests.at(-1)?.headers['x-sightline-key']).toBe('w-key');
     await sink.shutdown();
     expect(drops.counts().logs).toBe(0);
+  });
+
+  it("gives its records the app's process facts, not the worker thread's", async () => {
+    const { opts } = options();
+    const sink = new WorkerLogSink(opts);
+    const before = otlp.logs.length;
+    sink.ship([inSpan('whose')], [SPAN], [DEFAULT_LINE_KEYS]);
+    await sink.flush();
+    await sink.shutdown();
+    const resource = otlp.logs[before]?.resource ?? {};
+    // Detected inside the worker, the command would be the worker's entry module.
+    expect(resource['process.command']).toBe(process.argv[1]);
+    expect(resource['process.pid']).toBe(process.pid);
+    expect(resource['process.command_args']).toEqual(processAttributes()['process.command_args']);
+    expect(resource['host.name']).toBeTypeOf('string');
+    expect(resource['service.name']).toBe('worker-test');
   });
 
   it('drops and counts lines beyond its in-flight bound instead of queueing them', async () => {

@@ -24,12 +24,11 @@ export interface WorkerLogSinkOptions {
   onFailure: () => void;
 }
 
-// The worker module sits next to this one, .ts when running from source, .js once built.
-const WORKER_ENTRY = new URL(
-  `./log-worker${extname(fileURLToPath(import.meta.url))}`,
-  import.meta.url,
-).href;
-const BOOTSTRAP = new URL('./log-worker-boot.mjs', import.meta.url);
+// The worker module sits next to this one: .js in the package, .ts when running from the
+// repository's sources, which only the bootstrap (not shipped) can load, by registering tsx.
+const FROM_SOURCES = extname(fileURLToPath(import.meta.url)) === '.ts';
+const WORKER_ENTRY = new URL(`./log-worker${FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_MAIN = FROM_SOURCES ? new URL('./log-worker-boot.mjs', import.meta.url) : WORKER_ENTRY;
 
 /**
  * Ships pino lines to a worker thread that owns its own LoggerProvider and OTLP exporter, so
@@ -46,10 +45,10 @@ export class WorkerLogSink implements BatchSink {
   private waits = 0;
 
   constructor(private readonly options: WorkerLogSinkOptions) {
-    this.worker = new Worker(BOOTSTRAP, {
-      workerData: { ...options.setup, entry: WORKER_ENTRY },
+    this.worker = new Worker(WORKER_MAIN, {
+      workerData: { ...options.setup, entry: WORKER_ENTRY.href },
       // Not the app's flags: a `--import @sightline/sdk/register` preload would start a second
-      // SDK inside the worker. The bootstrap brings its own TypeScript loader when needed.
+      // SDK inside the worker. From sources the bootstrap brings its own TypeScript loader.
       execArgv: [],
     });
     this.worker.unref();

@@ -1,11 +1,14 @@
 import type { LineKeys } from './log-shipper.ts';
 import type { ResourceAttributeValue } from './options.ts';
+import type { PlainAttributes } from './resource.ts';
 
 /** What the log worker needs to build its own LoggerProvider and OTLP exporter. */
 export interface LogWorkerSetup {
-  /** The TypeScript (or built JavaScript) module the bootstrap loads. */
+  /** The TypeScript module the bootstrap loads when the SDK runs from its sources. */
   entry: string;
   resourceAttributes: Record<string, ResourceAttributeValue>;
+  /** The main thread's process facts, so log records describe the app, not the worker. */
+  processAttributes: PlainAttributes;
   url: string;
   headers: Record<string, string>;
   exportTimeoutMs: number;

@@ -1,7 +1,7 @@
 /**
  * The log worker thread: turns pino lines into OTel log records and exports them over OTLP, so
  * the JSON parsing, record building and protobuf encoding stay off the app's event loop.
- * Started by log-worker-client.ts through log-worker-boot.mjs.
+ * Started by log-worker-client.ts (through log-worker-boot.mjs when running from sources).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SpanContext } from '@opentelemetry/api';
@@ -51,7 +51,7 @@ class ForwardingDrops implements DropSink {
 const drops = new ForwardingDrops();
 const budget = new QueueBudget(setup.maxQueueSize);
 const provider = new LoggerProvider({
-  resource: createResource(setup.resourceAttributes),
+  resource: createResource(setup.resourceAttributes, setup.processAttributes),
   processors: [
     new BoundedLogProcessor(
       new BatchLogRecordProcessor({

@@ -47,6 +47,8 @@ export interface ReceivedSpan {
 
 export interface ReceivedLog {
   service: string;
+  /** The attributes of the record's resource. */
+  resource: Record<string, unknown>;
   traceId: string;
   spanId: string;
   body: unknown;
@@ -118,12 +120,15 @@ function serviceOf(resource: WithAttributes | undefined): string {
 function flatten<Scope, Item>(
   resources: Resourced<Scope>[] | undefined,
   items: (scope: Scope) => Item[] | undefined,
-): { service: string; item: Item }[] {
-  const out: { service: string; item: Item }[] = [];
+): { service: string; resource: Record<string, unknown>; item: Item }[] {
+  const out: { service: string; resource: Record<string, unknown>; item: Item }[] = [];
   for (const resource of resources ?? []) {
     const service = serviceOf(resource.resource);
+    const resourceAttributes = attributes(resource.resource?.attributes);
     for (const scope of resource.scope) {
-      for (const item of items(scope) ?? []) out.push({ service, item });
+      for (const item of items(scope) ?? []) {
+        out.push({ service, resource: resourceAttributes, item });
+      }
     }
   }
   return out;
@@ -188,8 +193,9 @@ function decodeLogs(body: Buffer): ReceivedLog[] {
     })[];
   };
   const resources = (message.resourceLogs ?? []).map((r) => ({ ...r, scope: r.scopeLogs ?? [] }));
-  return flatten(resources, (scope) => scope.logRecords).map(({ service, item }) => ({
+  return flatten(resources, (scope) => scope.logRecords).map(({ service, resource, item }) => ({
     service,
+    resource,
     traceId: hex(item.traceId),
     spanId: hex(item.spanId),
     body: anyValue(item.body),

@@ -17,6 +17,8 @@ export interface SdkProcess {
   /** What the process printed as `{"ready": <port>}`. */
   readonly port: number;
   readonly lines: Record<string, unknown>[];
+  /** What it wrote to stderr, when started with `captureStderr` (else stderr is the test's). */
+  readonly stderr: string[];
   readonly exit: Promise<Exit>;
   /** Resolves with the first line for which `match` holds, now or later. */
   waitForLine(
@@ -32,6 +34,11 @@ export interface SpawnOptions {
   preload: boolean;
   env: Record<string, string>;
   startTimeoutMs?: number;
+  /** Node's flags in place of `--import tsx [--import @sightline/sdk/register]`. */
+  nodeArgs?: string[];
+  /** Where the process runs (where `@sightline/sdk` is resolved from); the repository by default. */
+  cwd?: string;
+  captureStderr?: boolean;
 }
 
 /**
@@ -43,13 +50,17 @@ export async function spawnSdkProcess(
   script: string,
   options: SpawnOptions,
 ): Promise<SdkProcess> {
-  const args = ['--import', 'tsx'];
-  if (options.preload) args.push('--import', '@sightline/sdk/register');
+  const args = options.nodeArgs ?? ['--import', 'tsx'];
+  if (options.nodeArgs === undefined && options.preload) {
+    args.push('--import', '@sightline/sdk/register');
+  }
   const child = spawn(process.execPath, [...args, script], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, OTEL_SERVICE_NAME: name, ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.captureStderr === true ? 'pipe' : 'inherit'],
   });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => void stderr.push(chunk.toString()));
   const exit = once(child, 'exit').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
@@ -109,6 +120,7 @@ export async function spawnSdkProcess(
     child,
     port,
     lines,
+    stderr,
     exit,
     waitForLine,
     kill: () => {
