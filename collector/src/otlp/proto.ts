@@ -22,6 +22,14 @@ const schema = createRequire(import.meta.url)('./otlp-schema.json') as protobuf.
 
 export const OTLP_PROTO_RELEASE = schema.release;
 
+// protobufjs refuses messages nested over 100 deep (protoc's default), which an AnyValue of ~30
+// levels inside an export request reaches. The mappers keep MapLimits.maxDepth levels and mark the
+// rest, so allow more (Go's protobuf, which the Collector uses, allows 10,000) while still
+// bounding the recursion a hostile body can cause. Protobufjs reads these limits per call.
+const NESTING_LIMIT = 1000;
+protobuf.util.recursionLimit = NESTING_LIMIT;
+protobuf.Reader.recursionLimit = NESTING_LIMIT;
+
 export const otlpRoot = protobuf.Root.fromJSON({ nested: schema.nested ?? {} });
 otlpRoot.resolveAll();
 
