@@ -8,18 +8,18 @@
 type Row = Record<string, unknown>;
 
 export interface Readback {
-  /** The API's answer for the sample (a log record, a span), or null for metrics. */
-  readonly api: Row;
+  /** The API's records (log records, spans) in the request's order; none for metrics. */
+  readonly api: readonly Row[];
   /** Stored rows per table, in the sample's order. */
   readonly store: Readonly<Record<string, Row[]>>;
 }
 
 export type Where =
-  | { readonly api: (r: Row) => unknown[] }
+  | { readonly api: (rows: readonly Row[]) => unknown[] }
   | { readonly store: (s: Readback['store']) => unknown[] }
   | { readonly unstored: string };
 
-const api = (f: (r: Row) => unknown): Where => ({ api: (r) => [f(r)] });
+const api = (f: (r: Row) => unknown): Where => ({ api: (rows) => rows.map(f) });
 const col = (table: string, column: string, map: (v: unknown) => unknown = (v) => v): Where => ({
   store: (s) => (s[table] ?? []).map((r) => map(r[column])),
 });
@@ -76,7 +76,7 @@ const KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consu
 const STATUS = ['Unset', 'Ok', 'Error'];
 const events = (r: Row) => r.events as Row[];
 const links = (r: Row) => r.links as Row[];
-const many = (f: (r: Row) => unknown[]): Where => ({ api: f });
+const many = (f: (r: Row) => unknown[]): Where => ({ api: (rows) => rows.flatMap(f) });
 
 export const TRACES_READBACK: Record<string, Where> = common('Spans', {
   'R.resource.attributes': api((r) => r.resourceAttributes),

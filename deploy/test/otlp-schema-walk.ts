@@ -35,42 +35,76 @@ export const signalLeaves = (requestType: string): Leaf[] =>
 
 type Json = unknown;
 
-/** Every value at `path` in an OTLP/JSON object, repeated messages flattened in order. */
-export function valuesAt(obj: Json, path: string): Json[] {
-  let cur: Json[] = [obj];
-  const segs = path.split('.');
-  for (const [i, seg] of segs.entries()) {
-    const next: Json[] = [];
-    for (const o of cur) {
-      if (typeof o !== 'object' || o === null) continue;
-      const v = (o as Record<string, Json>)[seg];
-      if (v === undefined) continue;
-      next.push(v);
-    }
-    // Repeated messages in the middle of a path fan out; a repeated leaf stays one value.
-    cur = next;
-    if (i < segs.length - 1) cur = cur.flatMap((v) => (Array.isArray(v) ? (v as Json[]) : [v]));
-  }
-  return cur;
+const LONG_TYPES = ['int64', 'uint64', 'fixed64', 'sfixed64', 'sint64'];
+
+/** What a receiver reads for a field the sender left out (proto3 defaults, ids in hex). */
+function defaultOf(field: protobuf.Field): Json {
+  if (field.repeated) return [];
+  if (field.type === 'bytes' || field.type === 'string') return '';
+  if (LONG_TYPES.includes(field.type)) return '0';
+  if (field.type === 'bool') return false;
+  if (field.resolvedType?.fullName === ANY_VALUE) return {};
+  return 0;
 }
 
-const LONG = new Set(['int64', 'uint64', 'fixed64', 'sfixed64', 'sint64']);
+/**
+ * Every value at `path` of an OTLP/JSON request of `type`, repeated messages fanned out in order.
+ * A field left out reads as its default, except oneof and `optional` members, which were not sent.
+ */
+export function valuesAt(type: protobuf.Type, obj: Json, path: string): Json[] {
+  let cur: { type: protobuf.Type; v: Record<string, Json> }[] = [
+    { type, v: obj as Record<string, Json> },
+  ];
+  const out: Json[] = [];
+  const segs = path.split('.');
+  for (const [i, seg] of segs.entries()) {
+    const next: typeof cur = [];
+    for (const { type: t, v } of cur) {
+      const field = t.fields[seg];
+      if (!field) throw new Error(`${t.name} has no field ${seg}`);
+      const x = v[seg];
+      if (i === segs.length - 1) {
+        if (x !== undefined && x !== null) out.push(x);
+        else if (!field.partOf) out.push(defaultOf(field));
+      } else if (field.repeated) {
+        for (const e of (x ?? []) as Record<string, Json>[]) {
+          next.push({ type: field.resolvedType as protobuf.Type, v: e });
+        }
+      } else if (x !== undefined || !field.partOf) {
+        next.push({
+          type: field.resolvedType as protobuf.Type,
+          v: (x ?? {}) as Record<string, Json>,
+        });
+      }
+    }
+    cur = next;
+  }
+  return out;
+}
 
-/** KeyValue list (string values) → the map Sightline stores. */
+const LONG = new Set(LONG_TYPES);
+
+interface AnyScalar {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+
+/** A scalar AnyValue as the text Sightline stores (the sample values are kept scalar). */
+const scalarText = (v: AnyScalar | undefined): string =>
+  v?.stringValue ?? (v?.intValue ?? v?.boolValue ?? v?.doubleValue)?.toString() ?? '';
+
+/** KeyValue list → the map Sightline stores. */
 export const kvMap = (kvs: Json): Record<string, string> =>
   Object.fromEntries(
-    (kvs as { key: string; value: { stringValue: string } }[]).map((kv) => [
-      kv.key,
-      kv.value.stringValue,
-    ]),
+    (kvs as { key: string; value?: AnyScalar }[]).map((kv) => [kv.key, scalarText(kv.value)]),
   );
 
 /** A sent value as Sightline returns it: attribute maps, 64-bit integers as decimal strings. */
 export function normalise(field: protobuf.Field, v: Json): Json {
   if (field.resolvedType?.fullName === KEY_VALUE) return kvMap(v);
-  if (field.resolvedType?.fullName === ANY_VALUE) {
-    return (v as { stringValue: string }).stringValue;
-  }
+  if (field.resolvedType?.fullName === ANY_VALUE) return scalarText(v as AnyScalar);
   if (LONG.has(field.type)) return Array.isArray(v) ? v.map(String) : String(v);
   return v;
 }
