@@ -24,6 +24,17 @@ const col = (table: string, column: string, map: (v: unknown) => unknown = (v) =
   store: (s) => (s[table] ?? []).map((r) => map(r[column])),
 });
 
+const distinct = (values: unknown[]): unknown[] => [
+  ...new Map(values.map((v) => [JSON.stringify(v), v])).values(),
+];
+
+/** A resource or scope field is sent once per block and stored on each record: all must agree. */
+function once(w: Where): Where {
+  if ('api' in w) return { api: (rows) => distinct(w.api(rows)) };
+  if ('store' in w) return { store: (s) => distinct(w.store(s)) };
+  return w;
+}
+
 const NO_COLUMN = 'the OTel Collector ClickHouse schema has no column for it';
 const DROPPED = 'dropped counts are not stored (the exporter schema has no column)';
 const ENTITY = 'resource entity references are not stored (no column; development status)';
@@ -42,7 +53,7 @@ export function common(signal: 'Logs' | 'Spans' | 'Metrics', read: Record<string
     ...Object.fromEntries(
       Object.entries(read).map(([k, v]) => [
         k.replace(/^R\./, `${r}.`).replace(/^S\./, `${s}.`),
-        v,
+        /^(R\.|S\.scope\.|S\.schemaUrl$)/.test(k) ? once(v) : v,
       ]),
     ),
   } as Record<string, Where>;
