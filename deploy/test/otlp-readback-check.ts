@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { select } from './harness.ts';
 import {
@@ -7,7 +8,7 @@ import {
   type Readback,
   type Where,
 } from './otlp-schema-readback.ts';
-import { METRIC_TABLES, METRICS_READBACK } from './otlp-schema-readback-metrics.ts';
+import { METRICS_READBACK } from './otlp-schema-readback-metrics.ts';
 import { isDefault, normalise, protoType, signalLeaves, valuesAt } from './otlp-schema-walk.ts';
 
 /**
@@ -122,4 +123,22 @@ export async function expectStoredAsSent(
     compared++;
   }
   return compared;
+}
+
+/**
+ * What a real exporter sent — its own OTLP/JSON serializer applied to the items it exported —
+ * comes back field by field: every field Sightline stores is compared.
+ */
+export async function expectExportedAsSent<T>(
+  s: RunningSightline,
+  signal: Signal,
+  serializer: { serializeRequest(items: T): Uint8Array | undefined },
+  items: T,
+  service: string,
+): Promise<void> {
+  const bytes = serializer.serializeRequest(items);
+  expect(bytes).toBeDefined();
+  const request = JSON.parse(new TextDecoder().decode(bytes)) as object;
+  const stored = Object.values(SIGNAL_SCHEMA[signal].readback).filter((w) => !('unstored' in w));
+  expect(await expectStoredAsSent(s, signal, request, service)).toBe(stored.length);
 }

@@ -1,13 +1,7 @@
+import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import { common, type Where } from './otlp-schema-readback.ts';
 
-/** Metric tables in the order of metricsSample's metrics. */
-export const METRIC_TABLES = {
-  gauge: 'otel_metrics_gauge',
-  sum: 'otel_metrics_sum',
-  histogram: 'otel_metrics_histogram',
-  exponentialHistogram: 'otel_metrics_exp_histogram',
-  summary: 'otel_metrics_summary',
-} as const;
+// metricsSample sends one metric of each kind in METRIC_TABLES' order.
 
 type Row = Record<string, unknown>;
 type Kind = keyof typeof METRIC_TABLES;
