@@ -1,12 +1,16 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { hrToNanos, select, startTestSightline } from './harness.ts';
+import { expectExportedAsSent } from './otlp-readback-check.ts';
 import { TeeLogExporter } from './tee-exporters.ts';
 
 let s: RunningSightline;
@@ -101,5 +105,51 @@ describe.each([
       SeverityText: '',
       Body: 'no severity text',
     });
+  });
+});
+
+const GRPC = { compression: CompressionAlgorithm.GZIP };
+const TRANSPORTS = [
+  ['protobuf', () => new ProtoLogExporter({ url: `${s.otlpUrl}/v1/logs` })],
+  ['json', () => new JsonLogExporter({ url: `${s.otlpUrl}/v1/logs` })],
+  ['grpc', () => new GrpcLogExporter({ url: s.grpcUrl!, ...GRPC })],
+] as const;
+
+describe.each(TRANSPORTS)('every field the JS log exporter sends over %s', (transport, make) => {
+  it('comes back from the API or the store: event names, scopes, zeros, empty strings, non-ASCII, edge nanoseconds', async () => {
+    const service = `journal-${transport}-ü`;
+    const tee = new TeeLogExporter(make());
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': service, 'host.cpus': 0, région: '' }),
+      processors: [new SimpleLogRecordProcessor({ exporter: tee })],
+    });
+    const logger = provider.getLogger('journal.paiements', '2.0.0-ß', {
+      schemaUrl: 'https://opentelemetry.io/schemas/1.37.0',
+    });
+    const ctx = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.NONE,
+    });
+    const sec = Math.floor(Date.now() / 1000) - 60;
+    logger.emit({
+      timestamp: [sec, 999_999_999],
+      observedTimestamp: [sec + 1, 0],
+      severityNumber: SeverityNumber.FATAL4,
+      severityText: 'Fehler',
+      eventName: 'paiement.refusé',
+      body: 'carte refusée ✗ 支付',
+      attributes: { zero: 0, ratio: 0.5, leer: '', ok: false, ключ: 'значение' },
+      context: ctx,
+    });
+    // Everything at its default: no severity, no text, an empty body, no context.
+    logger.emit({ timestamp: [sec + 1, 0], body: '' });
+    // One nanosecond into a second: the stored 19-digit nanoseconds must not lose it.
+    logger.emit({ timestamp: [sec + 2, 1], body: 'fin', eventName: 'e' });
+    await provider.forceFlush();
+    await provider.shutdown();
+    expect(tee.failures).toEqual([]);
+
+    await expectExportedAsSent(s, 'logs', JsonLogsSerializer, tee.sent.flat(), service);
   });
 });

@@ -2,7 +2,9 @@ import {
   AggregationTemporalityPreference,
   OTLPMetricExporter as JsonMetricExporter,
 } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
@@ -30,6 +32,17 @@ const ts = `toString(toUnixTimestamp64Nano(StartTimeUnix)) AS start, toString(to
 describe.each([
   ['protobuf', 'cumulative', (url: string) => new ProtoMetricExporter({ url })],
   [
+    'grpc',
+    'delta',
+    // The gRPC exporter speaks to the gRPC port, not the OTLP/HTTP URL it is given.
+    () =>
+      new GrpcMetricExporter({
+        url: s.grpcUrl!,
+        compression: CompressionAlgorithm.GZIP,
+        temporalityPreference: AggregationTemporalityPreference.DELTA,
+      }),
+  ],
+  [
     'json',
     'delta',
     (url: string) =>
@@ -39,7 +52,7 @@ describe.each([
       }),
   ],
 ] as const)(
-  'metrics from the OpenTelemetry JS SDK over OTLP/HTTP %s (%s)',
+  'metrics from the OpenTelemetry JS SDK over OTLP %s (%s)',
   (encoding, temporality, makeExporter) => {
     it('are stored per type with values, buckets and temporality exact', async () => {
       const service = `cart-${encoding}`;
@@ -64,6 +77,8 @@ describe.each([
       requests.add(3, { route: '/cart' });
       requests.add(4, { route: '/cart' });
       requests.add(1, { route: '/pay' });
+      // A zero is a value like any other, and attribute values need not be ASCII.
+      requests.add(0, { route: '/zahlung-ü' });
       const inflight = meter.createUpDownCounter('inflight');
       inflight.add(5);
       inflight.add(-2);
@@ -74,9 +89,10 @@ describe.each([
       for (const v of [1, 5, 50, 500]) latency.record(v, { route: '/cart' });
       const size = meter.createHistogram('payload.size');
       for (const v of [1, 2, 4, 1024]) size.record(v);
-      meter
-        .createObservableGauge('queue.depth')
-        .addCallback((r) => r.observe(17.5, { queue: 'orders' }));
+      meter.createObservableGauge('queue.depth').addCallback((r) => {
+        r.observe(17.5, { queue: 'orders' });
+        r.observe(0, { queue: 'Bestellungen ✓' });
+      });
       // Shutting down collects and exports once (a flush before it would export a second collection).
       await provider.shutdown();
       expect(tee.failures).toEqual([]);
@@ -114,6 +130,7 @@ describe.each([
           .filter((r) => r.MetricName === 'http.requests')
           .map((r) => [r.Attributes.route, r.Value]),
       ).toEqual([
+        ['/zahlung-ü', 0],
         ['/pay', 1],
         ['/cart', 7],
       ]);
@@ -205,10 +222,11 @@ describe.each([
         Attributes: Record<string, string>;
       }>(
         s,
-        `SELECT MetricName, Value, Attributes FROM sightline.otel_metrics_gauge WHERE ServiceName = {svc:String}`,
+        `SELECT MetricName, Value, Attributes FROM sightline.otel_metrics_gauge WHERE ServiceName = {svc:String} ORDER BY Value`,
         { svc: service },
       );
       expect(gauges).toEqual([
+        { MetricName: 'queue.depth', Value: 0, Attributes: { queue: 'Bestellungen ✓' } },
         { MetricName: 'queue.depth', Value: 17.5, Attributes: { queue: 'orders' } },
       ]);
     });

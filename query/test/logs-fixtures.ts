@@ -28,6 +28,8 @@ export interface LogSpec {
   resource?: Record<string, string>;
   traceId?: string;
   spanId?: string;
+  eventName?: string;
+  scope?: { name: string; version?: string };
 }
 
 export const kv = (m: Record<string, string>) =>
@@ -42,7 +44,7 @@ export async function send(logs: LogSpec[]): Promise<void> {
       },
       scopeLogs: [
         {
-          scope: { name: 'logs-int-test' },
+          scope: l.scope ?? { name: 'logs-int-test' },
           logRecords: [
             {
               timeUnixNano: l.ts.toString(),
@@ -52,6 +54,7 @@ export async function send(logs: LogSpec[]): Promise<void> {
               attributes: kv(l.attrs ?? {}),
               ...(l.traceId ? { traceId: l.traceId } : {}),
               ...(l.spanId ? { spanId: l.spanId } : {}),
+              ...(l.eventName !== undefined ? { eventName: l.eventName } : {}),
             },
           ],
         },

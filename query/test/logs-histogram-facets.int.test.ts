@@ -97,7 +97,7 @@ describe('GET /logs/facets', () => {
 
   beforeAll(async () => {
     await send([
-      { ts: at(1), body: 'f1', service: 'a', sev: 9, attrs: { region: 'eu' } },
+      { ts: at(1), body: 'f1', service: 'a', sev: 9, attrs: { region: 'eu' }, eventName: 'login' },
       { ts: at(2), body: 'f2', service: 'a', sev: 9, resource: { region: 'us' } },
       {
         ts: at(3),
@@ -106,8 +106,10 @@ describe('GET /logs/facets', () => {
         sev: 17,
         attrs: { region: 'eu' },
         resource: { region: 'us' },
+        eventName: 'login',
+        scope: { name: 'auth', version: '1.0' },
       },
-      { ts: at(4), body: 'f4', service: 'b' },
+      { ts: at(4), body: 'f4', service: 'b', eventName: 'logout' },
       { ts: at(5), body: 'f5', sev: 13, attrs: { region: '' } },
       { ts: at(6), body: 'f6', service: 'a', sev: 17, attrs: { region: 'ap' } },
     ]);
@@ -148,6 +150,25 @@ describe('GET /logs/facets', () => {
       2,
     ],
     ['resource.region', undefined, [['us', 2]], 4],
+    [
+      'event_name',
+      undefined,
+      [
+        ['login', 2],
+        ['logout', 1],
+      ],
+      3,
+    ],
+    [
+      'scope.name',
+      'service:b',
+      [
+        ['auth', 1],
+        ['logs-int-test', 1],
+      ],
+      0,
+    ],
+    ['scope.version', undefined, [['1.0', 1]], 5],
     [
       'level',
       undefined,

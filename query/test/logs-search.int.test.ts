@@ -46,6 +46,8 @@ describe('GET /logs (search)', () => {
         resource: { env: 'prod' },
         traceId: TRACE,
         spanId: SPAN,
+        eventName: 'payment.déclinée',
+        scope: { name: '@shop/payments', version: '3.1.0' },
       },
       { ts: at(30), body: 'slow payment provider', service: 'checkout', text: 'WARNING' },
       {
@@ -85,8 +87,14 @@ describe('GET /logs (search)', () => {
       body: 'payment failed: card declined',
       traceId: TRACE,
       spanId: SPAN,
+      eventName: 'payment.déclinée',
+      scope: { name: '@shop/payments', version: '3.1.0' },
       attributes: { 'order.id': '2', 'http.status_code': '502' },
       resourceAttributes: { 'service.name': 'checkout', env: 'prod' },
+    });
+    expect(all.rows[4]).toMatchObject({
+      eventName: '',
+      scope: { name: 'logs-int-test', version: '' },
     });
     expect(all.rows.map((r) => r.level)).toEqual([
       'unknown',
@@ -118,6 +126,14 @@ describe('GET /logs (search)', () => {
     ['resource.env:dev', ['Payment retried']],
     ['payment AND NOT service:checkout', ['Payment retried']],
     [`trace_id:${TRACE.toUpperCase()}`, ['payment failed: card declined']],
+    ['event_name:"payment.déclinée"', ['payment failed: card declined']],
+    ['event_name:payment.*', ['payment failed: card declined']],
+    [
+      '-event_name:* service:checkout',
+      ['slow payment provider', 'payment accepted', 'window start'],
+    ],
+    ['scope.name:"@shop/payments" scope.version:3.1.0', ['payment failed: card declined']],
+    ['scope.version:3.1.1', []],
     ['nothing-matches-this', []],
   ])('q=%s', async (q, expected) => {
     const page = await search({ q, from: w.from, to: w.to });

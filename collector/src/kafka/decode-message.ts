@@ -1,9 +1,7 @@
-import { batchSize, emptyBatch, type RowBatch } from '@sightline/model/rows';
-import { mapLogs } from '../otlp/map-logs.ts';
-import { mapMetrics } from '../otlp/map-metrics.ts';
-import { mapTraces } from '../otlp/map-traces.ts';
-import { REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
+import { batchSize, type RowBatch } from '@sightline/model/rows';
+import { MESSAGE_NAMES, REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
+import { toRows } from '../receive/to-rows.ts';
 
 export type DecodedMessage =
   | {
@@ -13,12 +11,6 @@ export type DecodedMessage =
       readonly rejected: number;
     }
   | { readonly ok: false; readonly reason: string };
-
-const MESSAGE_NAMES: Record<Signal, string> = {
-  traces: 'ExportTraceServiceRequest',
-  logs: 'ExportLogsServiceRequest',
-  metrics: 'ExportMetricsServiceRequest',
-};
 
 /**
  * A Kafka message (an OTLP protobuf export request) → rows. Items that cannot be stored are
@@ -40,28 +32,16 @@ export function decodeMessage(
       reason: `not a valid protobuf ${MESSAGE_NAMES[signal]}: ${(err as Error).message}`,
     };
   }
-  const rows = emptyBatch();
-  let rejected;
+  let mapped;
   try {
-    if (signal === 'traces') {
-      const m = mapTraces(request, limits);
-      rows.spans = m.rows;
-      rejected = m.rejected;
-    } else if (signal === 'logs') {
-      const m = mapLogs(request, limits);
-      rows.logs = m.rows;
-      rejected = m.rejected;
-    } else {
-      const m = mapMetrics(request, limits);
-      Object.assign(rows, m.rows);
-      rejected = m.rejected;
-    }
+    mapped = toRows(signal, request, limits);
   } catch (err) {
     return {
       ok: false,
       reason: `not a storable ${MESSAGE_NAMES[signal]}: ${(err as Error).message}`,
     };
   }
+  const { batch: rows, rejected } = mapped;
   const count = batchSize(rows);
   if (count === 0 && rejected.count > 0) {
     return { ok: false, reason: `nothing could be stored: ${rejected.message()}` };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../otlp/proto.ts';
+import { DEFAULT_LIMITS } from '../otlp/values.ts';
+import { decodeMessage } from './decode-message.ts';
 import { toMessages } from './proto-messages.ts';
 
 const T1 = '0af7651916cd43dd8448eb211c80319c';
@@ -138,3 +140,32 @@ function toMessagesInput(): object {
     ) as object,
   );
 }
+
+describe('the Kafka path (OTLP protobuf on the topic)', () => {
+  it('keeps fields newer than opentelemetry-proto 1.3: a log record’s eventName', () => {
+    const request = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              scope: { name: 'journal', version: '1.0' },
+              logRecords: [
+                { timeUnixNano: '1700000000000000000', eventName: 'paiement.refusé', traceId: T1 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const [message] = toMessages('logs', request);
+    const decoded = decodeMessage('logs', message!.value, DEFAULT_LIMITS);
+    expect(decoded.ok && decoded.rows.logs).toEqual([
+      expect.objectContaining({
+        EventName: 'paiement.refusé',
+        ScopeName: 'journal',
+        ScopeVersion: '1.0',
+        TraceId: T1,
+      }),
+    ]);
+  });
+});

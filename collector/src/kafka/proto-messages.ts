@@ -26,8 +26,8 @@ function hexIdsToBytes(v: unknown): unknown {
  * object is converted (hex ids → bytes, enum names and 64-bit strings as protobufjs reads them).
  */
 export function toProtoMessage(signal: Signal, request: unknown): Obj {
-  const type = REQUEST_TYPES[signal] as unknown;
-  if (typeof type === 'function' && request instanceof type) return request as Obj;
+  const type = REQUEST_TYPES[signal];
+  if (request instanceof type.ctor) return request as Obj;
   return REQUEST_TYPES[signal].fromObject(hexIdsToBytes(request) as object) as Obj;
 }
 

@@ -63,7 +63,6 @@ export function mapLogs(req: unknown, limits: MapLimits): Mapped<LogRow> {
             ScopeVersion: scope.scopeVersion,
             ScopeAttributes: scope.scopeAttributes,
             LogAttributes: attributes(lr.attributes, limits, path, 'attributes'),
-            // Newer OTLP (1.5+) field; the protobuf definitions in use predate it, JSON may carry it.
             EventName: str(lr.eventName, path, 'eventName'),
           });
         } catch (err) {

@@ -168,7 +168,10 @@ export function anyValueToString(
   if (v === undefined || v === null) return '';
   if (!isObj(v)) throw new ItemError(where(at, field), 'expected an AnyValue object');
   if (typeof v.stringValue === 'string') return truncate(v.stringValue, limits);
-  return truncate(JSON.stringify(anyValueToJson(v, limits, where(at, field), 0)) ?? '', limits);
+  // A scalar is its own text, as the OTel exporter stores it (an int64 beyond 2^53 or bytes in
+  // base64 unquoted); arrays and maps are JSON.
+  const json = anyValueToJson(v, limits, where(at, field), 0);
+  return truncate(typeof json === 'string' ? json : (JSON.stringify(json) ?? ''), limits);
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };

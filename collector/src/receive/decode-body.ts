@@ -1,18 +1,12 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { SightlineError } from '@sightline/model/errors';
-import { REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
+import { MESSAGE_NAMES, REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
 export type Encoding = 'protobuf' | 'json';
-
-const MESSAGE_NAMES: Record<Signal, string> = {
-  traces: 'ExportTraceServiceRequest',
-  logs: 'ExportLogsServiceRequest',
-  metrics: 'ExportMetricsServiceRequest',
-};
 
 export function encodingOf(contentType: string | undefined): Encoding {
   const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();

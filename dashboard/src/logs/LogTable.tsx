@@ -2,9 +2,7 @@ import { useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogRecord } from '@sightline/model/api/logs';
 import { formatTime, LEVEL_COLORS, nsToEpochMs } from '../format.ts';
-import { hrefTo } from '../router.ts';
-import { Link } from '../components/Link.tsx';
-import { AttributeTable } from '../trace/SpanDetail.tsx';
+import { LogDetail } from './LogDetail.tsx';
 
 export const logKey = (r: LogRecord): string => `${r.timestamp}-${r.id}`;
 
@@ -60,33 +58,7 @@ export function LogTable({ rows, expanded, onExpand, onContext, footer }: Props)
                 <span className="body">{r.body}</span>
               </div>
               {open && (
-                <div className="log-detail">
-                  <p>
-                    {r.traceId ? (
-                      <Link
-                        className="button"
-                        href={hrefTo(`/traces/${r.traceId}`, { span: r.spanId || null })}
-                      >
-                        View trace
-                      </Link>
-                    ) : (
-                      <span className="hint">No trace id on this record.</span>
-                    )}{' '}
-                    {onContext && (
-                      <button type="button" onClick={() => onContext(key)}>
-                        Surrounding logs
-                      </button>
-                    )}{' '}
-                    <span className="sub">
-                      severity {r.severityText || '—'} ({r.severityNumber})
-                    </span>
-                  </p>
-                  <pre className="log-body">{r.body}</pre>
-                  <h4>Attributes</h4>
-                  <AttributeTable attrs={r.attributes} label="Log attributes" />
-                  <h4>Resource</h4>
-                  <AttributeTable attrs={r.resourceAttributes} label="Log resource" />
-                </div>
+                <LogDetail record={r} {...(onContext ? { onContext: () => onContext(key) } : {})} />
               )}
             </div>
           );

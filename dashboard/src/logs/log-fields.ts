@@ -16,6 +16,9 @@ const BUILT_IN = new Set([
   'trace_id',
   'span_id',
   'parent_span_id',
+  'event_name',
+  'scope.name',
+  'scope.version',
 ]);
 
 export interface LogField {

@@ -53,6 +53,10 @@ export const LogRecord = Type.Object({
   body: Type.String(),
   traceId: Type.String(),
   spanId: Type.String(),
+  /** The record's EventName ('' when it is not an event). */
+  eventName: Type.String(),
+  /** The instrumentation scope that emitted it ('' when not sent). */
+  scope: Type.Object({ name: Type.String(), version: Type.String() }),
   attributes: AttributeMap,
   resourceAttributes: AttributeMap,
 });
@@ -133,7 +137,7 @@ export const LogFacetsQuery = Type.Object({
     minLength: 1,
     maxLength: 256,
     description:
-      'service, level, trace_id, span_id, body, or an attribute key (log attribute first, then resource); attr.<key> / resource.<key> pick one',
+      'service, level, trace_id, span_id, event_name, scope.name, scope.version, body, or an attribute key (log attribute first, then resource); attr.<key> / resource.<key> pick one',
   }),
   q: Type.Optional(Q),
   from: Type.Optional(From),

@@ -88,6 +88,10 @@ const LOGS: Readonly<Record<string, ColumnField>> = {
   severity: SEVERITY,
   body: BODY,
   message: BODY,
+  event_name: { kind: 'keyword', column: 'EventName' },
+  // Dotted like the OTel attribute names, so `scope.name:` reads as it is written in OTLP.
+  'scope.name': { kind: 'keyword', column: 'ScopeName' },
+  'scope.version': { kind: 'keyword', column: 'ScopeVersion' },
 };
 
 const FIELDS: Readonly<Record<SearchTarget, Readonly<Record<string, ColumnField>>>> = {

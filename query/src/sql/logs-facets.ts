@@ -24,7 +24,7 @@ interface FacetExpr {
 /**
  * The facet field, named as the search language names it (so a facet value clicked in the
  * dashboard becomes `field:value`): `service`, `level`/`severity` (the severity class),
- * `trace_id`, `span_id`, `body`, an attribute key (the log attribute if the row has it, else the
+ * `trace_id`, `span_id`, `event_name`, `scope.name`, `scope.version`, `body`, an attribute key (the log attribute if the row has it, else the
  * resource attribute), or `attr.<key>` / `resource.<key>` for one map only.
  */
 export function facetExpr(field: string): FacetExpr {

@@ -48,7 +48,7 @@ export function numberLevel(severityNumber: number): LogLevel {
 /** The columns of a LogRecord; `rowKey` is ROW_KEY, usable in WHERE/ORDER BY by that alias. */
 export const RECORD_COLUMNS = `toString(toUnixTimestamp64Nano(Timestamp)) AS ts, ${ROW_KEY} AS rowKey,
   SeverityText, SeverityNumber, ${LEVEL_EXPR} AS level, ServiceName, Body, TraceId, SpanId,
-  LogAttributes, ResourceAttributes`;
+  EventName, ScopeName, ScopeVersion, LogAttributes, ResourceAttributes`;
 
 export interface RecordRow {
   ts: string;
@@ -60,6 +60,9 @@ export interface RecordRow {
   Body: string;
   TraceId: string;
   SpanId: string;
+  EventName: string;
+  ScopeName: string;
+  ScopeVersion: string;
   LogAttributes: Record<string, string>;
   ResourceAttributes: Record<string, string>;
 }
@@ -75,6 +78,8 @@ export function toLogRecord(r: RecordRow): LogRecord {
     body: r.Body,
     traceId: r.TraceId,
     spanId: r.SpanId,
+    eventName: r.EventName,
+    scope: { name: r.ScopeName, version: r.ScopeVersion },
     attributes: r.LogAttributes,
     resourceAttributes: r.ResourceAttributes,
   };

@@ -1,0 +1,144 @@
+import { expect } from 'vitest';
+import { METRIC_TABLES } from '@sightline/store/schema/metrics';
+import type { RunningSightline } from '../src/all-in-one.ts';
+import { select } from './harness.ts';
+import {
+  LOGS_READBACK,
+  TRACES_READBACK,
+  type Readback,
+  type Where,
+} from './otlp-schema-readback.ts';
+import { METRICS_READBACK } from './otlp-schema-readback-metrics.ts';
+import { isDefault, normalise, protoType, signalLeaves, valuesAt } from './otlp-schema-walk.ts';
+
+/**
+ * Reads an OTLP export request back from Sightline and compares every leaf field the store keeps
+ * with what the request carried: the check shared by the descriptor walk and the real-client tests.
+ */
+export type Signal = 'logs' | 'traces' | 'metrics';
+
+export const SIGNAL_SCHEMA: Record<Signal, { request: string; readback: Record<string, Where> }> = {
+  logs: {
+    request: 'opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest',
+    readback: LOGS_READBACK,
+  },
+  traces: {
+    request: 'opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest',
+    readback: TRACES_READBACK,
+  },
+  metrics: {
+    request: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest',
+    readback: METRICS_READBACK,
+  },
+};
+
+type Row = Record<string, unknown>;
+
+async function apiGet(s: RunningSightline, path: string): Promise<Row> {
+  const res = await fetch(`${s.apiUrl}/api/v1${path}`);
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as Row;
+}
+
+/** What Sightline returns for the request's records, in the request's order. */
+async function readBack(
+  s: RunningSightline,
+  signal: Signal,
+  request: object,
+  service: string,
+): Promise<Readback> {
+  const type = protoType(SIGNAL_SCHEMA[signal].request);
+  const where = { svc: service };
+  if (signal === 'logs') {
+    const ts = valuesAt(type, request, 'resourceLogs.scopeLogs.logRecords.timeUnixNano');
+    const ms = ts.map((t) => Number(BigInt(t as string) / 1_000_000n));
+    const q = encodeURIComponent(`service:"${service}"`);
+    const page = await apiGet(
+      s,
+      `/logs?q=${q}&from=${Math.min(...ms)}&to=${Math.max(...ms) + 1}&limit=1000`,
+    );
+    // The records of a test have distinct times, in the request's order.
+    const rows = (page.rows as Row[]).sort((a, b) =>
+      BigInt(a.timestamp as string) < BigInt(b.timestamp as string) ? -1 : 1,
+    );
+    const store = await select<Row>(
+      s,
+      `SELECT * FROM sightline.otel_logs WHERE ServiceName = {svc:String} ORDER BY Timestamp`,
+      where,
+    );
+    return { api: rows, store: { otel_logs: store } };
+  }
+  if (signal === 'traces') {
+    const spanIds = valuesAt(type, request, 'resourceSpans.scopeSpans.spans.spanId');
+    const traces = new Set(valuesAt(type, request, 'resourceSpans.scopeSpans.spans.traceId'));
+    const spans: Row[] = [];
+    for (const id of traces)
+      spans.push(...((await apiGet(s, `/traces/${id as string}`)).spans as Row[]));
+    return { api: spanIds.map((id) => spans.find((x) => x.spanId === id) ?? {}), store: {} };
+  }
+  const store: Record<string, Row[]> = {};
+  for (const table of Object.values(METRIC_TABLES)) {
+    const exemplarTimes =
+      table === METRIC_TABLES.summary
+        ? ''
+        : ', arrayMap(x -> toString(toUnixTimestamp64Nano(x)), Exemplars.TimeUnix) AS et';
+    store[table] = await select(
+      s,
+      `SELECT *, toString(toUnixTimestamp64Nano(TimeUnix)) AS t,
+         toString(toUnixTimestamp64Nano(StartTimeUnix)) AS st${exemplarTimes}
+       FROM sightline.${table} WHERE ServiceName = {svc:String} ORDER BY TimeUnix`,
+      where,
+    );
+  }
+  return { api: [], store };
+}
+
+/**
+ * Expects every stored leaf field of `request` (OTLP/JSON form) to come back as it was sent; with
+ * `everyField`, also that the request sets each of them to a non-default value. Returns how many
+ * fields were compared.
+ */
+export async function expectStoredAsSent(
+  s: RunningSightline,
+  signal: Signal,
+  request: object,
+  service: string,
+  everyField = false,
+): Promise<number> {
+  const { request: name, readback } = SIGNAL_SCHEMA[signal];
+  const back = await readBack(s, signal, request, service);
+  let compared = 0;
+  for (const leaf of signalLeaves(name)) {
+    const where = readback[leaf.path]!;
+    if ('unstored' in where) continue;
+    const sent = valuesAt(protoType(name), request, leaf.path).map((v) => normalise(leaf.field, v));
+    if (everyField) {
+      expect(
+        sent.some((v) => !isDefault(v)),
+        `the request sets ${leaf.path}`,
+      ).toBe(true);
+    }
+    const got = 'api' in where ? where.api(back.api) : where.store(back.store);
+    expect(got, leaf.path).toEqual(sent);
+    compared++;
+  }
+  return compared;
+}
+
+/**
+ * What a real exporter sent — its own OTLP/JSON serializer applied to the items it exported —
+ * comes back field by field: every field Sightline stores is compared.
+ */
+export async function expectExportedAsSent<T>(
+  s: RunningSightline,
+  signal: Signal,
+  serializer: { serializeRequest(items: T): Uint8Array | undefined },
+  items: T,
+  service: string,
+): Promise<void> {
+  const bytes = serializer.serializeRequest(items);
+  expect(bytes).toBeDefined();
+  const request = JSON.parse(new TextDecoder().decode(bytes)) as object;
+  const stored = Object.values(SIGNAL_SCHEMA[signal].readback).filter((w) => !('unstored' in w));
+  expect(await expectStoredAsSent(s, signal, request, service)).toBe(stored.length);
+}
