@@ -151,6 +151,13 @@ export const SETTINGS = {
     fallback: 200_000,
     help: 'rows waiting to be stored before 429',
   },
+  timestampFutureMinutes: {
+    env: 'SIGHTLINE_TIMESTAMP_FUTURE_MINUTES',
+    flag: 'timestamp-future-minutes',
+    parse: int(1, 10_080),
+    fallback: 60,
+    help: 'items timed further ahead than this (or older than their retention) are refused',
+  },
   receiveMemoryMiB: {
     env: 'SIGHTLINE_RECEIVE_MEMORY_MIB',
     flag: 'receive-memory-mib',

@@ -25,6 +25,8 @@ export interface SightlineConfig {
   readonly batchMaxRows: number;
   readonly batchLingerMs: number;
   readonly queueMaxRows: number;
+  /** Items timed further ahead of now are refused (as are items older than their retention). */
+  readonly timestampFutureMinutes: number;
   /** Memory OTLP/HTTP requests being read and decoded may reserve; beyond it, 429. */
   readonly receiveMemoryBytes: number;
   /** Longest time for a request's headers and body to arrive (HTTP listeners); then 408. */
@@ -161,6 +163,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     batchMaxRows: c.batchMaxRows,
     batchLingerMs: c.batchLingerMs,
     queueMaxRows: c.queueMaxRows,
+    timestampFutureMinutes: c.timestampFutureMinutes,
     receiveMemoryBytes: c.receiveMemoryMiB * 2 ** 20,
     requestTimeoutMs: c.requestTimeoutMs,
     drainTimeoutMs: c.drainTimeoutMs,

@@ -16,6 +16,7 @@ import { isRejectedDataError } from '@sightline/store/errors';
 import { insertRows } from '@sightline/store/insert';
 import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
+import type { MapLimits } from '@sightline/collector/otlp/values';
 import type { SightlineConfig } from './config.ts';
 import { checkSecurity, readTls, startAuth, type RunningAuth } from './security.ts';
 import type { Role } from './roles.ts';
@@ -254,11 +255,7 @@ export async function startRoles(
       const receive = buildReceiveApp({
         sink,
         bodyLimitBytes: config.maxBodyBytes,
-        limits: {
-          maxValueLength: config.maxAttributeLength,
-          maxAttributes: config.maxAttributes,
-          maxDepth: 16,
-        },
+        limits: receiveLimits(config),
         logger: logger.child({ role: 'receive' }),
         observer: metrics.receiveObserver,
         requestTimeoutMs: config.requestTimeoutMs,
@@ -283,11 +280,7 @@ export async function startRoles(
           host: config.host,
           port: config.grpcPort,
           sink,
-          limits: {
-            maxValueLength: config.maxAttributeLength,
-            maxAttributes: config.maxAttributes,
-            maxDepth: 16,
-          },
+          limits: receiveLimits(config),
           maxMessageBytes: config.maxBodyBytes,
           observer: metrics.receiveObserver,
           logger: logger.child({ role: 'receive', protocol: 'grpc' }),
@@ -405,5 +398,26 @@ function queryHosts(config: SightlineConfig): { allowedHosts?: readonly string[]
       publicHost,
       ...allowedHosts,
     ].filter((h) => h !== '' && h !== '0.0.0.0' && h !== '::'),
+  };
+}
+
+/**
+ * What receive accepts, the same over every protocol: attribute limits, and item times within
+ * each signal's retention behind now and SIGHTLINE_TIMESTAMP_FUTURE_MINUTES ahead.
+ */
+function receiveLimits(config: SightlineConfig): MapLimits {
+  const day = 86_400_000;
+  return {
+    maxValueLength: config.maxAttributeLength,
+    maxAttributes: config.maxAttributes,
+    maxDepth: 16,
+    timeWindow: {
+      futureMs: config.timestampFutureMinutes * 60_000,
+      pastMs: {
+        traces: config.retention.tracesDays * day,
+        logs: config.retention.logsDays * day,
+        metrics: config.retention.metricsDays * day,
+      },
+    },
   };
 }

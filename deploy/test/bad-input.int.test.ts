@@ -199,6 +199,28 @@ describe('bad input', () => {
     expect(await countSpans('mixed')).toBe(2);
   });
 
+  it('refuses a span from the year 2200 as partial success and stores its neighbour', async () => {
+    const year2200 = `${BigInt(Date.UTC(2200, 0, 1)) * 1_000_000n}`;
+    const res = await post(
+      JSON.stringify(
+        request('far-future', [
+          spanJson(),
+          spanJson({ startTimeUnixNano: year2200, endTimeUnixNano: year2200 }),
+        ]),
+      ),
+      json,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      partialSuccess: { rejectedSpans: string; errorMessage: string };
+    };
+    expect(body.partialSuccess.rejectedSpans).toBe('1');
+    expect(body.partialSuccess.errorMessage).toMatch(
+      /spans\[1\]\.startTimeUnixNano: 2200-01-01T00:00:00\.000Z is outside the accepted time window, from .* \(the 7-day traces retention\) to .* \(60 min ahead of this server's clock\)/,
+    );
+    expect(await countSpans('far-future')).toBe(1);
+  });
+
   it('truncates an over-long attribute with a marker instead of rejecting the span', async () => {
     const long = 'y'.repeat(100_000);
     const res = await post(

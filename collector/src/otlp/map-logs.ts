@@ -5,6 +5,7 @@ import { resourceOf, scopeOf } from './resource.ts';
 import {
   anyValueToString,
   attributes,
+  checkTime,
   enumValue,
   hexId,
   list,
@@ -42,8 +43,13 @@ export function mapLogs(req: unknown, limits: MapLimits): Mapped<LogRow> {
         try {
           const lr = optObj(records[i], path);
           let ts = nanos(lr.timeUnixNano, path, 'timeUnixNano');
+          let tsField = 'timeUnixNano';
           // As the spec suggests, a record without an event time is placed at its observed time.
-          if (/^0+$/.test(ts)) ts = nanos(lr.observedTimeUnixNano, path, 'observedTimeUnixNano');
+          if (/^0+$/.test(ts)) {
+            tsField = 'observedTimeUnixNano';
+            ts = nanos(lr.observedTimeUnixNano, path, tsField);
+          }
+          checkTime(ts, limits, path, tsField);
           const severity = enumValue(lr.severityNumber, SEVERITY_ENUM, path, 'severityNumber');
           if (severity < 0 || severity > 24)
             throw new ItemError(`${path}.severityNumber`, 'must be 0–24');

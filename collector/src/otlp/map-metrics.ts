@@ -11,6 +11,7 @@ import {
   bool,
   hexId,
   list,
+  checkTime,
   nanos,
   num,
   optObj,
@@ -51,6 +52,13 @@ function exemplars(p: Obj, limits: MapLimits, path: string): ExemplarColumns {
     'Exemplars.SpanId': ex.map((e, i) => hexId(e.spanId, 8, at(i), 'spanId')),
     'Exemplars.TraceId': ex.map((e, i) => hexId(e.traceId, 16, at(i), 'traceId')),
   };
+}
+
+/** A data point's time, refused outside the accepted window (its start time may be long ago). */
+function pointTime(p: Obj, limits: MapLimits, path: string): string {
+  const t = nanos(p.timeUnixNano, path, 'timeUnixNano');
+  checkTime(t, limits, path, 'timeUnixNano');
+  return t;
 }
 
 function optionalNumber(v: unknown, at: string, field: string): number {
@@ -114,7 +122,7 @@ function mapMetric(
     MetricUnit: str(metric.unit, path, 'unit'),
     Attributes: attributes(p.attributes, limits, pPath, 'attributes'),
     StartTimeUnix: nanos(p.startTimeUnixNano, pPath, 'startTimeUnixNano'),
-    TimeUnix: nanos(p.timeUnixNano, pPath, 'timeUnixNano'),
+    TimeUnix: pointTime(p, limits, pPath),
   });
   // Each data point stands alone: one that cannot be stored does not take its siblings with it.
   const each = (data: Obj, field: string, push: (p: Obj, pPath: string) => void): void => {

@@ -9,6 +9,7 @@ import {
   optObj,
   str,
   truncate,
+  checkTime,
   nanos,
   type MapLimits,
 } from './values.ts';
@@ -48,6 +49,8 @@ export function mapTraces(req: unknown, limits: MapLimits): Mapped<SpanRow> {
           const span = optObj(spans[i], path);
           const start = nanos(span.startTimeUnixNano, path, 'startTimeUnixNano');
           const end = nanos(span.endTimeUnixNano, path, 'endTimeUnixNano');
+          checkTime(start, limits, path, 'startTimeUnixNano');
+          checkTime(end, limits, path, 'endTimeUnixNano');
           const duration = BigInt(end) - BigInt(start);
           if (duration < 0n)
             throw new ItemError(path, 'endTimeUnixNano is before startTimeUnixNano');

@@ -7,6 +7,57 @@ export interface MapLimits {
   readonly maxAttributes: number;
   /** Deeper nested AnyValues are replaced by a marker (hostile input must not blow the stack). */
   readonly maxDepth: number;
+  /**
+   * Receive only: how far from now an item's time may be. Data older than its signal's retention
+   * would be deleted at once, and data far in the future could never be found: both are refused
+   * as partial success. Unset (Kafka ingest): what receive accepted is stored whatever its time.
+   */
+  readonly timeWindow?: TimeWindow;
+  /** The window as absolute nanoseconds for the request being mapped (set by `toRows`). */
+  readonly acceptedTimes?: AcceptedTimes;
+}
+
+export interface TimeWindow {
+  readonly futureMs: number;
+  readonly pastMs: { readonly traces: number; readonly logs: number; readonly metrics: number };
+}
+
+export interface AcceptedTimes {
+  readonly minNanos: bigint;
+  readonly maxNanos: bigint;
+  /** How the window is told in an error: `from 2026-12-01T… to 2026-12-08T…`. */
+  readonly text: string;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** The accepted window of `signal` around `nowMs`. */
+export function acceptedTimes(
+  window: TimeWindow,
+  signal: keyof TimeWindow['pastMs'],
+  nowMs: number,
+): AcceptedTimes {
+  const min = nowMs - window.pastMs[signal];
+  const max = nowMs + window.futureMs;
+  const days = Math.round(window.pastMs[signal] / 86_400_000);
+  return {
+    minNanos: BigInt(min) * NS_PER_MS,
+    maxNanos: BigInt(max) * NS_PER_MS,
+    text: `from ${new Date(min).toISOString()} (the ${days}-day ${signal} retention) to ${new Date(max).toISOString()} (${Math.round(window.futureMs / 60_000)} min ahead of this server's clock)`,
+  };
+}
+
+/** An item's own time (`nanos` output) outside the accepted window is rejected, naming it. */
+export function checkTime(ts: string, limits: MapLimits, at: string, field: string): void {
+  const w = limits.acceptedTimes;
+  if (!w) return;
+  const t = BigInt(ts);
+  if (t >= w.minNanos && t <= w.maxNanos) return;
+  const when = new Date(Number(t / NS_PER_MS)).toISOString();
+  throw new ItemError(
+    where(at, field),
+    `${when} is outside the accepted time window, ${w.text}; check the sender's clock`,
+  );
 }
 
 export const DEFAULT_LIMITS: MapLimits = {

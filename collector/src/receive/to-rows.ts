@@ -5,7 +5,7 @@ import { mapLogs } from '../otlp/map-logs.ts';
 import { mapMetrics } from '../otlp/map-metrics.ts';
 import { mapTraces } from '../otlp/map-traces.ts';
 import type { Signal } from '../otlp/proto.ts';
-import type { MapLimits } from '../otlp/values.ts';
+import { acceptedTimes, type MapLimits } from '../otlp/values.ts';
 
 /**
  * Maps a decoded OTLP export request (protobufjs message or OTLP/JSON object) to store rows.
@@ -17,6 +17,9 @@ export function toRows(
   limits: MapLimits,
 ): { batch: RowBatch; rejected: Rejections } {
   const batch = emptyBatch();
+  if (limits.timeWindow) {
+    limits = { ...limits, acceptedTimes: acceptedTimes(limits.timeWindow, signal, Date.now()) };
+  }
   if (signal === 'traces') {
     const m = mapTraces(request, limits);
     batch.spans = m.rows;
