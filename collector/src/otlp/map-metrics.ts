@@ -54,6 +54,39 @@ function exemplars(p: Obj, limits: MapLimits, path: string): ExemplarColumns {
   };
 }
 
+/** The scales OpenTelemetry defines for exponential histograms. */
+const SCALE = { min: -10, max: 20 } as const;
+
+function expScale(v: unknown, path: string): number {
+  const scale = num(v, path, 'scale');
+  if (!Number.isInteger(scale) || scale < SCALE.min || scale > SCALE.max) {
+    throw new ItemError(`${path}.scale`, `must be an integer from ${SCALE.min} to ${SCALE.max}`);
+  }
+  return scale;
+}
+
+/**
+ * Buckets whose boundaries are finite doubles: bucket i covers (base^i, base^(i+1)] with
+ * base = 2^(2^-scale), so every index from `offset` to `offset + count` must keep
+ * index × 2^-scale within a double's exponent range (at least -1074, below 1024). Beyond it the
+ * boundaries are 0 or infinity, and every percentile of the metric would be NaN.
+ */
+function expBuckets(b: Obj, scale: number, path: string): { offset: number; counts: string[] } {
+  const offset = num(b.offset, path, 'offset');
+  const counts = buckets(b.bucketCounts, path, 'bucketCounts');
+  if (counts.length === 0) return { offset, counts };
+  const lowest = offset * 2 ** -scale;
+  const highest = (offset + counts.length) * 2 ** -scale;
+  if (!Number.isInteger(offset) || lowest < -1074 || highest >= 1024) {
+    const range = `${Math.ceil(-1074 * 2 ** scale)} to ${2 ** (10 + scale) - counts.length - 1}`;
+    throw new ItemError(
+      `${path}.offset`,
+      `${offset} with ${counts.length} buckets at scale ${scale} puts bucket boundaries beyond what a double holds; at this scale the offset must be ${range}`,
+    );
+  }
+  return { offset, counts };
+}
+
 /** A data point's time, refused outside the accepted window (its start time may be long ago). */
 function pointTime(p: Obj, limits: MapLimits, path: string): string {
   const t = nanos(p.timeUnixNano, path, 'timeUnixNano');
@@ -194,16 +227,19 @@ function mapMetric(
     each(h, 'exponentialHistogram', (p, pp) => {
       const pos = optObj(p.positive, pp, 'positive');
       const neg = optObj(p.negative, pp, 'negative');
+      const scale = expScale(p.scale, pp);
+      const positive = expBuckets(pos, scale, `${pp}.positive`);
+      const negative = expBuckets(neg, scale, `${pp}.negative`);
       rows.exponentialHistogram.push({
         ...base(p, pp),
         Count: u64(p.count, pp, 'count'),
         Sum: optionalNumber(p.sum, pp, 'sum'),
-        Scale: num(p.scale, pp, 'scale'),
+        Scale: scale,
         ZeroCount: u64(p.zeroCount, pp, 'zeroCount'),
-        PositiveOffset: num(pos.offset, `${pp}.positive`, 'offset'),
-        PositiveBucketCounts: buckets(pos.bucketCounts, `${pp}.positive`, 'bucketCounts'),
-        NegativeOffset: num(neg.offset, `${pp}.negative`, 'offset'),
-        NegativeBucketCounts: buckets(neg.bucketCounts, `${pp}.negative`, 'bucketCounts'),
+        PositiveOffset: positive.offset,
+        PositiveBucketCounts: positive.counts,
+        NegativeOffset: negative.offset,
+        NegativeBucketCounts: negative.counts,
         ...exemplars(p, limits, pp),
         Flags: num(p.flags, pp, 'flags'),
         Min: optionalNumber(p.min, pp, 'min'),
