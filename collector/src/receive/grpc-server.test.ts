@@ -153,6 +153,18 @@ describe('OTLP/gRPC receiver', () => {
     expect(sink.batches).toEqual([]);
   });
 
+  it('answers INVALID_ARGUMENT in our words for a message nested 2,000 deep', async () => {
+    const sink = new RecordingSink();
+    const r = await start(sink);
+    const { error } = await call(r, 'logs', deeplyNestedLogs(2_000));
+    expect(error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(error?.details).toBe(
+      'the body is not a valid protobuf ExportLogsServiceRequest: maximum nesting depth exceeded',
+    );
+    expect(error?.details).not.toMatch(/call stack/i);
+    expect(sink.batches).toEqual([]);
+  });
+
   it('answers INVALID_ARGUMENT when every item is rejected', async () => {
     const sink = new RecordingSink();
     const r = await start(sink);
@@ -277,3 +289,20 @@ describe('OTLP/gRPC receiver', () => {
     expect(error?.code).toBe(GrpcStatus.UNIMPLEMENTED);
   });
 });
+
+/** A log record whose body is an AnyValue array nested `depth` times, as raw protobuf. */
+function deeplyNestedLogs(depth: number): Buffer {
+  const varint = (n: number): Buffer => {
+    const out: number[] = [];
+    for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+    out.push(n);
+    return Buffer.from(out);
+  };
+  const field = (tag: number, b: Buffer) =>
+    Buffer.concat([Buffer.from([tag]), varint(b.length), b]);
+  let value = field(0x0a, Buffer.from('x')); // AnyValue.string_value
+  // AnyValue.array_value (5) holding ArrayValue.values (1), from the inside out.
+  for (let i = 0; i < depth; i++) value = field(0x2a, field(0x0a, value));
+  // LogRecord.body (5) → ScopeLogs.log_records (2) → ResourceLogs.scope_logs (2) → resource_logs (1)
+  return field(0x0a, field(0x12, field(0x12, field(0x2a, value))));
+}
