@@ -17,61 +17,37 @@ import { sightline, useSightline } from './use-sightline.ts';
 useSightline(sendAll);
 
 describe('POST /api/v1/metrics/query — gauges', () => {
-  it('aggregates the values in each step, every step present', async () => {
+  it('combines the newest value of each series at each step end, held for 5 minutes', async () => {
     const avg = await one({ metric: 'queue.depth', aggregation: 'avg' });
     expect(avg).toMatchObject({
       metric: 'queue.depth',
       type: 'gauge',
       unit: '{message}',
+      description: 'messages waiting',
       from: BASE,
       to: BASE + 6 * MIN,
       step: MIN,
+      range: MIN,
       truncated: false,
     });
     expect(avg.series).toHaveLength(1);
     expect(avg.series[0]!.labels).toEqual({});
     expect(avg.series[0]!.points.map((p) => p[0])).toEqual(times);
-    close(values(avg), [13 / 3, 6, null, null, null, null]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'max' }))).toEqual([
-      8,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'min' }))).toEqual([
-      1,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'count' }))).toEqual([
-      3,
-      1,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    // sum adds each series' mean in the step: orders (4 + 8) / 2 + emails 1.
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'sum' }))).toEqual([
-      7,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
+    // orders: 4 at +10 s, 8 at +40 s, 6 at +70 s; emails: 1 at +20 s, gone 5 min later (+320 s).
+    close(values(avg), [4.5, 3.5, 3.5, 3.5, 3.5, 6]);
+    const of = async (aggregation: 'max' | 'min' | 'count' | 'sum') =>
+      values(await one({ metric: 'queue.depth', aggregation }));
+    expect(await of('max')).toEqual([8, 6, 6, 6, 6, 6]);
+    expect(await of('min')).toEqual([1, 1, 1, 1, 1, 6]);
+    expect(await of('count')).toEqual([2, 2, 2, 2, 2, 1]);
+    expect(await of('sum')).toEqual([9, 7, 7, 7, 7, 6]);
   });
 
   it('returns one series per group-by value, and filters', async () => {
     const r = await one({ metric: 'queue.depth', aggregation: 'max', groupBy: ['queue'] });
     expect(r.series.map((x) => x.labels)).toEqual([{ queue: 'emails' }, { queue: 'orders' }]);
-    expect(values(r, 0)).toEqual([1, null, null, null, null, null]);
-    expect(values(r, 1)).toEqual([8, 6, null, null, null, null]);
+    expect(values(r, 0)).toEqual([1, 1, 1, 1, 1, null]);
+    expect(values(r, 1)).toEqual([8, 6, 6, 6, 6, 6]);
 
     const bySvc = await one({
       metric: 'queue.depth',
@@ -82,7 +58,7 @@ describe('POST /api/v1/metrics/query — gauges', () => {
     expect(bySvc.series.map((x) => x.labels)).toEqual([
       { 'service.name': 'worker', queue: 'orders' },
     ]);
-    expect(values(bySvc)).toEqual([2, 1, null, null, null, null]);
+    expect(values(bySvc)).toEqual([1, 1, 1, 1, 1, 1]);
 
     const none = await one({
       metric: 'queue.depth',
@@ -91,6 +67,31 @@ describe('POST /api/v1/metrics/query — gauges', () => {
       filters: [{ key: 'queue', op: 'in', values: ['nope'] }],
     });
     expect(none.series).toEqual([]);
+  });
+
+  it('takes service and job as aliases of service.name, and refuses unknown keys', async () => {
+    for (const key of ['service', 'job', 'service.name']) {
+      const r = await one({
+        metric: 'queue.depth',
+        aggregation: 'max',
+        filters: [{ key, op: 'eq', value: 'worker' }],
+        groupBy: [key],
+      });
+      expect(r.series.map((x) => x.labels)).toEqual([{ [key]: 'worker' }]);
+    }
+    const { status, json } = await query({
+      ...RANGE,
+      queries: [{ metric: 'queue.depth', aggregation: 'max', groupBy: ['queue', 'qeueu'] }],
+    });
+    expect(status).toBe(400);
+    expect(json).toMatchObject({
+      error: {
+        code: 'SL_ERR_METRIC_KEY',
+        message:
+          "queries[0]: queue.depth has no key 'qeueu'; known keys: service.name, service, job, " +
+          'service.instance.id, instance, queue, resource.service.name',
+      },
+    });
   });
 
   it('caps the series and says so', async () => {
@@ -128,6 +129,8 @@ describe('POST /api/v1/metrics/query — counters', () => {
   it('sums the per-series increases per group', async () => {
     const r = await one({ metric: 'http.requests', aggregation: 'increase', groupBy: ['route'] });
     expect(r.series.map((x) => x.labels)).toEqual([{ route: '/cart' }]);
+    expect(r.unit).toBe('{request}');
+    expect(r.description).toBe('requests served');
     close(
       values(r),
       EXPECTED_INCREASE.map((v) => (v === null ? null : 4 * v)),
@@ -250,12 +253,12 @@ describe('bad metric queries', () => {
         ],
       },
       'SL_ERR_METRIC_AGGREGATION',
-      /^queries\[1\]\.aggregation: 'rate' does not apply to queue\.depth, a gauge; use one of sum, avg, min, max, count$/,
+      /^queries\[1\]\.aggregation: 'rate' does not apply to queue\.depth, a gauge; use one of sum, avg, min, max, count, delta, avg_over_time, /,
     );
     await expectError(
       { ...RANGE, queries: [{ metric: 'http.requests', aggregation: 'p95' }] },
       'SL_ERR_METRIC_AGGREGATION',
-      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase$/,
+      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase, irate$/,
     );
   });
 

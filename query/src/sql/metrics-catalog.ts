@@ -14,6 +14,19 @@ export const METRIC_TYPE_TABLES: readonly { type: MetricType; table: string }[] 
   { type: 'summary', table: METRIC_TABLES.summary },
 ];
 
+/** Units of Prometheus' conventional name suffixes, in UCUM as OTLP carries them. */
+const SUFFIX_UNITS: readonly (readonly [RegExp, string])[] = [
+  [/_seconds(_total|_count|_sum|_bucket)?$/, 's'],
+  [/_bytes(_total|_count|_sum|_bucket)?$/, 'By'],
+  [/_ratio$/, '1'],
+];
+
+/** The unit sent with the metric, or else the one its name's suffix implies; '' if neither. */
+export function unitOf(name: string, unit: string): string {
+  if (unit !== '') return unit;
+  return SUFFIX_UNITS.find(([re]) => re.test(name))?.[1] ?? '';
+}
+
 const hasTemporality = (t: MetricType): boolean =>
   t === 'sum' || t === 'histogram' || t === 'exponential_histogram';
 
@@ -71,7 +84,7 @@ export async function metricNames(
     const info: MetricInfo = {
       name: r.name,
       type: r.type,
-      unit: r.unit,
+      unit: unitOf(r.name, r.unit),
       description: r.description,
     };
     if (r.type === 'sum') info.monotonic = r.monotonic === 1;
@@ -144,12 +157,14 @@ export interface MetricKind {
   readonly type: MetricType;
   readonly monotonic: boolean;
   readonly unit: string;
+  readonly description: string;
 }
 
 interface KindRow {
   type: MetricType;
   monotonic: number;
   unit: string;
+  description: string;
 }
 
 /** Which table holds the metric in the range (the first in METRIC_TYPE_TABLES order); null if none. */
@@ -164,14 +179,42 @@ export async function metricKind(
   const where = `MetricName = ${p.add(metric, 'String')} AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix < ${msParam(range.toMs, p)}`;
   const selects = METRIC_TYPE_TABLES.map(
     ({ type, table }, i) => `SELECT * FROM (SELECT ${i} AS rank, '${type}' AS type,
-        ${type === 'sum' ? 'toInt8(IsMonotonic)' : 'toInt8(0)'} AS monotonic, MetricUnit AS unit
+        ${type === 'sum' ? 'toInt8(IsMonotonic)' : 'toInt8(0)'} AS monotonic, MetricUnit AS unit,
+        MetricDescription AS description
       FROM ${db}.${table} WHERE ${where} ORDER BY TimeUnix DESC LIMIT 1)`,
   );
   const rs = await client.query({
-    query: `SELECT type, monotonic, unit FROM (${selects.join('\nUNION ALL\n')}) ORDER BY rank LIMIT 1`,
+    query: `SELECT type, monotonic, unit, description FROM (${selects.join('\nUNION ALL\n')}) ORDER BY rank LIMIT 1`,
     query_params: p.values,
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<KindRow>();
-  return row ? { type: row.type, monotonic: row.monotonic === 1, unit: row.unit } : null;
+  if (!row) return null;
+  return {
+    type: row.type,
+    monotonic: row.monotonic === 1,
+    unit: unitOf(metric, row.unit),
+    description: row.description,
+  };
+}
+
+/** The keys a metric's points carry in the range: attributes, and resource ones as `resource.<k>`. */
+export async function metricKeys(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+): Promise<Set<string>> {
+  const p = new Params();
+  const rs = await client.query({
+    query: `SELECT groupUniqArrayArray(arrayConcat(mapKeys(Attributes),
+        arrayMap(k -> concat('resource.', k), mapKeys(ResourceAttributes)))) AS keys
+      FROM ${ident(database)}.${table} WHERE MetricName = ${p.add(metric, 'String')}
+        AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`,
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ keys: string[] }>();
+  return new Set(row?.keys ?? []);
 }
