@@ -63,12 +63,20 @@ function metricOf([kind, samples]: Case, i: number) {
       startTimeUnixNano: ns(kind === 'delta' ? prev : B - 3_600_000),
       timeUnixNano: ns(t),
     };
-    return value === 'stale' ? { ...point, asDouble: 0, flags: 1 } : { ...point, asDouble: Number(value) };
+    return value === 'stale'
+      ? { ...point, asDouble: 0, flags: 1 }
+      : { ...point, asDouble: Number(value) };
   });
   const data =
     kind === 'gauge'
       ? { gauge: { dataPoints: points } }
-      : { sum: { aggregationTemporality: kind === 'delta' ? 1 : 2, isMonotonic: true, dataPoints: points } };
+      : {
+          sum: {
+            aggregationTemporality: kind === 'delta' ? 1 : 2,
+            isMonotonic: true,
+            dataPoints: points,
+          },
+        };
   return { name: name(i), ...data };
 }
 
