@@ -96,8 +96,17 @@ export function fanOut(t: string, beforeMs: number, grid: StepGrid, p: Params, o
 const evalAt = (grid: StepGrid, p: Params) =>
   `(${p.add(evalTimeMs(grid, 0), 'Int64')} + i * ${p.add(grid.stepMs, 'Int64')})`;
 
-/** Samples of the source read from `fromMs` to the last evaluation: g…, sk, d, t, st, v, stale. */
-function samples(src: SeriesSource, grid: StepGrid, fromMs: number, p: Params): string {
+/**
+ * Samples of the source read from `fromMs` to the last evaluation: g…, sk, d, t, v, stale, and the
+ * start time st when `start` (reading it costs a column).
+ */
+function samples(
+  src: SeriesSource,
+  grid: StepGrid,
+  fromMs: number,
+  p: Params,
+  start = false,
+): string {
   const groups = src.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
   const where = [
     `MetricName = ${p.add(src.metric, 'String')}`,
@@ -107,7 +116,7 @@ function samples(src: SeriesSource, grid: StepGrid, fromMs: number, p: Params): 
   ].join(' AND ');
   return `SELECT ${groups}${SERIES_KEY} AS sk,
       ${src.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
-      toUnixTimestamp64Milli(TimeUnix) AS t, toUnixTimestamp64Milli(StartTimeUnix) AS st,
+      toUnixTimestamp64Milli(TimeUnix) AS t,${start ? ' toUnixTimestamp64Milli(StartTimeUnix) AS st,' : ''}
       toFloat64(Value) AS v, bitAnd(Flags, 1) = 1 AS stale
     FROM ${ident(src.database)}.${src.table} WHERE ${where}`;
 }
@@ -209,7 +218,7 @@ export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
   const { source: src, grid, rangeMs } = input;
   const at = evalAt(grid, p);
   const f = rangeValue(input.fn, input.quantile ?? 0.5, rangeMs, at, p);
-  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p);
+  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, f.lag);
   const g = gcols(src);
   const lagged = f.lag
     ? `SELECT *, if(pt IS NULL, 0, if(v < pv OR st != pst, pv, 0)) AS rc FROM (
