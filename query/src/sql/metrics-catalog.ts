@@ -198,6 +198,38 @@ export async function metricKind(
   };
 }
 
+/**
+ * Which of `keys` no point of the metric carries in the range. One short read per key that stops
+ * at the first point carrying it, so the usual case (every key known) costs little.
+ */
+export async function missingKeys(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+  keys: readonly string[],
+): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const p = new Params();
+  const where = `MetricName = ${p.add(metric, 'String')}
+    AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`;
+  const probes = keys.map((k, i) => {
+    const resource = k.startsWith('resource.') && k.length > 'resource.'.length;
+    const has = resource
+      ? `mapContains(ResourceAttributes, ${p.add(k.slice('resource.'.length), 'String')})`
+      : `mapContains(Attributes, ${p.add(k, 'String')})`;
+    return `SELECT ${i} AS k FROM (SELECT 1 FROM ${ident(database)}.${table} WHERE ${where} AND ${has} LIMIT 1)`;
+  });
+  const rs = await client.query({
+    query: probes.join('\nUNION ALL\n'),
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const found = new Set((await rs.json<{ k: number }>()).map((r) => Number(r.k)));
+  return keys.filter((_, i) => !found.has(i));
+}
+
 /** The keys a metric's points carry in the range: attributes, and resource ones as `resource.<k>`. */
 export async function metricKeys(
   client: ClickHouseClient,

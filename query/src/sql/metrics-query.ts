@@ -9,7 +9,13 @@ import type {
   SeriesPoint,
 } from '@sightline/model/api/metrics';
 import { SightlineError } from '@sightline/model/errors';
-import { metricKeys, metricKind, METRIC_TYPE_TABLES, type MetricKind } from './metrics-catalog.ts';
+import {
+  metricKeys,
+  metricKind,
+  METRIC_TYPE_TABLES,
+  missingKeys,
+  type MetricKind,
+} from './metrics-catalog.ts';
 import { unknownKeyError, unknownKeys } from './metrics-keys.ts';
 import {
   evalTimeMs,
@@ -209,11 +215,11 @@ export async function runMetricQuery(
   }
   const groupBy = q.groupBy ?? [];
   const table = METRIC_TYPE_TABLES.find((t) => t.type === kind.type)?.table ?? '';
-  const used = [...(q.filters ?? []).map((f) => f.key), ...groupBy];
-  if (unknownKeys(used, new Set()).length > 0) {
+  const used = unknownKeys([...(q.filters ?? []).map((f) => f.key), ...groupBy], new Set());
+  const missing = await missingKeys(client, database, table, q.metric, range, used);
+  if (missing.length > 0) {
     const known = await metricKeys(client, database, table, q.metric, range);
-    const unknown = unknownKeys(used, known);
-    if (unknown.length > 0) throw unknownKeyError(field, q.metric, unknown, known);
+    throw unknownKeyError(field, q.metric, missing, known);
   }
   const family = familyOf(kind, q.aggregation);
   const { sql, params } = buildSql(q, family, {
