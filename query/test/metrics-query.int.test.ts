@@ -146,11 +146,17 @@ describe('POST /api/v1/metrics/query — counters', () => {
 });
 
 describe('POST /api/v1/metrics/query — histograms', () => {
-  it('computes percentiles from buckets, delta and cumulative alike', async () => {
-    // Minute 0: 100 observations, 10 ≤ 100, 30 in (100, 200], 60 in (200, 400]. The rank q·100
-    // falls in (200, 400], holding 60 of them, 40 below: p = 200 + 200 · (100q − 40) / 60.
-    // Minute 1: one observation in (400, +Inf): the highest finite bound, 400.
-    const p = (q: number) => 200 + (200 * (100 * q - 40)) / 60;
+  // As Prometheus over the _bucket/_count/_sum series of each: a window [T − 1m, T] sees only the
+  // points inside it. hist-delta's points (+20 s, +50 s) add up to 100 observations in the step
+  // ending at +60 s: 10 ≤ 100, 30 in (100, 200], 60 in (200, 400]; +80 s adds one above 400.
+  // hist-cumulative's points at +20 s and +50 s are 30 s apart, 20 s and 10 s from the edges;
+  // each bucket's increase is extrapolated to the end, and to the start or to where it would be
+  // 0 if sooner: le 100 gains 5 → 11 over 60 s: 12; le 200 16 → 42 over 40 + 30·16/26 s: 152/3;
+  // le 400 and +Inf 37 → 103 over 40 + 30·37/66 s: 125. +80 s alone in the next window: no rate.
+  const deltaP = (q: number) => 200 + (200 * (100 * q - 40)) / 60;
+  const cumulativeP = (q: number) => 200 + (200 * (125 * q - 152 / 3)) / (125 - 152 / 3);
+
+  it('computes percentiles from buckets, delta and cumulative', async () => {
     for (const [agg, q] of [
       ['p50', 0.5],
       ['p90', 0.9],
@@ -162,23 +168,39 @@ describe('POST /api/v1/metrics/query — histograms', () => {
         'hist-cumulative',
         'hist-delta',
       ]);
-      for (const i of [0, 1]) close(values(r, i), [p(q), 400, null, null, null, null]);
+      close(values(r, 0), [cumulativeP(q), null, null, null, null, null]);
+      // One observation above the last bound: the highest finite bound.
+      close(values(r, 1), [deltaP(q), 400, null, null, null, null]);
     }
-    expect(p(0.95)).toBeCloseTo(383.3333333, 6);
+    expect(deltaP(0.95)).toBeCloseTo(383.3333333, 6);
+    expect(cumulativeP(0.5)).toBeCloseTo(231.838565, 6);
+    // Both services' buckets summed per bound: 22, 40 + 152/3, 225, 225.
+    const both = await one({ metric: 'pay.latency', aggregation: 'p50' });
+    const lower = 40 + 152 / 3;
+    close(values(both), [
+      200 + (200 * (112.5 - lower)) / (225 - lower),
+      400,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('counts, sums and averages observations per step', async () => {
-    for (const [agg, expected] of [
-      ['count', [100, 1, null, null, null, null]],
-      ['sum', [25_000, 1_000, null, null, null, null]],
-      ['avg', [250, 1_000, null, null, null, null]],
-      ['rate', [100 / 60, 1 / 60, null, null, null, null]],
+    // Sum: 8 500 → 25 500 extrapolated over 40 + 30·8 500/17 000 s: 17 000 · 55/30.
+    const sum = (17_000 * 55) / 30;
+    for (const [agg, cumulative, delta] of [
+      ['count', [125, null], [100, 1]],
+      ['sum', [sum, null], [25_000, 1_000]],
+      ['avg', [sum / 125, null], [250, 1_000]],
+      ['rate', [125 / 60, null], [100 / 60, 1 / 60]],
     ] as const) {
       const r = await one({ metric: 'pay.latency', aggregation: agg, groupBy: ['service.name'] });
-      for (const i of [0, 1]) close(values(r, i), [...expected]);
+      const rest = [null, null, null, null];
+      close(values(r, 0), [...cumulative, ...rest]);
+      close(values(r, 1), [...delta, ...rest]);
     }
-    const both = await one({ metric: 'pay.latency', aggregation: 'p50' });
-    close(values(both), [200 + (200 * 10) / 60, 400, null, null, null, null]);
   });
 });
 
@@ -198,29 +220,22 @@ describe('POST /api/v1/metrics/query — exponential histograms', () => {
       ]);
       for (const i of [0, 1]) close(values(r, i), [p(q), null, null, null, null, null]);
     }
+    // The count as Prometheus reads a _count series: the cumulative one has a single point in
+    // [0, 60 s] (its previous one is at −30 s), so no increase; the delta one counts its 100.
     const count = await one({ metric: 'payload.size', aggregation: 'count' });
-    expect(values(count)).toEqual([200, null, null, null, null, null]);
+    expect(values(count)).toEqual([100, null, null, null, null, null]);
   });
 });
 
 describe('POST /api/v1/metrics/query — summaries', () => {
-  it('counts and sums observations, and refuses to merge quantiles', async () => {
-    expect(values(await one({ metric: 'gc.pause', aggregation: 'count' }))).toEqual([
-      15,
-      15,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'gc.pause', aggregation: 'avg' }))).toEqual([
-      10,
-      30,
-      null,
-      null,
-      null,
-      null,
-    ]);
+  it('counts and sums observations over a range, and refuses to merge quantiles', async () => {
+    // Points at −10 s (10 observations, sum 100), +10 s (25, 250), +70 s (40, 700), read over 2m.
+    // At +60 s: 10 → 25 over 20 s, extrapolated to the end by half a gap (10 s) and to the start
+    // by 20·10/15 s (where it would be 0): 15 · 43⅓/20 = 32.5; at +120 s: 25 → 40 over 60 s,
+    // 10 s to the start and 50 s to the end: 15 · 120/60 = 30. The sum likewise: 325, then 900.
+    const q = { metric: 'gc.pause', range: '2m' } as const;
+    close(values(await one({ ...q, aggregation: 'count' })), [32.5, 30, null, null, null, null]);
+    close(values(await one({ ...q, aggregation: 'avg' })), [10, 30, null, null, null, null]);
     const { status, json } = await query({
       ...RANGE,
       queries: [{ metric: 'gc.pause', aggregation: 'p50' }],

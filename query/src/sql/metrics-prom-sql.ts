@@ -62,8 +62,16 @@ export interface SeriesSource {
   readonly filtersField: string;
   /** Output columns g0, g1, … */
   readonly groupBy: readonly string[];
-  /** Sums: OTLP delta points (temporality 1) are increases already. */
+  /** Sums and histograms: OTLP delta points (temporality 1) are increases already. */
   readonly temporality: boolean;
+  /** The sampled column: Value (the default), or a histogram's or summary's Count or Sum. */
+  readonly column?: 'Value' | 'Count' | 'Sum';
+  /**
+   * Explicit-bucket histograms: each bucket a series of its cumulative count (observations ≤ its
+   * bound), labelled by the bound as the group column after groupBy's, as the `_bucket` series
+   * the OpenTelemetry Prometheus exporter makes of it (`le`, the last one `+Inf`).
+   */
+  readonly buckets?: boolean;
 }
 
 export interface PromSql {
@@ -107,21 +115,35 @@ function samples(
   p: Params,
   start = false,
 ): string {
-  const groups = src.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
+  let groups = src.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
+  let key = SERIES_KEY;
+  let value = `toFloat64(${src.column ?? 'Value'})`;
+  let from = `${ident(src.database)}.${src.table}`;
+  if (src.buckets) {
+    groups += `bk.1 AS g${src.groupBy.length}, `;
+    key = 'cityHash64(ResourceAttributes, ScopeName, Attributes, bk.1)';
+    value = 'toFloat64(bk.2)';
+    from += ` ARRAY JOIN arrayZip(
+        arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
+        arrayCumSum(arrayResize(BucketCounts, length(ExplicitBounds) + 1))) AS bk`;
+  }
   const where = [
     `MetricName = ${p.add(src.metric, 'String')}`,
     `TimeUnix >= ${msParam(fromMs, p)}`,
     `TimeUnix <= ${msParam(evalTimeMs(grid, grid.points - 1), p)}`,
     filtersSql(src.filters, src.service, p, src.filtersField),
   ].join(' AND ');
-  return `SELECT ${groups}${SERIES_KEY} AS sk,
+  return `SELECT ${groups}${key} AS sk,
       ${src.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
       toUnixTimestamp64Milli(TimeUnix) AS t,${start ? ' toUnixTimestamp64Milli(StartTimeUnix) AS st,' : ''}
-      toFloat64(Value) AS v, bitAnd(Flags, 1) = 1 AS stale
-    FROM ${ident(src.database)}.${src.table} WHERE ${where}`;
+      ${value} AS v, bitAnd(Flags, 1) = 1 AS stale
+    FROM ${from} WHERE ${where}`;
 }
 
-const gcols = (src: SeriesSource) => src.groupBy.map((_, i) => `g${i}, `).join('');
+/** The group columns of a source: g0… for groupBy, and a bucket's bound after them. */
+const groupCount = (src: SeriesSource) => src.groupBy.length + (src.buckets ? 1 : 0);
+const gcols = (src: SeriesSource) =>
+  Array.from({ length: groupCount(src) }, (_, i) => `g${i}, `).join('');
 
 /** Per-window aggregates and the function's value, by function. */
 function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: string, p: Params) {
@@ -274,6 +296,6 @@ export function promSql(
     input.fn === 'instant'
       ? instantSql(input.source, input.grid, p)
       : rangeFunctionSql({ ...input, fn: input.fn }, p);
-  const sql = acrossSql(perSeries, input.source.groupBy.length, input.across, input.maxRows, p);
+  const sql = acrossSql(perSeries, groupCount(input.source), input.across, input.maxRows, p);
   return { sql, params: p.values };
 }

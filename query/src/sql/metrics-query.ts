@@ -5,7 +5,6 @@ import type {
   MetricQuery,
   MetricQueryResult,
   MetricSeries,
-  MetricType,
   SeriesPoint,
 } from '@sightline/model/api/metrics';
 import { SightlineError } from '@sightline/model/errors';
@@ -26,14 +25,8 @@ import {
   type PromSql,
   type RangeFunction,
 } from './metrics-prom-sql.ts';
+import { counterLookbackMs, counterSql, type SeriesSqlInput } from './metrics-series-sql.ts';
 import {
-  counterLookbackMs,
-  counterSql,
-  type CounterColumns,
-  type SeriesSqlInput,
-} from './metrics-series-sql.ts';
-import {
-  bucketQuantile,
   cumulativeQuantile,
   exponentialBuckets,
   isPercentile,
@@ -47,10 +40,12 @@ export const MAX_SERIES = 500;
 
 /**
  * How a query is answered: 'instant' combines each series' newest value (gauges and up-down
- * counters), 'range' applies a Prometheus range function to each series, 'buckets' takes
- * histogram_quantile over classic `_bucket` series (le label), 'histogram' reads OTLP histograms.
+ * counters); 'range' applies a Prometheus range function to each series; 'observations' to the
+ * Count or Sum of histograms and summaries (as to their `_count`, `_sum` series); 'buckets' takes
+ * histogram_quantile over classic `_bucket` series (le label) or an OTLP histogram's buckets;
+ * 'exponential' merges exponential histograms' buckets.
  */
-type Family = 'instant' | 'range' | 'buckets' | 'histogram';
+type Family = 'instant' | 'range' | 'observations' | 'buckets' | 'exponential';
 
 const INSTANT: readonly MetricAggregation[] = ['sum', 'avg', 'min', 'max', 'count'];
 const OVER_TIME = RANGE_FUNCTIONS.filter((f) => f.endsWith('_over_time'));
@@ -77,8 +72,8 @@ function allowedFor(kind: MetricKind, metric: string): readonly MetricAggregatio
 }
 
 function familyOf(kind: MetricKind, agg: MetricAggregation): Family {
-  if (kind.type !== 'gauge' && kind.type !== 'sum') return 'histogram';
-  if (isPercentile(agg)) return 'buckets';
+  if (isPercentile(agg)) return kind.type === 'exponential_histogram' ? 'exponential' : 'buckets';
+  if (kind.type !== 'gauge' && kind.type !== 'sum') return 'observations';
   return isRangeFunction(agg) ? 'range' : 'instant';
 }
 
@@ -98,24 +93,6 @@ const describe = (kind: MetricKind): string =>
       : 'non-monotonic sum'
     : kind.type;
 
-function columnsOf(type: MetricType, buckets: boolean): CounterColumns {
-  switch (type) {
-    case 'sum':
-      return { primary: 'Value', temporality: 'AggregationTemporality' };
-    case 'summary':
-      return { primary: 'Count', secondary: 'Sum', temporality: '2' };
-    case 'exponential_histogram':
-      return {
-        primary: 'Count',
-        secondary: 'Sum',
-        exponential: buckets,
-        temporality: 'AggregationTemporality',
-      };
-    default:
-      return { primary: 'Count', secondary: 'Sum', buckets, temporality: 'AggregationTemporality' };
-  }
-}
-
 interface Row {
   i: number | string;
   [column: string]: unknown;
@@ -131,45 +108,15 @@ const parseBound = (s: string): number => {
   return l === 'inf' || l === '+inf' ? Infinity : l === '-inf' ? -Infinity : Number(s);
 };
 
-/** The value of one row of an OTLP histogram or summary (a group's step) for the aggregation. */
-function histogramValue(row: Row, agg: MetricAggregation, rangeSeconds: number): number | null {
-  const c0 = num(row.c0);
-  switch (agg) {
-    case 'rate':
-      return c0 === null ? null : c0 / rangeSeconds;
-    case 'increase':
-    case 'count':
-      return c0;
-    case 'sum':
-      return num(row.c1);
-    case 'avg':
-      return c0 ? (num(row.c1) ?? 0) / c0 : null;
-    default: {
-      if (!isPercentile(agg)) return null;
-      if (row.pmap !== undefined) {
-        const toMap = (m: unknown) => {
-          const [keys, counts] = (m as [string[], string[]] | undefined) ?? [[], []];
-          return new Map(keys.map((k, i) => [Number(k), Number(counts[i] ?? 0)]));
-        };
-        const buckets = exponentialBuckets(
-          Number(row.scale),
-          toMap(row.pmap),
-          toMap(row.nmap),
-          Number(row.zero ?? 0),
-        );
-        return rangeQuantile(PERCENTILES[agg], buckets);
-      }
-      const [keys, counts] = (row.bmap as [string[], (string | number)[]] | undefined) ?? [[], []];
-      const buckets: Bucket[] = ((row.bounds as string[] | undefined) ?? []).map((s) => ({
-        upperBound: parseBound(s),
-        count: 0,
-      }));
-      keys.forEach((k, i) =>
-        buckets.push({ upperBound: parseBound(k), count: Number(counts[i] ?? 0) }),
-      );
-      return bucketQuantile(PERCENTILES[agg], buckets);
-    }
-  }
+/** An exponential histogram's percentile from one row of counterSql (a group's step). */
+function exponentialQuantile(row: Row, q: number): number | null {
+  const toMap = (m: unknown) => {
+    const [keys, counts] = (m as [string[], string[]] | undefined) ?? [[], []];
+    return new Map(keys.map((k, i) => [Number(k), Number(counts[i] ?? 0)]));
+  };
+  const scale = Number(row.scale);
+  const zero = Number(row.zero ?? 0);
+  return rangeQuantile(q, exponentialBuckets(scale, toMap(row.pmap), toMap(row.nmap), zero));
 }
 
 export interface RunMetricQueryInput {
@@ -222,7 +169,7 @@ export async function runMetricQuery(
     throw unknownKeyError(field, q.metric, missing, known);
   }
   const family = familyOf(kind, q.aggregation);
-  const { sql, params } = buildSql(q, family, {
+  const queries = buildSql(q, kind, family, {
     database,
     table,
     metric: q.metric,
@@ -234,46 +181,97 @@ export async function runMetricQuery(
     rangeMs,
     maxRows: (maxSeries + 1) * grid.points,
   });
-  const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-  const rows = await rs.json<Row>();
-  const { series, truncated } = toSeries(rows, q, family, grid, rangeMs, maxSeries);
+  const answers = [];
+  for (const { sql, params } of queries) {
+    const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    answers.push(toSeries(await rs.json<Row>(), q, family, grid, maxSeries));
+  }
+  const [first, second] = answers;
+  const truncated = answers.some((a) => a.truncated);
+  const series = second ? divide(first!.series, second.series) : (first?.series ?? []);
   const described = { unit: kind.unit, description: kind.description };
   return { ...base, type: kind.type, ...described, ...frame, series, truncated };
 }
 
-function buildSql(q: MetricQuery, family: Family, input: SeriesSqlInput): PromSql {
+/** The SQL of a query; two for an average of observations (their sum, then their count). */
+function buildSql(
+  q: MetricQuery,
+  kind: MetricKind,
+  family: Family,
+  input: SeriesSqlInput,
+): PromSql[] {
   const { rangeMs, grid, maxRows } = input;
-  const source = { ...input, temporality: input.table.endsWith('_sum') };
+  const temporality = kind.type !== 'gauge' && kind.type !== 'summary';
+  const source = { ...input, temporality };
   const agg = q.aggregation;
   switch (family) {
-    case 'histogram':
-      return counterSql(input, columnsOf(kind(input), isPercentile(agg)));
-    case 'buckets':
+    case 'exponential':
+      return [
+        counterSql(input, {
+          primary: 'Count',
+          exponential: true,
+          temporality: 'AggregationTemporality',
+        }),
+      ];
+    case 'observations': {
+      // As Prometheus over the _count and _sum series an exporter makes of them.
+      const over = (column: 'Count' | 'Sum') =>
+        promSql({
+          source: { ...source, column },
+          grid,
+          rangeMs,
+          fn: agg === 'rate' ? 'rate' : 'increase',
+          across: 'sum',
+          maxRows,
+        });
+      if (agg === 'avg') return [over('Sum'), over('Count')];
+      return [over(agg === 'sum' ? 'Sum' : 'Count')];
+    }
+    case 'buckets': {
       // histogram_quantile(φ, sum by (…, le) (rate(x_bucket[range]))); the quantile is read below.
-      return promSql({
-        source: { ...source, groupBy: [...input.groupBy, 'le'] },
-        grid,
-        rangeMs,
-        fn: 'rate',
-        across: 'sum',
-        maxRows: maxRows * 64,
-      });
+      const classic = kind.type === 'sum';
+      const buckets = classic ? { groupBy: [...input.groupBy, 'le'] } : { buckets: true };
+      const fn = 'rate';
+      return [
+        promSql({
+          source: { ...source, ...buckets },
+          grid,
+          rangeMs,
+          fn,
+          across: 'sum',
+          maxRows: maxRows * 64,
+        }),
+      ];
+    }
     case 'range':
     case 'instant':
-      return promSql({
-        source,
-        grid,
-        rangeMs,
-        fn: family === 'instant' ? 'instant' : (agg as RangeFunction),
-        ...(q.quantile !== undefined ? { quantile: q.quantile } : {}),
-        across: q.across ?? defaultAcross(agg),
-        maxRows,
-      });
+      return [
+        promSql({
+          source,
+          grid,
+          rangeMs,
+          fn: family === 'instant' ? 'instant' : (agg as RangeFunction),
+          ...(q.quantile !== undefined ? { quantile: q.quantile } : {}),
+          across: q.across ?? defaultAcross(agg),
+          maxRows,
+        }),
+      ];
   }
 }
 
-const kind = (input: SeriesSqlInput): MetricType =>
-  METRIC_TYPE_TABLES.find((t) => t.table === input.table)?.type ?? 'histogram';
+/** Series of an average: the sum's points divided by the count's, series by series. */
+function divide(sums: MetricSeries[], counts: MetricSeries[]): MetricSeries[] {
+  const key = (s: MetricSeries) => JSON.stringify(s.labels);
+  const byKey = new Map(counts.map((c) => [key(c), c]));
+  return sums.map((s) => {
+    const c = byKey.get(key(s));
+    const points = s.points.map(([t, v], i): SeriesPoint => {
+      const n = c?.points[i]?.[1] ?? null;
+      return [t, v === null || n === null || n === 0 ? null : v / n];
+    });
+    return { labels: s.labels, points };
+  });
+}
 
 /** Rows (g…, i, …) in group order → one series per group, every step present. */
 function toSeries(
@@ -281,7 +279,6 @@ function toSeries(
   q: MetricQuery,
   family: Family,
   grid: StepGrid,
-  rangeMs: number,
   maxSeries: number,
 ): { series: MetricSeries[]; truncated: boolean } {
   const groupBy = q.groupBy ?? [];
@@ -328,7 +325,9 @@ function toSeries(
     const point = current.points[index];
     if (!point) continue;
     point[1] =
-      family === 'histogram' ? histogramValue(row, q.aggregation, rangeMs / 1000) : num(row.value);
+      family === 'exponential' && isPercentile(q.aggregation)
+        ? exponentialQuantile(row, PERCENTILES[q.aggregation])
+        : num(row.value);
   }
   flush();
   return { series, truncated };

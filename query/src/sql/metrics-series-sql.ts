@@ -24,26 +24,23 @@ export interface SeriesSqlInput {
 export const counterLookbackMs = (stepMs: number): number => Math.max(stepMs, 300_000);
 
 export interface CounterColumns {
-  /** The counter: a sum's Value, a histogram's Count. */
+  /** The counter whose drop is a reset: a histogram's Count. */
   readonly primary: string;
-  /** Counted along with it: a histogram's Sum. */
-  readonly secondary?: string;
-  /** Histograms with explicit bounds: also difference the bucket counts. */
-  readonly buckets?: boolean;
-  /** Exponential histograms: also difference the bucket counts (see exponentialBuckets). */
+  /** Also difference the exponential bucket counts (see exponentialBuckets). */
   readonly exponential?: boolean;
-  /** 'AggregationTemporality', or '2' for summaries (always cumulative). */
+  /** 'AggregationTemporality', or '2' where points are always cumulative. */
   readonly temporality: string;
 }
 
 /**
- * Histograms and summaries (counts, sums, buckets): the increase in each step's window
+ * Exponential histograms (their count and buckets): the increase in each step's window
  * (T − range, T], per group. Delta points are increases already. Cumulative points are differenced
  * per series (window over the series ordered by time): point − previous point, or the point itself
- * after a reset (a new StartTimeUnix, a value below the previous one, changed bucket bounds), or
- * when the series started inside the read window. A series' first point otherwise only sets the
- * baseline. Each increase counts in the windows holding its point's time, as a delta point's would;
- * unlike rate() on a counter there is no extrapolation, so bucket layouts of any shape add up.
+ * after a reset (a new StartTimeUnix, a count below the previous one), or when the series started
+ * inside the read window. A series' first point otherwise only sets the baseline. Each increase
+ * counts in the windows holding its point's time, as a delta point's would. Unlike rate() there
+ * is no extrapolation: it would scale every bucket alike, which leaves a quantile as it is, and
+ * points at different scales add up once rescaled.
  */
 export function counterSql(input: SeriesSqlInput, cols: CounterColumns): PromSql {
   const p = new Params();
@@ -67,34 +64,8 @@ export function counterSql(input: SeriesSqlInput, cols: CounterColumns): PromSql
     `toFloat64(${cols.primary}) AS v0`,
     `lagInFrame(toFloat64(${cols.primary})) ${win} AS p0`,
   ];
-  let reset = 'st != pst OR v0 < p0';
+  const reset = 'st != pst OR v0 < p0';
   const outer: string[] = ['sum(multiIf(mode = 1, v0, mode = 2, v0 - p0, 0)) AS c0'];
-  if (cols.secondary !== undefined) {
-    inner.push(
-      `toFloat64(${cols.secondary}) AS v1`,
-      `lagInFrame(toFloat64(${cols.secondary})) ${win} AS p1`,
-    );
-    outer.push('sum(multiIf(mode = 1, v1, mode = 2, v1 - p1, 0)) AS c1');
-  }
-  if (cols.buckets) {
-    inner.push(
-      `ExplicitBounds AS bnd`,
-      `lagInFrame(ExplicitBounds) ${win} AS pbnd`,
-      `BucketCounts AS bc`,
-      // arrayResize: a previous point with another bucket layout is a reset, but is still read.
-      `arrayResize(lagInFrame(BucketCounts) ${win}, length(BucketCounts)) AS pbc`,
-      // Bounds as text: JSON has no Infinity, and the last bucket's upper bound is +Inf.
-      `arrayMap(x -> toString(x), arrayPushBack(ExplicitBounds, inf)) AS ub`,
-    );
-    reset += ' OR bnd != pbnd OR arrayExists((a, z) -> a < z, bc, pbc)';
-    outer.push(
-      `sumMap(ub, multiIf(mode = 1, arrayMap(x -> toInt64(x), bc),
-        mode = 2, arrayMap((a, z) -> toInt64(a) - toInt64(z), bc, pbc),
-        arrayMap(x -> toInt64(0), bc))) AS bmap`,
-      // sumMap drops buckets that sum to 0, yet their bounds still matter for interpolation.
-      'groupUniqArrayArray(ub) AS bounds',
-    );
-  }
   if (cols.exponential) exponentialBuckets(inner, outer, win);
   const fan = fanOut('toUnixTimestamp64Milli(t)', input.rangeMs, input.grid, p, '1');
   const sql = `SELECT ${gcols}i, ${outer.join(', ')}
