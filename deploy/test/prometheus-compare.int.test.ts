@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricQuery, MetricsQueryResponse } from '@sightline/model/api/metrics';
+import { RANGE_FUNCTIONS } from '@sightline/query/sql/metrics-prom-sql';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { select, startTestSightline } from './harness.ts';
 import { freePort } from './image-rehearsal-run.ts';
@@ -192,17 +193,11 @@ describe('Sightline answers as Prometheus does, on the samples Prometheus remote
       aggregation: 'rate',
       range: '10s',
     });
-    for (const fn of [
-      'delta',
-      'avg_over_time',
-      'min_over_time',
-      'max_over_time',
-      'sum_over_time',
-      'count_over_time',
-      'last_over_time',
-      'stddev_over_time',
-      'stdvar_over_time',
-    ] as const) {
+    // delta and every *_over_time function Sightline offers (quantile's φ is asked below).
+    const overTime = RANGE_FUNCTIONS.filter(
+      (f) => f.endsWith('_over_time') && f !== 'quantile_over_time',
+    );
+    for (const fn of ['delta', ...overTime] as const) {
       points += await compare(w, `sum(${fn}(${sel(gauge)}[10s]))`, {
         metric: gauge,
         aggregation: fn,

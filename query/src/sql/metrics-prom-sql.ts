@@ -52,7 +52,7 @@ export const isRangeFunction = (a: string): a is RangeFunction =>
   (RANGE_FUNCTIONS as readonly string[]).includes(a);
 
 /** The series of one metric in one table, narrowed by filters and labelled for grouping. */
-export interface SeriesSource {
+export interface SeriesSelection {
   readonly database: string;
   readonly table: string;
   readonly metric: string;
@@ -62,6 +62,20 @@ export interface SeriesSource {
   readonly filtersField: string;
   /** Output columns g0, g1, … */
   readonly groupBy: readonly string[];
+}
+
+/** The WHERE of a selection's points from `fromMs` to `toMs`, both included. */
+export function selectionWhere(sel: SeriesSelection, fromMs: number, toMs: number, p: Params) {
+  return [
+    `MetricName = ${p.add(sel.metric, 'String')}`,
+    `TimeUnix >= ${msParam(fromMs, p)}`,
+    `TimeUnix <= ${msParam(toMs, p)}`,
+    filtersSql(sel.filters, sel.service, p, sel.filtersField),
+  ].join(' AND ');
+}
+
+/** A selection read as samples of one column. */
+export interface SeriesSource extends SeriesSelection {
   /** Sums and histograms: OTLP delta points (temporality 1) are increases already. */
   readonly temporality: boolean;
   /** The sampled column: Value (the default), or a histogram's or summary's Count or Sum. */
@@ -127,12 +141,7 @@ function samples(
         arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
         arrayCumSum(arrayResize(BucketCounts, length(ExplicitBounds) + 1))) AS bk`;
   }
-  const where = [
-    `MetricName = ${p.add(src.metric, 'String')}`,
-    `TimeUnix >= ${msParam(fromMs, p)}`,
-    `TimeUnix <= ${msParam(evalTimeMs(grid, grid.points - 1), p)}`,
-    filtersSql(src.filters, src.service, p, src.filtersField),
-  ].join(' AND ');
+  const where = selectionWhere(src, fromMs, evalTimeMs(grid, grid.points - 1), p);
   return `SELECT ${groups}${key} AS sk,
       ${src.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
       toUnixTimestamp64Milli(TimeUnix) AS t,${start ? ' toUnixTimestamp64Milli(StartTimeUnix) AS st,' : ''}

@@ -1,18 +1,16 @@
-import type { MetricFilter } from '@sightline/model/api/metrics';
-import { filtersSql, keyExpr, msParam, Params } from './metrics-keys.ts';
+import { keyExpr, msParam, Params } from './metrics-keys.ts';
 import type { StepGrid } from './metrics-grid.ts';
-import { evalTimeMs, fanOut, SERIES_KEY, type PromSql } from './metrics-prom-sql.ts';
+import {
+  evalTimeMs,
+  fanOut,
+  selectionWhere,
+  SERIES_KEY,
+  type PromSql,
+  type SeriesSelection,
+} from './metrics-prom-sql.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
 
-export interface SeriesSqlInput {
-  readonly database: string;
-  readonly table: string;
-  readonly metric: string;
-  readonly service?: string | undefined;
-  readonly filters: readonly MetricFilter[];
-  /** Names the filters in error messages, e.g. `queries[0].filters`. */
-  readonly filtersField: string;
-  readonly groupBy: readonly string[];
+export interface SeriesSqlInput extends SeriesSelection {
   readonly grid: StepGrid;
   /** The window each step's value covers: (T − rangeMs, T]. */
   readonly rangeMs: number;
@@ -48,12 +46,7 @@ export function counterSql(input: SeriesSqlInput, cols: CounterColumns): PromSql
     evalTimeMs(input.grid, 0) - input.rangeMs - counterLookbackMs(input.grid.stepMs);
   const groups = input.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
   const gcols = input.groupBy.map((_, i) => `g${i}, `).join('');
-  const where = [
-    `MetricName = ${p.add(input.metric, 'String')}`,
-    `TimeUnix >= ${msParam(readFromMs, p)}`,
-    `TimeUnix <= ${msParam(evalTimeMs(input.grid, input.grid.points - 1), p)}`,
-    filtersSql(input.filters, input.service, p, input.filtersField),
-  ].join(' AND ');
+  const where = selectionWhere(input, readFromMs, evalTimeMs(input.grid, input.grid.points - 1), p);
   const win = 'OVER w';
   const inner: string[] = [
     `TimeUnix AS t`,
