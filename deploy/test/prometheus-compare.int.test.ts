@@ -223,6 +223,25 @@ describe('Sightline answers as Prometheus does, on the samples Prometheus remote
         { metric: 'cmp_latency_seconds_bucket', aggregation: p, range: '10s' },
       );
     }
+    // Units from the metadata Prometheus sends, or else from the name's suffix; descriptions too.
+    const unitOf = async (metric: string, aggregation: MetricQuery['aggregation']) => {
+      const r = await fetch(`${s.apiUrl}/api/v1/metrics/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          from: String(start),
+          to: String(end),
+          queries: [{ metric, aggregation }],
+        }),
+      });
+      const [result] = ((await r.json()) as MetricsQueryResponse).results;
+      return { unit: result!.unit, description: result!.description };
+    };
+    expect(await unitOf('cmp_latency_seconds_bucket', 'p90')).toEqual({
+      unit: 's',
+      description: 'Latency.',
+    });
+    expect(await unitOf(gauge, 'max')).toEqual({ unit: '', description: 'Temperature.' });
     // 19 queries, 23 series (the counter has two paths), each with a value at every step.
     expect(points).toBe(23 * ((end - start) / stepMs + 1));
   }, 180_000);
