@@ -94,6 +94,17 @@ describe('POST /api/v1/metrics/query — gauges', () => {
     });
   });
 
+  it('applies a function per series over its range, then combines the series as asked', async () => {
+    // [+0, +60 s]: orders peaks at 8, emails at 1; [+60, +120 s]: orders' 6 alone.
+    const q = { metric: 'queue.depth', aggregation: 'max_over_time', range: '1m' } as const;
+    expect(values(await one(q))).toEqual([8, 6, null, null, null, null]);
+    expect(values(await one({ ...q, across: 'sum' }))).toEqual([9, 6, null, null, null, null]);
+    // A 2-minute range at the same 1-minute step: [0, +120 s] still holds emails' 1 (+20 s),
+    // [+60, +180 s] only orders' 6 (+70 s).
+    const wide = await one({ ...q, range: '2m', across: 'min' });
+    expect(values(wide)).toEqual([1, 1, 6, null, null, null]);
+  });
+
   it('caps the series and says so', async () => {
     const r = await one({ metric: 'many.series', aggregation: 'max', groupBy: ['id'] });
     expect(r.series).toHaveLength(500);
@@ -318,5 +329,20 @@ describe('bad metric queries', () => {
       /^queries\[0\]\.filters\[0\]\.value: required for op 'eq'$/,
     );
     await expectError({ ...RANGE, queries: [] }, 'SL_ERR_VALIDATION', /queries/);
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'x', aggregation: 'quantile_over_time' }] },
+      'SL_ERR_VALIDATION',
+      /^queries\[0\]\.quantile: required for quantile_over_time/,
+    );
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'x', aggregation: 'rate', range: 'a while' }] },
+      'SL_ERR_STEP',
+      /^queries\[0\]\.range: 'a while' is not a step/,
+    );
+    await expectError(
+      { ...RANGE, step: '1s', queries: [{ metric: 'x', aggregation: 'rate', range: '1h' }] },
+      'SL_ERR_STEP',
+      /^queries\[0\]\.range: 1h spans more than 1440 steps of 1s/,
+    );
   });
 });

@@ -109,6 +109,13 @@ export const metricRoutes: FastifyPluginCallbackTypebox<MetricRouteOptions> = (a
           to: q.to !== undefined ? `${field}.to` : 'to',
         });
         filtersSql(q.filters ?? [], q.service, new Params(), `${field}.filters`);
+        if (q.aggregation === 'quantile_over_time' && q.quantile === undefined) {
+          throw new SightlineError(
+            'SL_ERR_VALIDATION',
+            400,
+            `${field}.quantile: required for quantile_over_time (0 to 1)`,
+          );
+        }
         const step = q.step ?? body.step;
         const grid = resolveGrid(
           range,

@@ -252,7 +252,8 @@ function buildSql(
           rangeMs,
           fn: family === 'instant' ? 'instant' : (agg as RangeFunction),
           ...(q.quantile !== undefined ? { quantile: q.quantile } : {}),
-          across: q.across ?? defaultAcross(agg),
+          // A gauge's aggregation is how its series combine; a function's, `across`.
+          across: family === 'instant' ? defaultAcross(agg) : (q.across ?? defaultAcross(agg)),
           maxRows,
         }),
       ];
