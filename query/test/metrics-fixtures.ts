@@ -201,8 +201,9 @@ export async function query(body: MetricsQueryRequest): Promise<{ status: number
   return { status: res.status, json: await res.json() };
 }
 
+/** One query over RANGE; its range is the step (1m) unless it says otherwise. */
 export async function one(q: MetricsQueryRequest['queries'][number]): Promise<MetricQueryResult> {
-  const { status, json } = await query({ ...RANGE, queries: [q] });
+  const { status, json } = await query({ ...RANGE, queries: [{ range: '1m', ...q }] });
   expect(status, JSON.stringify(json)).toBe(200);
   const [result] = (json as MetricsQueryResponse).results;
   return result!;

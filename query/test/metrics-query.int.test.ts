@@ -11,6 +11,7 @@ import {
   times,
   values,
 } from './metrics-fixtures.ts';
+import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
 import { sightline, useSightline } from './use-sightline.ts';
 
 /** POST /api/v1/metrics/query end to end: every aggregation per metric type, and bad queries. */
@@ -135,6 +136,19 @@ describe('POST /api/v1/metrics/query — counters', () => {
     ]);
     const expected = EXPECTED_INCREASE.map((v) => (v === null ? null : v / 60));
     for (let i = 0; i < 4; i++) close(values(r, i), expected);
+  });
+
+  it("reads, without a range, windows that hold about four points: Grafana's $__rate_interval", async () => {
+    // Points every 30 s at a 1 min step: max(60 + 30, 4 · 30) s. The step ending at +60 s reads
+    // [−60 s, +60 s]: the points at −60, −30, 0, +30, +60 s gain 2 + 3 + 5 + 3 over 120 s.
+    const { status, json } = await query({
+      ...RANGE,
+      queries: [{ metric: 'http.requests', aggregation: 'rate', service: 'svc-cumulative' }],
+    });
+    expect(status).toBe(200);
+    const [r] = (json as MetricsQueryResponse).results;
+    expect(r!.range).toBe(120_000);
+    expect(values(r!)[0]).toBeCloseTo(13 / 120, 12);
   });
 
   it('sums the per-series increases per group', async () => {

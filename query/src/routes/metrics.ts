@@ -15,13 +15,11 @@ import { metricAttributes, metricNames } from '../sql/metrics-catalog.ts';
 import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
 import { parseStep } from '../time-range.ts';
 import { filtersSql, Params } from '../sql/metrics-keys.ts';
-import { runMetricQuery } from '../sql/metrics-query.ts';
+import { MAX_RANGE_STEPS, runMetricQuery } from '../sql/metrics-query.ts';
 
 export interface MetricRouteOptions {
   readonly store: StoreClients;
 }
-
-const MAX_RANGE_STEPS = 1440;
 
 // About 120 points when a query gives no step: a chart's width in pixels, roughly.
 const AUTO_POINTS = 120;
@@ -124,9 +122,8 @@ export const metricRoutes: FastifyPluginCallbackTypebox<MetricRouteOptions> = (a
           q.step !== undefined ? `${field}.step` : 'step',
         );
         const rangeMs =
-          q.range === undefined ? grid.stepMs : parseStep(q.range, `${field}.range`) * 1000;
-        // Each sample is read once per window holding it: bound the copies.
-        if (rangeMs > MAX_RANGE_STEPS * grid.stepMs) {
+          q.range === undefined ? undefined : parseStep(q.range, `${field}.range`) * 1000;
+        if (rangeMs !== undefined && rangeMs > MAX_RANGE_STEPS * grid.stepMs) {
           throw new SightlineError(
             'SL_ERR_STEP',
             400,

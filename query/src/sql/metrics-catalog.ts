@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricInfo, MetricType, Temporality } from '@sightline/model/api/metrics';
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import { msParam, keyExpr, Params } from './metrics-keys.ts';
+import { SERIES_KEY } from './metrics-prom-sql.ts';
 import type { TimeRange } from './metrics-grid.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
 
@@ -196,6 +197,33 @@ export async function metricKind(
     unit: unitOf(metric, row.unit),
     description: row.description,
   };
+}
+
+/**
+ * The typical time between a metric's points in the range, ms: the median over up to 100 of its
+ * series of (last − first) / (points − 1); null when no series has two points.
+ */
+export async function sampleIntervalMs(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+): Promise<number | null> {
+  const p = new Params();
+  const rs = await client.query({
+    query: `SELECT median(iv) AS iv FROM (
+        SELECT (toUnixTimestamp64Milli(max(TimeUnix)) - toUnixTimestamp64Milli(min(TimeUnix)))
+          / (count() - 1) AS iv
+        FROM ${ident(database)}.${table} WHERE MetricName = ${p.add(metric, 'String')}
+          AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}
+        GROUP BY ${SERIES_KEY} HAVING count() > 1 LIMIT 100)`,
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ iv: number | null }>();
+  const iv = Number(row?.iv);
+  return Number.isFinite(iv) && iv > 0 ? iv : null;
 }
 
 /**

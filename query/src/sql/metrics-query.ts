@@ -13,6 +13,7 @@ import {
   metricKind,
   METRIC_TYPE_TABLES,
   missingKeys,
+  sampleIntervalMs,
   type MetricKind,
 } from './metrics-catalog.ts';
 import { unknownKeyError, unknownKeys } from './metrics-keys.ts';
@@ -37,6 +38,8 @@ import {
 import type { StepGrid } from './metrics-grid.ts';
 
 export const MAX_SERIES = 500;
+/** A range spans at most this many steps: each sample is read once per window holding it. */
+export const MAX_RANGE_STEPS = 1440;
 
 /**
  * How a query is answered: 'instant' combines each series' newest value (gauges and up-down
@@ -124,8 +127,12 @@ export interface RunMetricQueryInput {
   readonly grid: StepGrid;
   /** Names the query in error messages, e.g. `queries[0]`. */
   readonly field: string;
-  /** The window of range functions; the step when not given. */
-  readonly rangeMs?: number;
+  /**
+   * The window of range functions. When not given: max(step + interval, 4 × interval), the
+   * interval being the metric's typical time between points (Grafana's $__rate_interval), so
+   * that every window holds enough points for a rate; the step if the metric has no interval.
+   */
+  readonly rangeMs?: number | undefined;
   readonly maxSeries?: number;
 }
 
@@ -137,16 +144,24 @@ export async function runMetricQuery(
 ): Promise<MetricQueryResult> {
   const { query: q, grid, field } = input;
   const maxSeries = input.maxSeries ?? MAX_SERIES;
-  const rangeMs = input.rangeMs ?? grid.stepMs;
   const base = {
     ...(q.id !== undefined ? { id: q.id } : {}),
     metric: q.metric,
     aggregation: q.aggregation,
   };
-  const readFrom =
-    evalTimeMs(grid, 0) - Math.max(rangeMs, LOOKBACK_MS, counterLookbackMs(grid.stepMs));
-  const range = { fromMs: readFrom, toMs: grid.toMs };
+  // Where to look for the metric's kind and keys: as far back as any window reaches.
+  const reach = Math.max(input.rangeMs ?? 0, LOOKBACK_MS, counterLookbackMs(grid.stepMs));
+  const range = { fromMs: evalTimeMs(grid, 0) - reach, toMs: grid.toMs };
   const kind = await metricKind(client, database, q.metric, range);
+  const family = kind === null ? 'instant' : familyOf(kind, q.aggregation);
+  let rangeMs = input.rangeMs ?? grid.stepMs;
+  if (input.rangeMs === undefined && kind !== null && family !== 'instant') {
+    const table = METRIC_TYPE_TABLES.find((t) => t.type === kind.type)?.table ?? '';
+    const iv = await sampleIntervalMs(client, database, table, q.metric, range);
+    if (iv !== null) {
+      rangeMs = Math.min(Math.max(grid.stepMs + iv, 4 * iv), MAX_RANGE_STEPS * grid.stepMs);
+    }
+  }
   const frame = { from: grid.fromMs, to: grid.toMs, step: grid.stepMs, range: rangeMs };
   if (kind === null) {
     const none = { type: null, unit: '', description: '', series: [], truncated: false };
@@ -168,7 +183,6 @@ export async function runMetricQuery(
     const known = await metricKeys(client, database, table, q.metric, range);
     throw unknownKeyError(field, q.metric, missing, known);
   }
-  const family = familyOf(kind, q.aggregation);
   const queries = buildSql(q, kind, family, {
     database,
     table,
