@@ -168,7 +168,8 @@ export const MetricQuery = Type.Object({
   ),
   /**
    * The window of rate, increase, irate, delta, the *_over_time functions and percentiles (PromQL's
-   * `[5m]`), independent of the step; the step when not given.
+   * `[5m]`), independent of the step. When not given: max(step + interval, 4 × interval), the
+   * interval being the metric's typical time between points (Grafana's `$__rate_interval`).
    */
   range: Type.Optional(StepParam),
   /** For quantile_over_time: the quantile, 0 to 1. */
