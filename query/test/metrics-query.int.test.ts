@@ -149,6 +149,14 @@ describe('POST /api/v1/metrics/query — counters', () => {
     const [r] = (json as MetricsQueryResponse).results;
     expect(r!.range).toBe(120_000);
     expect(values(r!)[0]).toBeCloseTo(13 / 120, 12);
+
+    // Intervals that are no whole number of ms: pay.latency's series are 30 s and 110/3 s apart.
+    const uneven = await query({
+      ...RANGE,
+      queries: [{ metric: 'pay.latency', aggregation: 'rate' }],
+    });
+    expect(uneven.status, JSON.stringify(uneven.json)).toBe(200);
+    expect((uneven.json as MetricsQueryResponse).results[0]!.range).toBe(133_333);
   });
 
   it('sums the per-series increases per group', async () => {

@@ -199,6 +199,11 @@ export async function metricKind(
   };
 }
 
+/** The points of one metric from range.fromMs to range.toMs, both included. */
+const metricIn = (metric: string, range: TimeRange, p: Params): string =>
+  `MetricName = ${p.add(metric, 'String')}
+    AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`;
+
 /**
  * The typical time between a metric's points in the range, ms: the median over up to 100 of its
  * series of (last − first) / (points − 1); null when no series has two points.
@@ -215,8 +220,7 @@ export async function sampleIntervalMs(
     query: `SELECT median(iv) AS iv FROM (
         SELECT (toUnixTimestamp64Milli(max(TimeUnix)) - toUnixTimestamp64Milli(min(TimeUnix)))
           / (count() - 1) AS iv
-        FROM ${ident(database)}.${table} WHERE MetricName = ${p.add(metric, 'String')}
-          AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}
+        FROM ${ident(database)}.${table} WHERE ${metricIn(metric, range, p)}
         GROUP BY ${SERIES_KEY} HAVING count() > 1 LIMIT 100)`,
     query_params: p.values,
     format: 'JSONEachRow',
@@ -240,8 +244,7 @@ export async function missingKeys(
 ): Promise<string[]> {
   if (keys.length === 0) return [];
   const p = new Params();
-  const where = `MetricName = ${p.add(metric, 'String')}
-    AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`;
+  const where = metricIn(metric, range, p);
   const probes = keys.map((k, i) => {
     const resource = k.startsWith('resource.') && k.length > 'resource.'.length;
     const has = resource
@@ -270,8 +273,7 @@ export async function metricKeys(
   const rs = await client.query({
     query: `SELECT groupUniqArrayArray(arrayConcat(mapKeys(Attributes),
         arrayMap(k -> concat('resource.', k), mapKeys(ResourceAttributes)))) AS keys
-      FROM ${ident(database)}.${table} WHERE MetricName = ${p.add(metric, 'String')}
-        AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`,
+      FROM ${ident(database)}.${table} WHERE ${metricIn(metric, range, p)}`,
     query_params: p.values,
     format: 'JSONEachRow',
   });

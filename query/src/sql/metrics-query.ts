@@ -159,7 +159,8 @@ export async function runMetricQuery(
     const table = METRIC_TYPE_TABLES.find((t) => t.type === kind.type)?.table ?? '';
     const iv = await sampleIntervalMs(client, database, table, q.metric, range);
     if (iv !== null) {
-      rangeMs = Math.min(Math.max(grid.stepMs + iv, 4 * iv), MAX_RANGE_STEPS * grid.stepMs);
+      const wanted = Math.round(Math.max(grid.stepMs + iv, 4 * iv));
+      rangeMs = Math.min(wanted, MAX_RANGE_STEPS * grid.stepMs);
     }
   }
   const frame = { from: grid.fromMs, to: grid.toMs, step: grid.stepMs, range: rangeMs };
