@@ -2,6 +2,7 @@
 import { run as dashboard } from '../dashboard/bench/render.bench.ts';
 import { run as distributed } from '../deploy/bench/distributed.bench.ts';
 import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
+import { run as metrics } from '../query/bench/metrics-query.bench.ts';
 import { run as query } from '../query/bench/query-api.bench.ts';
 import { run as sdk } from '../sdk/bench/overhead.bench.ts';
 
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   pipeline,
   distributed,
   query,
+  metrics,
   sdk,
   dashboard,
 };

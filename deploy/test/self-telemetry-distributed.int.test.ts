@@ -287,14 +287,22 @@ describe('self-telemetry in the distributed mode (receive → Kafka → ingest)'
     const stored = await metricOf('sightline_ingest_rows_total', 'otel_metrics_sum');
     expect(new Set(stored.map((r) => r.service))).toEqual(new Set([BACKEND.service]));
 
-    // The Pipeline page's own request, against the query role, over the last ten minutes.
+    // The Pipeline page's own request, against the query role, over the last ten minutes. A rate
+    // needs two points of a counter in its window (as in Prometheus): the refusal counter's
+    // second export may still be on its way.
     const now = Date.now();
-    const charts = await postJson(
-      `${backend.apiUrl}/api/v1/metrics/query`,
-      panels.pipelineRequest(now - 600_000, now + 60_000),
+    const results = await waitFor(
+      'a rate of refusals',
+      async () => {
+        const charts = await postJson(
+          `${backend.apiUrl}/api/v1/metrics/query`,
+          panels.pipelineRequest(now - 600_000, Date.now() + 60_000),
+        );
+        expect(charts.status).toBe(200);
+        return ((await charts.json()) as MetricsQueryResponse).results;
+      },
+      (r) => withData(result(r, 'refusals:0')).length > 0,
     );
-    expect(charts.status).toBe(200);
-    const { results } = (await charts.json()) as MetricsQueryResponse;
     expect(withData(result(results, 'lag:0')).map((s) => s.labels.topic)).toEqual(
       expect.arrayContaining(['otlp_spans', 'otlp_logs', 'otlp_metrics']),
     );

@@ -20,13 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStoreClients } from '@sightline/store/client-factory';
 import { migrate } from '@sightline/store/migrate';
-import { RATIO_GOAL, cases } from './bench-cases.ts';
+import { cases } from './bench-cases.ts';
+import { measureCases, WARMUPS } from './bench-measure.ts';
 import { DB, bytesPerRow, load, settle, type Loaded } from './bench-store.ts';
 
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
 const BATCH = Number(process.env.BENCH_QUERY_BATCH ?? 25_000);
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 20);
-const WARMUPS = 2;
 const KEEP_DIR = process.env.BENCH_QUERY_DIR;
 /** Only the questions whose name contains this text (for iterating on one of them). */
 const ONLY = process.env.BENCH_QUERY_ONLY;
@@ -35,21 +35,6 @@ interface Kept {
   rows: number;
   nowMs: number;
   data: Loaded;
-}
-
-// ---------------------------------------------------------------- measure
-
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
-};
-
-async function time(fn: () => Promise<string>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
 }
 
 export async function run(): Promise<void> {
@@ -96,40 +81,7 @@ export async function run(): Promise<void> {
     console.log(
       `\n${RUNS} runs each after ${WARMUPS} warm-ups, API and SQL alternating; times in ms\n`,
     );
-    console.log(
-      '| query | API p50 | API p95 | SQL p50 | SQL p95 | API/SQL ratio | goal | met | same answer |',
-    );
-    console.log('|---|---:|---:|---:|---:|---:|---|---|---|');
-    for (const c of cases(store, data, nowMs)) {
-      if (ONLY !== undefined && !c.name.includes(ONLY)) continue;
-      const apiDigest = await c.api(0);
-      const sqlDigest = await c.sql(0);
-      for (let i = 1; i < WARMUPS; i++) {
-        await c.api(i);
-        await c.sql(i);
-      }
-      const api: number[] = [];
-      const sqlMs: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        api.push(await time(() => c.api(WARMUPS + i)));
-        sqlMs.push(await time(() => c.sql(WARMUPS + i)));
-      }
-      const [a50, a95, s50, s95] = [
-        quantile(api, 0.5),
-        quantile(api, 0.95),
-        quantile(sqlMs, 0.5),
-        quantile(sqlMs, 0.95),
-      ];
-      const ratio = a50 / s50;
-      const met = ratio <= RATIO_GOAL && (c.maxP50Ms === undefined || a50 <= c.maxP50Ms);
-      const same =
-        apiDigest === sqlDigest
-          ? `yes (${apiDigest.length > 40 ? apiDigest.slice(0, 40) + '…' : apiDigest})`
-          : `NO: API ${apiDigest.slice(0, 60)} / SQL ${sqlDigest.slice(0, 60)}`;
-      console.log(
-        `| ${c.name} | ${a50.toFixed(1)} | ${a95.toFixed(1)} | ${s50.toFixed(1)} | ${s95.toFixed(1)} | ${ratio.toFixed(2)} | ${c.goal}${c.maxP50Ms ? `, ≤ ${RATIO_GOAL}× SQL` : ''} | ${met ? 'yes' : 'no'} | ${same} |`,
-      );
-    }
+    await measureCases(cases(store, data, nowMs), RUNS, ONLY);
   } finally {
     await store.close();
     if (KEEP_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });

@@ -40,9 +40,10 @@ export async function sendMetrics(service: string, metrics: unknown[]): Promise<
 const T0 = BASE - 120_000;
 const INCREMENTS = [4, 1, 2, 3, 5, 3, 7, 0, 10, 2, 4, 6];
 const at = (k: number) => T0 + 30_000 * (k + 1);
-// By hand: minute 0 holds the points at +0 s and +30 s (3 + 5), minute 1 those at +60/+90 s
-// (3 + 7), minute 2 (0 + 10), minute 3 (2 + 4), minute 4 (6); minute 5 has no point.
-export const EXPECTED_INCREASE = [8, 10, 10, 6, 6, null];
+// By hand, Prometheus' way: the step ending at +60 s reads the points at +0/+30/+60 s and gains
+// 5 + 3 (no extrapolation: the points sit on the window's edges); +120 s gains 7 + 0, +180 s
+// 10 + 2, +240 s 4 + 6; from +300 s on a window holds one point at most: no rate.
+export const EXPECTED_INCREASE = [8, 7, 12, 10, null, null];
 
 const sumMetric = (temporality: 1 | 2, points: unknown[]) => ({
   name: 'http.requests',
@@ -200,14 +201,15 @@ export async function query(body: MetricsQueryRequest): Promise<{ status: number
   return { status: res.status, json: await res.json() };
 }
 
+/** One query over RANGE; its range is the step (1m) unless it says otherwise. */
 export async function one(q: MetricsQueryRequest['queries'][number]): Promise<MetricQueryResult> {
-  const { status, json } = await query({ ...RANGE, queries: [q] });
+  const { status, json } = await query({ ...RANGE, queries: [{ range: '1m', ...q }] });
   expect(status, JSON.stringify(json)).toBe(200);
   const [result] = (json as MetricsQueryResponse).results;
   return result!;
 }
 
-export const times = Array.from({ length: 6 }, (_, i) => BASE + i * MIN);
+export const times = Array.from({ length: 6 }, (_, i) => BASE + (i + 1) * MIN);
 export const values = (r: MetricQueryResult, i = 0) => r.series[i]!.points.map((p) => p[1]);
 export const close = (actual: (number | null)[], expected: (number | null)[]) => {
   expect(actual).toHaveLength(expected.length);

@@ -11,67 +11,44 @@ import {
   times,
   values,
 } from './metrics-fixtures.ts';
+import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
 import { sightline, useSightline } from './use-sightline.ts';
 
 /** POST /api/v1/metrics/query end to end: every aggregation per metric type, and bad queries. */
 useSightline(sendAll);
 
 describe('POST /api/v1/metrics/query — gauges', () => {
-  it('aggregates the values in each step, every step present', async () => {
+  it('combines the newest value of each series at each step end, held for 5 minutes', async () => {
     const avg = await one({ metric: 'queue.depth', aggregation: 'avg' });
     expect(avg).toMatchObject({
       metric: 'queue.depth',
       type: 'gauge',
       unit: '{message}',
+      description: 'messages waiting',
       from: BASE,
       to: BASE + 6 * MIN,
       step: MIN,
+      range: MIN,
       truncated: false,
     });
     expect(avg.series).toHaveLength(1);
     expect(avg.series[0]!.labels).toEqual({});
     expect(avg.series[0]!.points.map((p) => p[0])).toEqual(times);
-    close(values(avg), [13 / 3, 6, null, null, null, null]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'max' }))).toEqual([
-      8,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'min' }))).toEqual([
-      1,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'count' }))).toEqual([
-      3,
-      1,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    // sum adds each series' mean in the step: orders (4 + 8) / 2 + emails 1.
-    expect(values(await one({ metric: 'queue.depth', aggregation: 'sum' }))).toEqual([
-      7,
-      6,
-      null,
-      null,
-      null,
-      null,
-    ]);
+    // orders: 4 at +10 s, 8 at +40 s, 6 at +70 s; emails: 1 at +20 s, gone 5 min later (+320 s).
+    close(values(avg), [4.5, 3.5, 3.5, 3.5, 3.5, 6]);
+    const of = async (aggregation: 'max' | 'min' | 'count' | 'sum') =>
+      values(await one({ metric: 'queue.depth', aggregation }));
+    expect(await of('max')).toEqual([8, 6, 6, 6, 6, 6]);
+    expect(await of('min')).toEqual([1, 1, 1, 1, 1, 6]);
+    expect(await of('count')).toEqual([2, 2, 2, 2, 2, 1]);
+    expect(await of('sum')).toEqual([9, 7, 7, 7, 7, 6]);
   });
 
   it('returns one series per group-by value, and filters', async () => {
     const r = await one({ metric: 'queue.depth', aggregation: 'max', groupBy: ['queue'] });
     expect(r.series.map((x) => x.labels)).toEqual([{ queue: 'emails' }, { queue: 'orders' }]);
-    expect(values(r, 0)).toEqual([1, null, null, null, null, null]);
-    expect(values(r, 1)).toEqual([8, 6, null, null, null, null]);
+    expect(values(r, 0)).toEqual([1, 1, 1, 1, 1, null]);
+    expect(values(r, 1)).toEqual([8, 6, 6, 6, 6, 6]);
 
     const bySvc = await one({
       metric: 'queue.depth',
@@ -82,7 +59,7 @@ describe('POST /api/v1/metrics/query — gauges', () => {
     expect(bySvc.series.map((x) => x.labels)).toEqual([
       { 'service.name': 'worker', queue: 'orders' },
     ]);
-    expect(values(bySvc)).toEqual([2, 1, null, null, null, null]);
+    expect(values(bySvc)).toEqual([1, 1, 1, 1, 1, 1]);
 
     const none = await one({
       metric: 'queue.depth',
@@ -91,6 +68,42 @@ describe('POST /api/v1/metrics/query — gauges', () => {
       filters: [{ key: 'queue', op: 'in', values: ['nope'] }],
     });
     expect(none.series).toEqual([]);
+  });
+
+  it('takes service and job as aliases of service.name, and refuses unknown keys', async () => {
+    for (const key of ['service', 'job', 'service.name']) {
+      const r = await one({
+        metric: 'queue.depth',
+        aggregation: 'max',
+        filters: [{ key, op: 'eq', value: 'worker' }],
+        groupBy: [key],
+      });
+      expect(r.series.map((x) => x.labels)).toEqual([{ [key]: 'worker' }]);
+    }
+    const { status, json } = await query({
+      ...RANGE,
+      queries: [{ metric: 'queue.depth', aggregation: 'max', groupBy: ['queue', 'qeueu'] }],
+    });
+    expect(status).toBe(400);
+    expect(json).toMatchObject({
+      error: {
+        code: 'SL_ERR_METRIC_KEY',
+        message:
+          "queries[0]: queue.depth has no key 'qeueu'; known keys: service.name, service, job, " +
+          'service.instance.id, instance, queue, resource.service.name',
+      },
+    });
+  });
+
+  it('applies a function per series over its range, then combines the series as asked', async () => {
+    // [+0, +60 s]: orders peaks at 8, emails at 1; [+60, +120 s]: orders' 6 alone.
+    const q = { metric: 'queue.depth', aggregation: 'max_over_time', range: '1m' } as const;
+    expect(values(await one(q))).toEqual([8, 6, null, null, null, null]);
+    expect(values(await one({ ...q, across: 'sum' }))).toEqual([9, 6, null, null, null, null]);
+    // A 2-minute range at the same 1-minute step: [0, +120 s] still holds emails' 1 (+20 s),
+    // [+60, +180 s] only orders' 6 (+70 s).
+    const wide = await one({ ...q, range: '2m', across: 'min' });
+    expect(values(wide)).toEqual([1, 1, 6, null, null, null]);
   });
 
   it('caps the series and says so', async () => {
@@ -125,9 +138,32 @@ describe('POST /api/v1/metrics/query — counters', () => {
     for (let i = 0; i < 4; i++) close(values(r, i), expected);
   });
 
+  it("reads, without a range, windows that hold about four points: Grafana's $__rate_interval", async () => {
+    // Points every 30 s at a 1 min step: max(60 + 30, 4 · 30) s. The step ending at +60 s reads
+    // [−60 s, +60 s]: the points at −60, −30, 0, +30, +60 s gain 2 + 3 + 5 + 3 over 120 s.
+    const { status, json } = await query({
+      ...RANGE,
+      queries: [{ metric: 'http.requests', aggregation: 'rate', service: 'svc-cumulative' }],
+    });
+    expect(status).toBe(200);
+    const [r] = (json as MetricsQueryResponse).results;
+    expect(r!.range).toBe(120_000);
+    expect(values(r!)[0]).toBeCloseTo(13 / 120, 12);
+
+    // Intervals that are no whole number of ms: pay.latency's series are 30 s and 110/3 s apart.
+    const uneven = await query({
+      ...RANGE,
+      queries: [{ metric: 'pay.latency', aggregation: 'rate' }],
+    });
+    expect(uneven.status, JSON.stringify(uneven.json)).toBe(200);
+    expect((uneven.json as MetricsQueryResponse).results[0]!.range).toBe(133_333);
+  });
+
   it('sums the per-series increases per group', async () => {
     const r = await one({ metric: 'http.requests', aggregation: 'increase', groupBy: ['route'] });
     expect(r.series.map((x) => x.labels)).toEqual([{ route: '/cart' }]);
+    expect(r.unit).toBe('{request}');
+    expect(r.description).toBe('requests served');
     close(
       values(r),
       EXPECTED_INCREASE.map((v) => (v === null ? null : 4 * v)),
@@ -143,11 +179,17 @@ describe('POST /api/v1/metrics/query — counters', () => {
 });
 
 describe('POST /api/v1/metrics/query — histograms', () => {
-  it('computes percentiles from buckets, delta and cumulative alike', async () => {
-    // Minute 0: 100 observations, 10 ≤ 100, 30 in (100, 200], 60 in (200, 400]. The rank q·100
-    // falls in (200, 400], holding 60 of them, 40 below: p = 200 + 200 · (100q − 40) / 60.
-    // Minute 1: one observation in (400, +Inf): the highest finite bound, 400.
-    const p = (q: number) => 200 + (200 * (100 * q - 40)) / 60;
+  // As Prometheus over the _bucket/_count/_sum series of each: a window [T − 1m, T] sees only the
+  // points inside it. hist-delta's points (+20 s, +50 s) add up to 100 observations in the step
+  // ending at +60 s: 10 ≤ 100, 30 in (100, 200], 60 in (200, 400]; +80 s adds one above 400.
+  // hist-cumulative's points at +20 s and +50 s are 30 s apart, 20 s and 10 s from the edges;
+  // each bucket's increase is extrapolated to the end, and to the start or to where it would be
+  // 0 if sooner: le 100 gains 5 → 11 over 60 s: 12; le 200 16 → 42 over 40 + 30·16/26 s: 152/3;
+  // le 400 and +Inf 37 → 103 over 40 + 30·37/66 s: 125. +80 s alone in the next window: no rate.
+  const deltaP = (q: number) => 200 + (200 * (100 * q - 40)) / 60;
+  const cumulativeP = (q: number) => 200 + (200 * (125 * q - 152 / 3)) / (125 - 152 / 3);
+
+  it('computes percentiles from buckets, delta and cumulative', async () => {
     for (const [agg, q] of [
       ['p50', 0.5],
       ['p90', 0.9],
@@ -159,23 +201,39 @@ describe('POST /api/v1/metrics/query — histograms', () => {
         'hist-cumulative',
         'hist-delta',
       ]);
-      for (const i of [0, 1]) close(values(r, i), [p(q), 400, null, null, null, null]);
+      close(values(r, 0), [cumulativeP(q), null, null, null, null, null]);
+      // One observation above the last bound: the highest finite bound.
+      close(values(r, 1), [deltaP(q), 400, null, null, null, null]);
     }
-    expect(p(0.95)).toBeCloseTo(383.3333333, 6);
+    expect(deltaP(0.95)).toBeCloseTo(383.3333333, 6);
+    expect(cumulativeP(0.5)).toBeCloseTo(231.838565, 6);
+    // Both services' buckets summed per bound: 22, 40 + 152/3, 225, 225.
+    const both = await one({ metric: 'pay.latency', aggregation: 'p50' });
+    const lower = 40 + 152 / 3;
+    close(values(both), [
+      200 + (200 * (112.5 - lower)) / (225 - lower),
+      400,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('counts, sums and averages observations per step', async () => {
-    for (const [agg, expected] of [
-      ['count', [100, 1, null, null, null, null]],
-      ['sum', [25_000, 1_000, null, null, null, null]],
-      ['avg', [250, 1_000, null, null, null, null]],
-      ['rate', [100 / 60, 1 / 60, null, null, null, null]],
+    // Sum: 8 500 → 25 500 extrapolated over 40 + 30·8 500/17 000 s: 17 000 · 55/30.
+    const sum = (17_000 * 55) / 30;
+    for (const [agg, cumulative, delta] of [
+      ['count', [125, null], [100, 1]],
+      ['sum', [sum, null], [25_000, 1_000]],
+      ['avg', [sum / 125, null], [250, 1_000]],
+      ['rate', [125 / 60, null], [100 / 60, 1 / 60]],
     ] as const) {
       const r = await one({ metric: 'pay.latency', aggregation: agg, groupBy: ['service.name'] });
-      for (const i of [0, 1]) close(values(r, i), [...expected]);
+      const rest = [null, null, null, null];
+      close(values(r, 0), [...cumulative, ...rest]);
+      close(values(r, 1), [...delta, ...rest]);
     }
-    const both = await one({ metric: 'pay.latency', aggregation: 'p50' });
-    close(values(both), [200 + (200 * 10) / 60, 400, null, null, null, null]);
   });
 });
 
@@ -195,29 +253,22 @@ describe('POST /api/v1/metrics/query — exponential histograms', () => {
       ]);
       for (const i of [0, 1]) close(values(r, i), [p(q), null, null, null, null, null]);
     }
+    // The count as Prometheus reads a _count series: the cumulative one has a single point in
+    // [0, 60 s] (its previous one is at −30 s), so no increase; the delta one counts its 100.
     const count = await one({ metric: 'payload.size', aggregation: 'count' });
-    expect(values(count)).toEqual([200, null, null, null, null, null]);
+    expect(values(count)).toEqual([100, null, null, null, null, null]);
   });
 });
 
 describe('POST /api/v1/metrics/query — summaries', () => {
-  it('counts and sums observations, and refuses to merge quantiles', async () => {
-    expect(values(await one({ metric: 'gc.pause', aggregation: 'count' }))).toEqual([
-      15,
-      15,
-      null,
-      null,
-      null,
-      null,
-    ]);
-    expect(values(await one({ metric: 'gc.pause', aggregation: 'avg' }))).toEqual([
-      10,
-      30,
-      null,
-      null,
-      null,
-      null,
-    ]);
+  it('counts and sums observations over a range, and refuses to merge quantiles', async () => {
+    // Points at −10 s (10 observations, sum 100), +10 s (25, 250), +70 s (40, 700), read over 2m.
+    // At +60 s: 10 → 25 over 20 s, extrapolated to the end by half a gap (10 s) and to the start
+    // by 20·10/15 s (where it would be 0): 15 · 43⅓/20 = 32.5; at +120 s: 25 → 40 over 60 s,
+    // 10 s to the start and 50 s to the end: 15 · 120/60 = 30. The sum likewise: 325, then 900.
+    const q = { metric: 'gc.pause', range: '2m' } as const;
+    close(values(await one({ ...q, aggregation: 'count' })), [32.5, 30, null, null, null, null]);
+    close(values(await one({ ...q, aggregation: 'avg' })), [10, 30, null, null, null, null]);
     const { status, json } = await query({
       ...RANGE,
       queries: [{ metric: 'gc.pause', aggregation: 'p50' }],
@@ -250,12 +301,12 @@ describe('bad metric queries', () => {
         ],
       },
       'SL_ERR_METRIC_AGGREGATION',
-      /^queries\[1\]\.aggregation: 'rate' does not apply to queue\.depth, a gauge; use one of sum, avg, min, max, count$/,
+      /^queries\[1\]\.aggregation: 'rate' does not apply to queue\.depth, a gauge; use one of sum, avg, min, max, count, delta, avg_over_time, /,
     );
     await expectError(
       { ...RANGE, queries: [{ metric: 'http.requests', aggregation: 'p95' }] },
       'SL_ERR_METRIC_AGGREGATION',
-      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase$/,
+      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase, irate$/,
     );
   });
 
@@ -300,5 +351,20 @@ describe('bad metric queries', () => {
       /^queries\[0\]\.filters\[0\]\.value: required for op 'eq'$/,
     );
     await expectError({ ...RANGE, queries: [] }, 'SL_ERR_VALIDATION', /queries/);
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'x', aggregation: 'quantile_over_time' }] },
+      'SL_ERR_VALIDATION',
+      /^queries\[0\]\.quantile: required for quantile_over_time/,
+    );
+    await expectError(
+      { ...RANGE, queries: [{ metric: 'x', aggregation: 'rate', range: 'a while' }] },
+      'SL_ERR_STEP',
+      /^queries\[0\]\.range: 'a while' is not a step/,
+    );
+    await expectError(
+      { ...RANGE, step: '1s', queries: [{ metric: 'x', aggregation: 'rate', range: '1h' }] },
+      'SL_ERR_STEP',
+      /^queries\[0\]\.range: 1h spans more than 1440 steps of 1s/,
+    );
   });
 });

@@ -7,10 +7,12 @@ const result = (id: string, series: MetricQueryResult['series']): MetricQueryRes
   metric: 'm',
   type: 'sum',
   unit: '',
+  description: '',
   aggregation: 'rate',
   from: 0,
   to: 2000,
   step: 1000,
+  range: 1000,
   series,
   truncated: false,
 });

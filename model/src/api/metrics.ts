@@ -107,6 +107,17 @@ export const MetricAggregation = Type.Union([
   Type.Literal('count'),
   Type.Literal('rate'),
   Type.Literal('increase'),
+  Type.Literal('irate'),
+  Type.Literal('delta'),
+  Type.Literal('avg_over_time'),
+  Type.Literal('min_over_time'),
+  Type.Literal('max_over_time'),
+  Type.Literal('sum_over_time'),
+  Type.Literal('count_over_time'),
+  Type.Literal('last_over_time'),
+  Type.Literal('stddev_over_time'),
+  Type.Literal('stdvar_over_time'),
+  Type.Literal('quantile_over_time'),
   Type.Literal('p50'),
   Type.Literal('p90'),
   Type.Literal('p95'),
@@ -114,9 +125,20 @@ export const MetricAggregation = Type.Union([
 ]);
 export type MetricAggregation = Static<typeof MetricAggregation>;
 
+/** How the series of one group are combined at each step (PromQL's `sum by (…)` and kin). */
+export const MetricAcross = Type.Union([
+  Type.Literal('sum'),
+  Type.Literal('avg'),
+  Type.Literal('min'),
+  Type.Literal('max'),
+  Type.Literal('count'),
+]);
+export type MetricAcross = Static<typeof MetricAcross>;
+
 /**
  * Attribute keys in filters and groupBy: a data point attribute (`route`), a resource attribute
- * (`resource.host.name`), or `service.name` (the service that sent the point).
+ * (`resource.host.name`), `service.name` (alias `service` or `job`) or `service.instance.id`
+ * (alias `instance`). An unknown key is refused with the known keys listed.
  */
 export const MetricFilter = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 1024 }),
@@ -144,6 +166,16 @@ export const MetricQuery = Type.Object({
   groupBy: Type.Optional(
     Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 10 }),
   ),
+  /**
+   * The window of rate, increase, irate, delta, the *_over_time functions and percentiles (PromQL's
+   * `[5m]`), independent of the step. When not given: max(step + interval, 4 × interval), the
+   * interval being the metric's typical time between points (Grafana's `$__rate_interval`).
+   */
+  range: Type.Optional(StepParam),
+  /** For quantile_over_time: the quantile, 0 to 1. */
+  quantile: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /** How the series of a group are combined; sum by default (avg, min, max for those functions). */
+  across: Type.Optional(MetricAcross),
   /** Override the request's range for this query. */
   from: Type.Optional(TimeParam),
   to: Type.Optional(TimeParam),
@@ -154,7 +186,9 @@ export type MetricQuery = Static<typeof MetricQuery>;
 /**
  * POST /api/v1/metrics/query. A body (not a query string) because a query is structured: filters,
  * group-by keys and several queries per chart. `from`/`to`/`step` apply to every query that does
- * not set its own; `from` is rounded down and `to` up to a multiple of `step`.
+ * not set its own; `from` is rounded down and `to` up to a multiple of `step`. Each point is the
+ * value at the end of its step, as Prometheus evaluates a query_range: the first at `from + step`,
+ * the last at `to`.
  */
 export const MetricsQueryRequest = Type.Object({
   from: Type.Optional(TimeParam),
@@ -177,12 +211,16 @@ export const MetricQueryResult = Type.Object({
   metric: Type.String(),
   /** null when the metric has no data in the range. */
   type: Type.Union([MetricType, Type.Null()]),
+  /** UCUM unit as sent, or read from a `_seconds`/`_bytes`/`_ratio` name suffix; '' if unknown. */
   unit: Type.String(),
+  description: Type.String(),
   aggregation: MetricAggregation,
   /** The effective range and step, in ms. */
   from: Type.Number(),
   to: Type.Number(),
   step: Type.Number(),
+  /** The window of range functions, in ms. */
+  range: Type.Number(),
   series: Type.Array(MetricSeries),
   /** More series than the limit matched; the first ones (by label values) are returned. */
   truncated: Type.Boolean(),

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
+import { SightlineError } from '@sightline/model/errors';
 import {
   MetricAttributesQuery,
   MetricAttributesResponse,
@@ -12,8 +13,9 @@ import {
 import type { StoreClients } from '@sightline/store/client-factory';
 import { metricAttributes, metricNames } from '../sql/metrics-catalog.ts';
 import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
+import { parseStep } from '../time-range.ts';
 import { filtersSql, Params } from '../sql/metrics-keys.ts';
-import { runMetricQuery } from '../sql/metrics-query.ts';
+import { MAX_RANGE_STEPS, runMetricQuery } from '../sql/metrics-query.ts';
 
 export interface MetricRouteOptions {
   readonly store: StoreClients;
@@ -105,22 +107,38 @@ export const metricRoutes: FastifyPluginCallbackTypebox<MetricRouteOptions> = (a
           to: q.to !== undefined ? `${field}.to` : 'to',
         });
         filtersSql(q.filters ?? [], q.service, new Params(), `${field}.filters`);
+        if (q.aggregation === 'quantile_over_time' && q.quantile === undefined) {
+          throw new SightlineError(
+            'SL_ERR_VALIDATION',
+            400,
+            `${field}.quantile: required for quantile_over_time (0 to 1)`,
+          );
+        }
         const step = q.step ?? body.step;
-        return resolveGrid(
+        const grid = resolveGrid(
           range,
           step,
           AUTO_POINTS,
           q.step !== undefined ? `${field}.step` : 'step',
         );
+        const rangeMs =
+          q.range === undefined ? undefined : parseStep(q.range, `${field}.range`) * 1000;
+        if (rangeMs !== undefined && rangeMs > MAX_RANGE_STEPS * grid.stepMs) {
+          throw new SightlineError(
+            'SL_ERR_STEP',
+            400,
+            `${field}.range: ${q.range} spans more than ${MAX_RANGE_STEPS} steps of ${grid.stepMs / 1000}s; use a larger step`,
+          );
+        }
+        return { grid, rangeMs };
       });
       const results = [];
       // One at a time: an embedded store runs a session's queries in turn anyway.
       for (const [i, query] of body.queries.entries()) {
-        const grid = grids[i];
-        if (!grid) continue;
-        results.push(
-          await runMetricQuery(reader, database, { query, grid, field: `queries[${i}]` }),
-        );
+        const g = grids[i];
+        if (!g) continue;
+        const field = `queries[${i}]`;
+        results.push(await runMetricQuery(reader, database, { query, field, ...g }));
       }
       return { results };
     },

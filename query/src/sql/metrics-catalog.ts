@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricInfo, MetricType, Temporality } from '@sightline/model/api/metrics';
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import { msParam, keyExpr, Params } from './metrics-keys.ts';
+import { SERIES_KEY } from './metrics-prom-sql.ts';
 import type { TimeRange } from './metrics-grid.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
 
@@ -13,6 +14,19 @@ export const METRIC_TYPE_TABLES: readonly { type: MetricType; table: string }[] 
   { type: 'exponential_histogram', table: METRIC_TABLES.exponentialHistogram },
   { type: 'summary', table: METRIC_TABLES.summary },
 ];
+
+/** Units of Prometheus' conventional name suffixes, in UCUM as OTLP carries them. */
+const SUFFIX_UNITS: readonly (readonly [RegExp, string])[] = [
+  [/_seconds(_total|_count|_sum|_bucket)?$/, 's'],
+  [/_bytes(_total|_count|_sum|_bucket)?$/, 'By'],
+  [/_ratio$/, '1'],
+];
+
+/** The unit sent with the metric, or else the one its name's suffix implies; '' if neither. */
+export function unitOf(name: string, unit: string): string {
+  if (unit !== '') return unit;
+  return SUFFIX_UNITS.find(([re]) => re.test(name))?.[1] ?? '';
+}
 
 const hasTemporality = (t: MetricType): boolean =>
   t === 'sum' || t === 'histogram' || t === 'exponential_histogram';
@@ -71,7 +85,7 @@ export async function metricNames(
     const info: MetricInfo = {
       name: r.name,
       type: r.type,
-      unit: r.unit,
+      unit: unitOf(r.name, r.unit),
       description: r.description,
     };
     if (r.type === 'sum') info.monotonic = r.monotonic === 1;
@@ -144,12 +158,14 @@ export interface MetricKind {
   readonly type: MetricType;
   readonly monotonic: boolean;
   readonly unit: string;
+  readonly description: string;
 }
 
 interface KindRow {
   type: MetricType;
   monotonic: number;
   unit: string;
+  description: string;
 }
 
 /** Which table holds the metric in the range (the first in METRIC_TYPE_TABLES order); null if none. */
@@ -164,14 +180,103 @@ export async function metricKind(
   const where = `MetricName = ${p.add(metric, 'String')} AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix < ${msParam(range.toMs, p)}`;
   const selects = METRIC_TYPE_TABLES.map(
     ({ type, table }, i) => `SELECT * FROM (SELECT ${i} AS rank, '${type}' AS type,
-        ${type === 'sum' ? 'toInt8(IsMonotonic)' : 'toInt8(0)'} AS monotonic, MetricUnit AS unit
+        ${type === 'sum' ? 'toInt8(IsMonotonic)' : 'toInt8(0)'} AS monotonic, MetricUnit AS unit,
+        MetricDescription AS description
       FROM ${db}.${table} WHERE ${where} ORDER BY TimeUnix DESC LIMIT 1)`,
   );
   const rs = await client.query({
-    query: `SELECT type, monotonic, unit FROM (${selects.join('\nUNION ALL\n')}) ORDER BY rank LIMIT 1`,
+    query: `SELECT type, monotonic, unit, description FROM (${selects.join('\nUNION ALL\n')}) ORDER BY rank LIMIT 1`,
     query_params: p.values,
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<KindRow>();
-  return row ? { type: row.type, monotonic: row.monotonic === 1, unit: row.unit } : null;
+  if (!row) return null;
+  return {
+    type: row.type,
+    monotonic: row.monotonic === 1,
+    unit: unitOf(metric, row.unit),
+    description: row.description,
+  };
+}
+
+/** The points of one metric from range.fromMs to range.toMs, both included. */
+const metricIn = (metric: string, range: TimeRange, p: Params): string =>
+  `MetricName = ${p.add(metric, 'String')}
+    AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`;
+
+/**
+ * The typical time between a metric's points in the range, ms: the median over up to 100 of its
+ * series of (last − first) / (points − 1); null when no series has two points.
+ */
+export async function sampleIntervalMs(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+): Promise<number | null> {
+  const p = new Params();
+  const rs = await client.query({
+    query: `SELECT median(iv) AS iv FROM (
+        SELECT (toUnixTimestamp64Milli(max(TimeUnix)) - toUnixTimestamp64Milli(min(TimeUnix)))
+          / (count() - 1) AS iv
+        FROM ${ident(database)}.${table} WHERE ${metricIn(metric, range, p)}
+        GROUP BY ${SERIES_KEY} HAVING count() > 1 LIMIT 100)`,
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ iv: number | null }>();
+  const iv = Number(row?.iv);
+  return Number.isFinite(iv) && iv > 0 ? iv : null;
+}
+
+/**
+ * Which of `keys` no point of the metric carries in the range. One short read per key that stops
+ * at the first point carrying it, so the usual case (every key known) costs little.
+ */
+export async function missingKeys(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+  keys: readonly string[],
+): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const p = new Params();
+  const where = metricIn(metric, range, p);
+  const probes = keys.map((k, i) => {
+    const resource = k.startsWith('resource.') && k.length > 'resource.'.length;
+    const has = resource
+      ? `mapContains(ResourceAttributes, ${p.add(k.slice('resource.'.length), 'String')})`
+      : `mapContains(Attributes, ${p.add(k, 'String')})`;
+    return `SELECT ${i} AS k FROM (SELECT 1 FROM ${ident(database)}.${table} WHERE ${where} AND ${has} LIMIT 1)`;
+  });
+  const rs = await client.query({
+    query: probes.join('\nUNION ALL\n'),
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const found = new Set((await rs.json<{ k: number }>()).map((r) => Number(r.k)));
+  return keys.filter((_, i) => !found.has(i));
+}
+
+/** The keys a metric's points carry in the range: attributes, and resource ones as `resource.<k>`. */
+export async function metricKeys(
+  client: ClickHouseClient,
+  database: string,
+  table: string,
+  metric: string,
+  range: TimeRange,
+): Promise<Set<string>> {
+  const p = new Params();
+  const rs = await client.query({
+    query: `SELECT groupUniqArrayArray(arrayConcat(mapKeys(Attributes),
+        arrayMap(k -> concat('resource.', k), mapKeys(ResourceAttributes)))) AS keys
+      FROM ${ident(database)}.${table} WHERE ${metricIn(metric, range, p)}`,
+    query_params: p.values,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ keys: string[] }>();
+  return new Set(row?.keys ?? []);
 }

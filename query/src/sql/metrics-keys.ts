@@ -17,13 +17,24 @@ export class Params {
   }
 }
 
+/** Keys every metric answers to: the service and instance, by OTel and Prometheus names alike. */
+const SERVICE_KEYS: ReadonlySet<string> = new Set(['service.name', 'service', 'job']);
+const INSTANCE_KEYS: ReadonlySet<string> = new Set(['service.instance.id', 'instance']);
+export const ALIAS_KEYS: readonly string[] = [...SERVICE_KEYS, ...INSTANCE_KEYS];
+
+const isResourceKey = (key: string): boolean =>
+  key.startsWith('resource.') && key.length > 'resource.'.length;
+
 /**
- * The column a filter or groupBy key reads: `service.name` → ServiceName, `resource.<k>` → a
- * resource attribute, anything else → a data point attribute. A missing key reads as ''.
+ * The column a filter or groupBy key reads: `service.name` (or `service`, or Prometheus' `job`) →
+ * ServiceName, `service.instance.id` (or `instance`) → that resource attribute, as the OTel
+ * Collector's Prometheus receiver maps them; `resource.<k>` → a resource attribute, anything else
+ * → a data point attribute. A missing key reads as ''.
  */
 export function keyExpr(key: string, p: Params): string {
-  if (key === 'service.name') return 'ServiceName';
-  if (key.startsWith('resource.') && key.length > 'resource.'.length) {
+  if (SERVICE_KEYS.has(key)) return 'ServiceName';
+  if (INSTANCE_KEYS.has(key)) return `ResourceAttributes['service.instance.id']`;
+  if (isResourceKey(key)) {
     return `ResourceAttributes[${p.add(key.slice('resource.'.length), 'String')}]`;
   }
   return `Attributes[${p.add(key, 'String')}]`;
@@ -60,3 +71,23 @@ export function filtersSql(
 /** Epoch milliseconds as a DateTime64 comparison operand. */
 export const msParam = (ms: number, p: Params): string =>
   `fromUnixTimestamp64Milli(${p.add(ms, 'Int64')})`;
+
+/** The keys a query names that are neither aliases nor present in the metric (`known`). */
+export function unknownKeys(keys: readonly string[], known: ReadonlySet<string>): string[] {
+  return [...new Set(keys)].filter((k) => !ALIAS_KEYS.includes(k) && !known.has(k));
+}
+
+/** 400 for keys the metric does not have: an empty answer would look like "no data". */
+export function unknownKeyError(
+  field: string,
+  metric: string,
+  unknown: readonly string[],
+  known: ReadonlySet<string>,
+): SightlineError {
+  const list = [...ALIAS_KEYS, ...[...known].sort()].join(', ');
+  return new SightlineError(
+    'SL_ERR_METRIC_KEY',
+    400,
+    `${field}: ${metric} has no key ${unknown.map((k) => `'${k}'`).join(', ')}; known keys: ${list}`,
+  );
+}

@@ -84,3 +84,24 @@ export function exponentialBuckets(
   for (const [i, count] of negative) out.push({ lower: -pow(i + 1), upperBound: -pow(i), count });
   return out;
 }
+
+/**
+ * histogram_quantile over classic buckets, whose counts are cumulative (observations ≤ le), as
+ * Prometheus computes it: buckets of one bound merged, counts made monotonic (a rate of each
+ * bucket can dip below its predecessor's), then the per-bucket quantile above. Without a +Inf
+ * bucket there is no quantile.
+ */
+export function cumulativeQuantile(q: number, buckets: readonly Bucket[]): number | null {
+  const byBound = new Map<number, number>();
+  for (const b of buckets) byBound.set(b.upperBound, (byBound.get(b.upperBound) ?? 0) + b.count);
+  if (!byBound.has(Infinity)) return null;
+  let below = 0;
+  const perBucket = [...byBound.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([upperBound, cumulative]) => {
+      const count = Math.max(0, cumulative - below);
+      below = Math.max(below, cumulative);
+      return { upperBound, count };
+    });
+  return bucketQuantile(q, perBucket);
+}

@@ -1,23 +1,34 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type {
+  MetricAcross,
   MetricAggregation,
   MetricQuery,
   MetricQueryResult,
   MetricSeries,
-  MetricType,
   SeriesPoint,
 } from '@sightline/model/api/metrics';
 import { SightlineError } from '@sightline/model/errors';
-import { metricKind, METRIC_TYPE_TABLES, type MetricKind } from './metrics-catalog.ts';
 import {
-  counterLookbackMs,
-  counterSql,
-  valuesSql,
-  type CounterColumns,
-  type SeriesSqlInput,
-} from './metrics-series-sql.ts';
+  metricKeys,
+  metricKind,
+  METRIC_TYPE_TABLES,
+  missingKeys,
+  sampleIntervalMs,
+  type MetricKind,
+} from './metrics-catalog.ts';
+import { unknownKeyError, unknownKeys } from './metrics-keys.ts';
 import {
-  bucketQuantile,
+  evalTimeMs,
+  isRangeFunction,
+  LOOKBACK_MS,
+  promSql,
+  RANGE_FUNCTIONS,
+  type PromSql,
+  type RangeFunction,
+} from './metrics-prom-sql.ts';
+import { counterLookbackMs, counterSql, type SeriesSqlInput } from './metrics-series-sql.ts';
+import {
+  cumulativeQuantile,
   exponentialBuckets,
   isPercentile,
   PERCENTILES,
@@ -27,32 +38,55 @@ import {
 import type { StepGrid } from './metrics-grid.ts';
 
 export const MAX_SERIES = 500;
+/** A range spans at most this many steps: each sample is read once per window holding it. */
+export const MAX_RANGE_STEPS = 1440;
 
-type Family = 'values' | 'counter' | 'histogram';
+/**
+ * How a query is answered: 'instant' combines each series' newest value (gauges and up-down
+ * counters); 'range' applies a Prometheus range function to each series; 'observations' to the
+ * Count or Sum of histograms and summaries (as to their `_count`, `_sum` series); 'buckets' takes
+ * histogram_quantile over classic `_bucket` series (le label) or an OTLP histogram's buckets;
+ * 'exponential' merges exponential histograms' buckets.
+ */
+type Family = 'instant' | 'range' | 'observations' | 'buckets' | 'exponential';
 
-/** What each kind of metric can be aggregated by, and how its rows are read. */
-function familyOf(kind: MetricKind): { family: Family; allowed: readonly MetricAggregation[] } {
+const INSTANT: readonly MetricAggregation[] = ['sum', 'avg', 'min', 'max', 'count'];
+const OVER_TIME = RANGE_FUNCTIONS.filter((f) => f.endsWith('_over_time'));
+const PERCENTILE_NAMES = Object.keys(PERCENTILES) as MetricAggregation[];
+
+/** What each kind of metric can be aggregated by. */
+function allowedFor(kind: MetricKind, metric: string): readonly MetricAggregation[] {
   switch (kind.type) {
     case 'gauge':
-      return { family: 'values', allowed: ['sum', 'avg', 'min', 'max', 'count'] };
+      return [...INSTANT, 'delta', ...OVER_TIME];
     case 'sum':
-      return kind.monotonic
-        ? { family: 'counter', allowed: ['rate', 'increase'] }
-        : { family: 'values', allowed: ['sum', 'avg', 'min', 'max', 'count'] };
+      if (!kind.monotonic) return [...INSTANT, 'delta', ...OVER_TIME];
+      // A classic histogram's buckets arrive from Prometheus as one counter per `le`.
+      return metric.endsWith('_bucket')
+        ? ['rate', 'increase', 'irate', ...PERCENTILE_NAMES]
+        : ['rate', 'increase', 'irate'];
     case 'histogram':
-      return {
-        family: 'histogram',
-        allowed: ['count', 'sum', 'avg', 'rate', 'p50', 'p90', 'p95', 'p99'],
-      };
     case 'exponential_histogram':
-      return {
-        family: 'histogram',
-        allowed: ['count', 'sum', 'avg', 'rate', 'p50', 'p90', 'p95', 'p99'],
-      };
+      return ['count', 'sum', 'avg', 'rate', ...PERCENTILE_NAMES];
     case 'summary':
       // A summary's quantiles are per series and cannot be merged across series or steps.
-      return { family: 'histogram', allowed: ['count', 'sum', 'avg', 'rate'] };
+      return ['count', 'sum', 'avg', 'rate'];
   }
+}
+
+function familyOf(kind: MetricKind, agg: MetricAggregation): Family {
+  if (isPercentile(agg)) return kind.type === 'exponential_histogram' ? 'exponential' : 'buckets';
+  if (kind.type !== 'gauge' && kind.type !== 'sum') return 'observations';
+  return isRangeFunction(agg) ? 'range' : 'instant';
+}
+
+/** The default way a group's series combine: as the function suggests, else summed. */
+function defaultAcross(agg: MetricAggregation): MetricAcross {
+  if (agg === 'avg_over_time' || agg === 'avg') return 'avg';
+  if (agg === 'min_over_time' || agg === 'min') return 'min';
+  if (agg === 'max_over_time' || agg === 'max') return 'max';
+  if (agg === 'count') return 'count';
+  return 'sum';
 }
 
 const describe = (kind: MetricKind): string =>
@@ -62,26 +96,8 @@ const describe = (kind: MetricKind): string =>
       : 'non-monotonic sum'
     : kind.type;
 
-function columnsOf(type: MetricType, buckets: boolean): CounterColumns {
-  switch (type) {
-    case 'sum':
-      return { primary: 'Value', temporality: 'AggregationTemporality' };
-    case 'summary':
-      return { primary: 'Count', secondary: 'Sum', temporality: '2' };
-    case 'exponential_histogram':
-      return {
-        primary: 'Count',
-        secondary: 'Sum',
-        exponential: buckets,
-        temporality: 'AggregationTemporality',
-      };
-    default:
-      return { primary: 'Count', secondary: 'Sum', buckets, temporality: 'AggregationTemporality' };
-  }
-}
-
 interface Row {
-  b: string;
+  i: number | string;
   [column: string]: unknown;
 }
 
@@ -90,61 +106,20 @@ const num = (v: unknown): number | null => {
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isFinite(n) ? n : null;
 };
-const parseBound = (s: string): number =>
-  s === 'inf' || s === '+inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
+const parseBound = (s: string): number => {
+  const l = s.toLowerCase();
+  return l === 'inf' || l === '+inf' ? Infinity : l === '-inf' ? -Infinity : Number(s);
+};
 
-/** The value of one row (a group's step) for the aggregation. */
-function rowValue(
-  row: Row,
-  family: Family,
-  agg: MetricAggregation,
-  stepSeconds: number,
-): number | null {
-  if (family === 'values') {
-    if (agg === 'sum') return num(row.seriesSum);
-    if (agg === 'min') return num(row.low);
-    if (agg === 'max') return num(row.high);
-    if (agg === 'count') return num(row.cnt);
-    const n = num(row.cnt);
-    return n ? (num(row.total) ?? 0) / n : null;
-  }
-  const c0 = num(row.c0);
-  switch (agg) {
-    case 'rate':
-      return c0 === null ? null : c0 / stepSeconds;
-    case 'increase':
-    case 'count':
-      return c0;
-    case 'sum':
-      return num(row.c1);
-    case 'avg':
-      return c0 ? (num(row.c1) ?? 0) / c0 : null;
-    default: {
-      if (!isPercentile(agg)) return null;
-      if (row.pmap !== undefined) {
-        const toMap = (m: unknown) => {
-          const [keys, counts] = (m as [string[], string[]] | undefined) ?? [[], []];
-          return new Map(keys.map((k, i) => [Number(k), Number(counts[i] ?? 0)]));
-        };
-        const buckets = exponentialBuckets(
-          Number(row.scale),
-          toMap(row.pmap),
-          toMap(row.nmap),
-          Number(row.zero ?? 0),
-        );
-        return rangeQuantile(PERCENTILES[agg], buckets);
-      }
-      const [keys, counts] = (row.bmap as [string[], (string | number)[]] | undefined) ?? [[], []];
-      const buckets: Bucket[] = ((row.bounds as string[] | undefined) ?? []).map((s) => ({
-        upperBound: parseBound(s),
-        count: 0,
-      }));
-      keys.forEach((k, i) =>
-        buckets.push({ upperBound: parseBound(k), count: Number(counts[i] ?? 0) }),
-      );
-      return bucketQuantile(PERCENTILES[agg], buckets);
-    }
-  }
+/** An exponential histogram's percentile from one row of counterSql (a group's step). */
+function exponentialQuantile(row: Row, q: number): number | null {
+  const toMap = (m: unknown) => {
+    const [keys, counts] = (m as [string[], string[]] | undefined) ?? [[], []];
+    return new Map(keys.map((k, i) => [Number(k), Number(counts[i] ?? 0)]));
+  };
+  const scale = Number(row.scale);
+  const zero = Number(row.zero ?? 0);
+  return rangeQuantile(q, exponentialBuckets(scale, toMap(row.pmap), toMap(row.nmap), zero));
 }
 
 export interface RunMetricQueryInput {
@@ -152,10 +127,16 @@ export interface RunMetricQueryInput {
   readonly grid: StepGrid;
   /** Names the query in error messages, e.g. `queries[0]`. */
   readonly field: string;
+  /**
+   * The window of range functions. When not given: max(step + interval, 4 × interval), the
+   * interval being the metric's typical time between points (Grafana's $__rate_interval), so
+   * that every window holds enough points for a rate; the step if the metric has no interval.
+   */
+  readonly rangeMs?: number | undefined;
   readonly maxSeries?: number;
 }
 
-/** One metrics query → one series per group, every step present. */
+/** One metrics query → one series per group, every step present, each labelled at its end. */
 export async function runMetricQuery(
   client: ClickHouseClient,
   database: string,
@@ -168,13 +149,26 @@ export async function runMetricQuery(
     metric: q.metric,
     aggregation: q.aggregation,
   };
-  const range = { fromMs: grid.fromMs - counterLookbackMs(grid.stepMs), toMs: grid.toMs };
+  // Where to look for the metric's kind and keys: as far back as any window reaches.
+  const reach = Math.max(input.rangeMs ?? 0, LOOKBACK_MS, counterLookbackMs(grid.stepMs));
+  const range = { fromMs: evalTimeMs(grid, 0) - reach, toMs: grid.toMs };
   const kind = await metricKind(client, database, q.metric, range);
-  const frame = { from: grid.fromMs, to: grid.toMs, step: grid.stepMs };
-  if (kind === null) {
-    return { ...base, type: null, unit: '', ...frame, series: [], truncated: false };
+  const family = kind === null ? 'instant' : familyOf(kind, q.aggregation);
+  let rangeMs = input.rangeMs ?? grid.stepMs;
+  if (input.rangeMs === undefined && kind !== null && family !== 'instant') {
+    const table = METRIC_TYPE_TABLES.find((t) => t.type === kind.type)?.table ?? '';
+    const iv = await sampleIntervalMs(client, database, table, q.metric, range);
+    if (iv !== null) {
+      const wanted = Math.round(Math.max(grid.stepMs + iv, 4 * iv));
+      rangeMs = Math.min(wanted, MAX_RANGE_STEPS * grid.stepMs);
+    }
   }
-  const { family, allowed } = familyOf(kind);
+  const frame = { from: grid.fromMs, to: grid.toMs, step: grid.stepMs, range: rangeMs };
+  if (kind === null) {
+    const none = { type: null, unit: '', description: '', series: [], truncated: false };
+    return { ...base, ...none, ...frame };
+  }
+  const allowed = allowedFor(kind, q.metric);
   if (!allowed.includes(q.aggregation)) {
     throw new SightlineError(
       'SL_ERR_METRIC_AGGREGATION',
@@ -184,7 +178,13 @@ export async function runMetricQuery(
   }
   const groupBy = q.groupBy ?? [];
   const table = METRIC_TYPE_TABLES.find((t) => t.type === kind.type)?.table ?? '';
-  const sqlInput: SeriesSqlInput = {
+  const used = unknownKeys([...(q.filters ?? []).map((f) => f.key), ...groupBy], new Set());
+  const missing = await missingKeys(client, database, table, q.metric, range, used);
+  if (missing.length > 0) {
+    const known = await metricKeys(client, database, table, q.metric, range);
+    throw unknownKeyError(field, q.metric, missing, known);
+  }
+  const queries = buildSql(q, kind, family, {
     database,
     table,
     metric: q.metric,
@@ -193,19 +193,121 @@ export async function runMetricQuery(
     filtersField: `${field}.filters`,
     groupBy,
     grid,
+    rangeMs,
     maxRows: (maxSeries + 1) * grid.points,
-  };
-  const { sql, params } =
-    family === 'values'
-      ? valuesSql(sqlInput)
-      : counterSql(sqlInput, columnsOf(kind.type, isPercentile(q.aggregation)));
-  const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-  const rows = await rs.json<Row>();
+  });
+  const answers = [];
+  for (const { sql, params } of queries) {
+    const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    answers.push(toSeries(await rs.json<Row>(), q, family, grid, maxSeries));
+  }
+  const [first, second] = answers;
+  const truncated = answers.some((a) => a.truncated);
+  const series = second ? divide(first!.series, second.series) : (first?.series ?? []);
+  const described = { unit: kind.unit, description: kind.description };
+  return { ...base, type: kind.type, ...described, ...frame, series, truncated };
+}
 
+/** The SQL of a query; two for an average of observations (their sum, then their count). */
+function buildSql(
+  q: MetricQuery,
+  kind: MetricKind,
+  family: Family,
+  input: SeriesSqlInput,
+): PromSql[] {
+  const { rangeMs, grid, maxRows } = input;
+  const temporality = kind.type !== 'gauge' && kind.type !== 'summary';
+  const source = { ...input, temporality };
+  const agg = q.aggregation;
+  switch (family) {
+    case 'exponential':
+      return [
+        counterSql(input, {
+          primary: 'Count',
+          exponential: true,
+          temporality: 'AggregationTemporality',
+        }),
+      ];
+    case 'observations': {
+      // As Prometheus over the _count and _sum series an exporter makes of them.
+      const over = (column: 'Count' | 'Sum') =>
+        promSql({
+          source: { ...source, column },
+          grid,
+          rangeMs,
+          fn: agg === 'rate' ? 'rate' : 'increase',
+          across: 'sum',
+          maxRows,
+        });
+      if (agg === 'avg') return [over('Sum'), over('Count')];
+      return [over(agg === 'sum' ? 'Sum' : 'Count')];
+    }
+    case 'buckets': {
+      // histogram_quantile(φ, sum by (…, le) (rate(x_bucket[range]))); the quantile is read below.
+      const classic = kind.type === 'sum';
+      const buckets = classic ? { groupBy: [...input.groupBy, 'le'] } : { buckets: true };
+      const fn = 'rate';
+      return [
+        promSql({
+          source: { ...source, ...buckets },
+          grid,
+          rangeMs,
+          fn,
+          across: 'sum',
+          maxRows: maxRows * 64,
+        }),
+      ];
+    }
+    case 'range':
+    case 'instant':
+      return [
+        promSql({
+          source,
+          grid,
+          rangeMs,
+          fn: family === 'instant' ? 'instant' : (agg as RangeFunction),
+          ...(q.quantile !== undefined ? { quantile: q.quantile } : {}),
+          // A gauge's aggregation is how its series combine; a function's, `across`.
+          across: family === 'instant' ? defaultAcross(agg) : (q.across ?? defaultAcross(agg)),
+          maxRows,
+        }),
+      ];
+  }
+}
+
+/** Series of an average: the sum's points divided by the count's, series by series. */
+function divide(sums: MetricSeries[], counts: MetricSeries[]): MetricSeries[] {
+  const key = (s: MetricSeries) => JSON.stringify(s.labels);
+  const byKey = new Map(counts.map((c) => [key(c), c]));
+  return sums.map((s) => {
+    const c = byKey.get(key(s));
+    const points = s.points.map(([t, v], i): SeriesPoint => {
+      const n = c?.points[i]?.[1] ?? null;
+      return [t, v === null || n === null || n === 0 ? null : v / n];
+    });
+    return { labels: s.labels, points };
+  });
+}
+
+/** Rows (g…, i, …) in group order → one series per group, every step present. */
+function toSeries(
+  rows: readonly Row[],
+  q: MetricQuery,
+  family: Family,
+  grid: StepGrid,
+  maxSeries: number,
+): { series: MetricSeries[]; truncated: boolean } {
+  const groupBy = q.groupBy ?? [];
   const series: MetricSeries[] = [];
   let truncated = false;
-  let current: { key: string; points: SeriesPoint[] } | undefined;
-  const stepSeconds = grid.stepMs / 1000;
+  let current: { key: string; points: SeriesPoint[]; buckets: Map<number, Bucket[]> } | undefined;
+  const flush = () => {
+    if (!current || family !== 'buckets' || !isPercentile(q.aggregation)) return;
+    for (const [i, buckets] of current.buckets) {
+      const point = current.points[i];
+      if (point) point[1] = cumulativeQuantile(PERCENTILES[q.aggregation], buckets);
+    }
+  };
   for (const row of rows) {
     const labelValues = groupBy.map((_, i) => {
       const v = row[`g${i}`];
@@ -213,22 +315,36 @@ export async function runMetricQuery(
     });
     const key = JSON.stringify(labelValues);
     if (current?.key !== key) {
+      flush();
       if (series.length === maxSeries) {
         truncated = true;
+        current = undefined;
         break;
       }
       const labels: Record<string, string> = {};
       groupBy.forEach((k, i) => (labels[k] = labelValues[i] ?? ''));
       const points: SeriesPoint[] = Array.from({ length: grid.points }, (_, i) => [
-        grid.fromMs + i * grid.stepMs,
+        evalTimeMs(grid, i),
         null,
       ]);
-      current = { key, points };
+      current = { key, points, buckets: new Map() };
       series.push({ labels, points });
     }
-    const index = (Number(row.b) - grid.fromMs) / grid.stepMs;
+    const index = Number(row.i);
+    if (family === 'buckets') {
+      const le = row[`g${groupBy.length}`];
+      const list = current.buckets.get(index) ?? [];
+      list.push({ upperBound: parseBound(String(le)), count: num(row.value) ?? 0 });
+      current.buckets.set(index, list);
+      continue;
+    }
     const point = current.points[index];
-    if (point) point[1] = rowValue(row, family, q.aggregation, stepSeconds);
+    if (!point) continue;
+    point[1] =
+      family === 'exponential' && isPercentile(q.aggregation)
+        ? exponentialQuantile(row, PERCENTILES[q.aggregation])
+        : num(row.value);
   }
-  return { ...base, type: kind.type, unit: kind.unit, ...frame, series, truncated };
+  flush();
+  return { series, truncated };
 }

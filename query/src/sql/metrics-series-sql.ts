@@ -1,95 +1,52 @@
-import type { MetricFilter } from '@sightline/model/api/metrics';
-import { filtersSql, keyExpr, msParam, Params } from './metrics-keys.ts';
+import { keyExpr, msParam, Params } from './metrics-keys.ts';
 import type { StepGrid } from './metrics-grid.ts';
+import {
+  evalTimeMs,
+  fanOut,
+  selectionWhere,
+  SERIES_KEY,
+  type PromSql,
+  type SeriesSelection,
+} from './metrics-prom-sql.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
 
-export interface SeriesSqlInput {
-  readonly database: string;
-  readonly table: string;
-  readonly metric: string;
-  readonly service?: string | undefined;
-  readonly filters: readonly MetricFilter[];
-  /** Names the filters in error messages, e.g. `queries[0].filters`. */
-  readonly filtersField: string;
-  readonly groupBy: readonly string[];
+export interface SeriesSqlInput extends SeriesSelection {
   readonly grid: StepGrid;
+  /** The window each step's value covers: (T − rangeMs, T]. */
+  readonly rangeMs: number;
   /** Row cap: (series limit + 1) × points, so that one series too many shows. */
   readonly maxRows: number;
 }
 
-export interface SeriesSql {
-  readonly sql: string;
-  readonly params: Record<string, string | number | readonly string[]>;
-}
-
-/** A counter's read starts this far before the range, to find each series' point preceding it. */
+/** A counter's read starts this far before the first window, to find each series' point preceding it. */
 export const counterLookbackMs = (stepMs: number): number => Math.max(stepMs, 300_000);
 
-// One series of the metric: the OTLP identity of a stream, minus the start time (a new start time
-// within a stream is a restart, detected below).
-const SERIES_KEY = 'cityHash64(ResourceAttributes, ScopeName, Attributes)';
-
-function common(input: SeriesSqlInput, p: Params, readFromMs: number) {
-  const groups = input.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}`);
-  const gcols = input.groupBy.map((_, i) => `g${i}, `).join('');
-  const step = p.add(input.grid.stepMs, 'Int64');
-  const where = [
-    `MetricName = ${p.add(input.metric, 'String')}`,
-    `TimeUnix >= ${msParam(readFromMs, p)}`,
-    `TimeUnix < ${msParam(input.grid.toMs, p)}`,
-    filtersSql(input.filters, input.service, p, input.filtersField),
-  ].join(' AND ');
-  const bucket = `intDiv(toUnixTimestamp64Milli(TimeUnix), ${step}) * ${step} AS b`;
-  return { groups: groups.map((g) => `${g}, `).join(''), gcols, where, bucket };
-}
-
-/**
- * Gauges and up-down counters: per series and step the points' sum, count, min and max; then per
- * group and step. `seriesSum` adds each series' mean in the step, so a gauge reported every 10 s
- * sums to the total across series, not six times it per minute.
- */
-export function valuesSql(input: SeriesSqlInput): SeriesSql {
-  const p = new Params();
-  const c = common(input, p, input.grid.fromMs);
-  const sql = `SELECT ${c.gcols}b, sum(s) AS total, sum(n) AS cnt, min(lo) AS low, max(hi) AS high,
-      sum(s / n) AS seriesSum
-    FROM (
-      SELECT ${c.groups}${c.bucket}, sum(Value) AS s, count() AS n, min(Value) AS lo, max(Value) AS hi
-      FROM ${ident(input.database)}.${input.table}
-      WHERE ${c.where}
-      GROUP BY ${c.gcols}b, ${SERIES_KEY}
-    )
-    GROUP BY ${c.gcols}b
-    ORDER BY ${c.gcols}b
-    LIMIT ${p.add(input.maxRows, 'UInt32')}`;
-  return { sql, params: p.values };
-}
-
 export interface CounterColumns {
-  /** The counter: a sum's Value, a histogram's Count. */
+  /** The counter whose drop is a reset: a histogram's Count. */
   readonly primary: string;
-  /** Counted along with it: a histogram's Sum. */
-  readonly secondary?: string;
-  /** Histograms with explicit bounds: also difference the bucket counts. */
-  readonly buckets?: boolean;
-  /** Exponential histograms: also difference the bucket counts (see exponentialBuckets). */
+  /** Also difference the exponential bucket counts (see exponentialBuckets). */
   readonly exponential?: boolean;
-  /** 'AggregationTemporality', or '2' for summaries (always cumulative). */
+  /** 'AggregationTemporality', or '2' where points are always cumulative. */
   readonly temporality: string;
 }
 
 /**
- * Counters (monotonic sums; histogram and summary counts and sums): the increase in each step,
- * per group. Delta points are increases already. Cumulative points are differenced per series
- * (window over the series ordered by time): point − previous point, or the point itself after a
- * reset (a new StartTimeUnix, a value below the previous one, changed bucket bounds), or when the
- * series started inside the read window. A series' first point otherwise only sets the baseline.
- * Each increase counts in the step of its point's time, as a delta point's would.
+ * Exponential histograms (their count and buckets): the increase in each step's window
+ * (T − range, T], per group. Delta points are increases already. Cumulative points are differenced
+ * per series (window over the series ordered by time): point − previous point, or the point itself
+ * after a reset (a new StartTimeUnix, a count below the previous one), or when the series started
+ * inside the read window. A series' first point otherwise only sets the baseline. Each increase
+ * counts in the windows holding its point's time, as a delta point's would. Unlike rate() there
+ * is no extrapolation: it would scale every bucket alike, which leaves a quantile as it is, and
+ * points at different scales add up once rescaled.
  */
-export function counterSql(input: SeriesSqlInput, cols: CounterColumns): SeriesSql {
+export function counterSql(input: SeriesSqlInput, cols: CounterColumns): PromSql {
   const p = new Params();
-  const readFromMs = input.grid.fromMs - counterLookbackMs(input.grid.stepMs);
-  const c = common(input, p, readFromMs);
+  const readFromMs =
+    evalTimeMs(input.grid, 0) - input.rangeMs - counterLookbackMs(input.grid.stepMs);
+  const groups = input.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
+  const gcols = input.groupBy.map((_, i) => `g${i}, `).join('');
+  const where = selectionWhere(input, readFromMs, evalTimeMs(input.grid, input.grid.points - 1), p);
   const win = 'OVER w';
   const inner: string[] = [
     `TimeUnix AS t`,
@@ -100,50 +57,24 @@ export function counterSql(input: SeriesSqlInput, cols: CounterColumns): SeriesS
     `toFloat64(${cols.primary}) AS v0`,
     `lagInFrame(toFloat64(${cols.primary})) ${win} AS p0`,
   ];
-  let reset = 'st != pst OR v0 < p0';
+  const reset = 'st != pst OR v0 < p0';
   const outer: string[] = ['sum(multiIf(mode = 1, v0, mode = 2, v0 - p0, 0)) AS c0'];
-  if (cols.secondary !== undefined) {
-    inner.push(
-      `toFloat64(${cols.secondary}) AS v1`,
-      `lagInFrame(toFloat64(${cols.secondary})) ${win} AS p1`,
-    );
-    outer.push('sum(multiIf(mode = 1, v1, mode = 2, v1 - p1, 0)) AS c1');
-  }
-  if (cols.buckets) {
-    inner.push(
-      `ExplicitBounds AS bnd`,
-      `lagInFrame(ExplicitBounds) ${win} AS pbnd`,
-      `BucketCounts AS bc`,
-      // arrayResize: a previous point with another bucket layout is a reset, but is still read.
-      `arrayResize(lagInFrame(BucketCounts) ${win}, length(BucketCounts)) AS pbc`,
-      // Bounds as text: JSON has no Infinity, and the last bucket's upper bound is +Inf.
-      `arrayMap(x -> toString(x), arrayPushBack(ExplicitBounds, inf)) AS ub`,
-    );
-    reset += ' OR bnd != pbnd OR arrayExists((a, z) -> a < z, bc, pbc)';
-    outer.push(
-      `sumMap(ub, multiIf(mode = 1, arrayMap(x -> toInt64(x), bc),
-        mode = 2, arrayMap((a, z) -> toInt64(a) - toInt64(z), bc, pbc),
-        arrayMap(x -> toInt64(0), bc))) AS bmap`,
-      // sumMap drops buckets that sum to 0, yet their bounds still matter for interpolation.
-      'groupUniqArrayArray(ub) AS bounds',
-    );
-  }
   if (cols.exponential) exponentialBuckets(inner, outer, win);
-  const sql = `SELECT ${c.gcols}b, ${outer.join(', ')}
+  const fan = fanOut('toUnixTimestamp64Milli(t)', input.rangeMs, input.grid, p, '1');
+  const sql = `SELECT ${gcols}i, ${outer.join(', ')}
     FROM (
       SELECT *, multiIf(isDelta, 1, pt IS NULL, if(st >= ${msParam(readFromMs, p)}, 1, 0),
-        ${reset}, 1, 2) AS mode
+        ${reset}, 1, 2) AS mode, ${fan} AS i
       FROM (
-        SELECT ${c.groups}${c.bucket}, ${inner.join(', ')}
+        SELECT ${groups}${inner.join(', ')}
         FROM ${ident(input.database)}.${input.table}
-        WHERE ${c.where}
+        WHERE ${where}
         WINDOW w AS (PARTITION BY ${SERIES_KEY}, ${cols.temporality}
           ORDER BY TimeUnix ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
       )
     )
-    WHERE t >= ${msParam(input.grid.fromMs, p)}
-    GROUP BY ${c.gcols}b
-    ORDER BY ${c.gcols}b
+    GROUP BY ${gcols}i
+    ORDER BY ${gcols}i
     LIMIT ${p.add(input.maxRows, 'UInt32')}`;
   return { sql, params: p.values };
 }

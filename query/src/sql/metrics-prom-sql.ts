@@ -1,0 +1,310 @@
+import type { MetricAcross, MetricFilter } from '@sightline/model/api/metrics';
+import { ident } from '@sightline/store/schema/ddl-context';
+import { filtersSql, keyExpr, msParam, Params } from './metrics-keys.ts';
+import type { StepGrid } from './metrics-grid.ts';
+
+/**
+ * Prometheus' meaning of a query over samples, once, as ClickHouse SQL: the metrics API, the
+ * PromQL API and the alert evaluator all build their queries here. Semantics are those of
+ * Prometheus 2.x (the version Debian ships, which the comparison test runs):
+ * - a query is evaluated at the end of each step, T = from + step, from + 2·step, … to;
+ * - a range function sees the samples in [T − range, T] (both ends included);
+ * - an instant read (a gauge's value) is the newest sample in [T − 5 min, T], none if that sample
+ *   is a staleness marker;
+ * - staleness markers (Flags bit 1, OTel's NO_RECORDED_VALUE) never count as values.
+ * Each sample is copied to every evaluation whose window holds it (arrayJoin), then aggregated per
+ * series and evaluation, so the work stays in ClickHouse whatever the ratio of range to step.
+ */
+
+export const LOOKBACK_MS = 300_000;
+
+export type RangeFunction =
+  | 'rate'
+  | 'increase'
+  | 'irate'
+  | 'delta'
+  | 'avg_over_time'
+  | 'min_over_time'
+  | 'max_over_time'
+  | 'sum_over_time'
+  | 'count_over_time'
+  | 'last_over_time'
+  | 'stddev_over_time'
+  | 'stdvar_over_time'
+  | 'quantile_over_time';
+
+export const RANGE_FUNCTIONS: readonly RangeFunction[] = [
+  'rate',
+  'increase',
+  'irate',
+  'delta',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+];
+export const isRangeFunction = (a: string): a is RangeFunction =>
+  (RANGE_FUNCTIONS as readonly string[]).includes(a);
+
+/** The series of one metric in one table, narrowed by filters and labelled for grouping. */
+export interface SeriesSelection {
+  readonly database: string;
+  readonly table: string;
+  readonly metric: string;
+  readonly service?: string | undefined;
+  readonly filters: readonly MetricFilter[];
+  /** Names the filters in error messages, e.g. `queries[0].filters`. */
+  readonly filtersField: string;
+  /** Output columns g0, g1, … */
+  readonly groupBy: readonly string[];
+}
+
+/** The WHERE of a selection's points from `fromMs` to `toMs`, both included. */
+export function selectionWhere(sel: SeriesSelection, fromMs: number, toMs: number, p: Params) {
+  return [
+    `MetricName = ${p.add(sel.metric, 'String')}`,
+    `TimeUnix >= ${msParam(fromMs, p)}`,
+    `TimeUnix <= ${msParam(toMs, p)}`,
+    filtersSql(sel.filters, sel.service, p, sel.filtersField),
+  ].join(' AND ');
+}
+
+/** A selection read as samples of one column. */
+export interface SeriesSource extends SeriesSelection {
+  /** Sums and histograms: OTLP delta points (temporality 1) are increases already. */
+  readonly temporality: boolean;
+  /** The sampled column: Value (the default), or a histogram's or summary's Count or Sum. */
+  readonly column?: 'Value' | 'Count' | 'Sum';
+  /**
+   * Explicit-bucket histograms: each bucket a series of its cumulative count (observations ≤ its
+   * bound), labelled by the bound as the group column after groupBy's, as the `_bucket` series
+   * the OpenTelemetry Prometheus exporter makes of it (`le`, the last one `+Inf`).
+   */
+  readonly buckets?: boolean;
+}
+
+export interface PromSql {
+  readonly sql: string;
+  readonly params: Record<string, string | number | readonly string[]>;
+}
+
+// One series: the OTLP identity of a stream, minus its start time (a new one is a reset).
+export const SERIES_KEY = 'cityHash64(ResourceAttributes, ScopeName, Attributes)';
+
+/** The time a step's value is labelled with, and evaluated at: its end. */
+export const evalTimeMs = (grid: StepGrid, i: number): number =>
+  grid.fromMs + (i + 1) * grid.stepMs;
+
+/**
+ * The evaluation indexes i whose window holds a sample at `t` (ms): [T − before, T] closed, or
+ * (T − before, T] when `openLeft` (a SQL boolean) holds, with T = first + i·step.
+ */
+export function fanOut(t: string, beforeMs: number, grid: StepGrid, p: Params, openLeft = '0') {
+  const first = p.add(evalTimeMs(grid, 0), 'Int64');
+  const step = p.add(grid.stepMs, 'Int64');
+  const before = p.add(beforeMs, 'Int64');
+  const lo = `greatest(0, ceil((${t} - ${first}) / ${step}))`;
+  const reach = `(${t} + ${before} - ${first}) / ${step}`;
+  const hi = `least(${grid.points - 1}, if(${openLeft}, ceil(${reach}) - 1, floor(${reach})))`;
+  return `arrayJoin(range(toUInt32(${lo}), toUInt32(greatest(${lo}, ${hi} + 1))))`;
+}
+
+/** The evaluation time of index column `i`, ms. */
+const evalAt = (grid: StepGrid, p: Params) =>
+  `(${p.add(evalTimeMs(grid, 0), 'Int64')} + i * ${p.add(grid.stepMs, 'Int64')})`;
+
+/**
+ * Samples of the source read from `fromMs` to the last evaluation: g…, sk, d, t, v, stale, and the
+ * start time st when `start` (reading it costs a column).
+ */
+function samples(
+  src: SeriesSource,
+  grid: StepGrid,
+  fromMs: number,
+  p: Params,
+  start = false,
+): string {
+  let groups = src.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}, `).join('');
+  let key = SERIES_KEY;
+  let value = `toFloat64(${src.column ?? 'Value'})`;
+  let from = `${ident(src.database)}.${src.table}`;
+  if (src.buckets) {
+    groups += `bk.1 AS g${src.groupBy.length}, `;
+    key = 'cityHash64(ResourceAttributes, ScopeName, Attributes, bk.1)';
+    value = 'toFloat64(bk.2)';
+    from += ` ARRAY JOIN arrayZip(
+        arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
+        arrayCumSum(arrayResize(BucketCounts, length(ExplicitBounds) + 1))) AS bk`;
+  }
+  const where = selectionWhere(src, fromMs, evalTimeMs(grid, grid.points - 1), p);
+  return `SELECT ${groups}${key} AS sk,
+      ${src.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
+      toUnixTimestamp64Milli(TimeUnix) AS t,${start ? ' toUnixTimestamp64Milli(StartTimeUnix) AS st,' : ''}
+      ${value} AS v, bitAnd(Flags, 1) = 1 AS stale
+    FROM ${from} WHERE ${where}`;
+}
+
+/** The group columns of a source: g0… for groupBy, and a bucket's bound after them. */
+const groupCount = (src: SeriesSource) => src.groupBy.length + (src.buckets ? 1 : 0);
+const gcols = (src: SeriesSource) =>
+  Array.from({ length: groupCount(src) }, (_, i) => `g${i}, `).join('');
+
+/** Per-window aggregates and the function's value, by function. */
+function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: string, p: Params) {
+  const seconds = p.add(rangeMs / 1000, 'Float64');
+  switch (fn) {
+    case 'rate':
+    case 'increase':
+    case 'delta': {
+      const counter = fn !== 'delta';
+      const aggs = [
+        'count() AS n',
+        'min(t) AS t1',
+        'max(t) AS tn',
+        'argMin(v, t) AS v1',
+        'argMax(v, t) AS vn',
+        'sum(v) AS sv',
+        counter ? 'sum(rc) - argMin(rc, t) AS rs' : '0 AS rs',
+      ];
+      // Prometheus' extrapolation: from the first and last samples to the window's edges when
+      // they lie within 1.1 average gaps of them, else by half a gap; a counter not below zero.
+      const extrapolated = `multiIf(n < 2, NULL, (vn - v1 + rs) * (
+          (tn - t1) / 1000
+          + if(toStart < gap * 1.1, toStart, gap / 2)
+          + if(toEnd < gap * 1.1, toEnd, gap / 2)
+        ) / ((tn - t1) / 1000))`;
+      const startOf = `(t1 - (${at} - ${p.add(rangeMs, 'Int64')})) / 1000`;
+      const toStart = counter
+        ? `if(vn - v1 + rs > 0 AND v1 >= 0,
+            least(${startOf}, (tn - t1) / 1000 * (v1 / (vn - v1 + rs))), ${startOf})`
+        : startOf;
+      const value =
+        fn === 'delta'
+          ? extrapolated
+          : `if(d, sv, ${extrapolated})${fn === 'rate' ? ` / ${seconds}` : ''}`;
+      return {
+        aggs,
+        lets: [
+          `(tn - t1) / 1000 / (n - 1) AS gap`,
+          `${toStart} AS toStart`,
+          `(${at} - tn) / 1000 AS toEnd`,
+        ],
+        value,
+        lag: counter,
+      };
+    }
+    case 'irate':
+      return {
+        aggs: [
+          'count() AS n',
+          'max(t) AS tn',
+          'argMax(v, t) AS vn',
+          'argMax(pv, t) AS pvn',
+          'argMax(pt, t) AS ptn',
+          'argMax(st, t) AS stn',
+        ],
+        lets: [],
+        // A delta point is its own increase, over its own interval.
+        value: `if(d, vn / ((tn - stn) / 1000),
+          if(n < 2, NULL, if(vn < pvn, vn, vn - pvn) / ((tn - ptn) / 1000)))`,
+        lag: true,
+      };
+    default: {
+      const agg = {
+        avg_over_time: 'avg(v)',
+        min_over_time: 'min(v)',
+        max_over_time: 'max(v)',
+        sum_over_time: 'sum(v)',
+        count_over_time: 'toFloat64(count())',
+        last_over_time: 'argMax(v, t)',
+        stddev_over_time: 'stddevPop(v)',
+        stdvar_over_time: 'varPop(v)',
+        // Prometheus interpolates between the closest ranks, (n − 1)·q: R's type 7.
+        quantile_over_time: `quantileExactInclusive(${p.add(quantile, 'Float64')})(v)`,
+      }[fn];
+      return { aggs: [`${agg} AS fv`], lets: [], value: 'fv', lag: false };
+    }
+  }
+}
+
+export interface RangeFunctionInput {
+  readonly source: SeriesSource;
+  readonly grid: StepGrid;
+  readonly fn: RangeFunction;
+  readonly rangeMs: number;
+  /** quantile_over_time's φ. */
+  readonly quantile?: number;
+}
+
+/**
+ * `fn(metric[range])` per series at every step: rows (g…, sk, i, val). Counter resets (a value
+ * below the previous one, or a new start time) add the value before them, as in Prometheus.
+ */
+export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
+  const { source: src, grid, rangeMs } = input;
+  const at = evalAt(grid, p);
+  const f = rangeValue(input.fn, input.quantile ?? 0.5, rangeMs, at, p);
+  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, f.lag);
+  const g = gcols(src);
+  const lagged = f.lag
+    ? `SELECT *, if(pt IS NULL, 0, if(v < pv OR st != pst, pv, 0)) AS rc FROM (
+        SELECT *, lagInFrame(toNullable(t)) OVER w AS pt, lagInFrame(v) OVER w AS pv,
+          lagInFrame(st) OVER w AS pst
+        FROM (${read}) WHERE NOT stale
+        WINDOW w AS (PARTITION BY sk, d ORDER BY t ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))`
+    : `SELECT * FROM (${read}) WHERE NOT stale`;
+  // Delta points are counted once: in the windows (T − range, T] that hold them.
+  const fan = fanOut('t', rangeMs, grid, p, 'd');
+  return `SELECT ${g}sk, i, ${[...f.lets, `${f.value} AS val`].join(', ')} FROM (
+      SELECT ${g}sk, d, i, ${f.aggs.join(', ')}
+      FROM (SELECT *, ${fan} AS i FROM (${lagged}))
+      GROUP BY ${g}sk, d, i)`;
+}
+
+/** The metric's value per series at every step: the newest sample within the lookback. */
+export function instantSql(source: SeriesSource, grid: StepGrid, p: Params): string {
+  const g = gcols(source);
+  const read = samples(source, grid, evalTimeMs(grid, 0) - LOOKBACK_MS, p);
+  return `SELECT ${g}sk, i, if(argMax(stale, t), NULL, argMax(v, t)) AS val
+    FROM (SELECT *, ${fanOut('t', LOOKBACK_MS, grid, p)} AS i FROM (${read}))
+    GROUP BY ${g}sk, i`;
+}
+
+/**
+ * Per-series rows (g…, sk, i, val) combined per group and step, as PromQL's `sum by (…)` and kin:
+ * rows (g…, i, value), at most `maxRows`.
+ */
+export function acrossSql(
+  perSeries: string,
+  groups: number,
+  across: MetricAcross,
+  maxRows: number,
+  p: Params,
+): string {
+  const g = Array.from({ length: groups }, (_, i) => `g${i}, `).join('');
+  const agg = across === 'count' ? 'toFloat64(count())' : `${across}(val)`;
+  return `SELECT ${g}i, ${agg} AS value FROM (${perSeries}) WHERE val IS NOT NULL
+    GROUP BY ${g}i ORDER BY ${g}i LIMIT ${p.add(maxRows, 'UInt32')}`;
+}
+
+/** A whole query: `across by (groupBy) (fn(metric[range]))`, or of the instant value. */
+export function promSql(
+  input: Omit<RangeFunctionInput, 'fn'> & {
+    readonly fn: RangeFunction | 'instant';
+    readonly across: MetricAcross;
+    readonly maxRows: number;
+  },
+): PromSql {
+  const p = new Params();
+  const perSeries =
+    input.fn === 'instant'
+      ? instantSql(input.source, input.grid, p)
+      : rangeFunctionSql({ ...input, fn: input.fn }, p);
+  const sql = acrossSql(perSeries, groupCount(input.source), input.across, input.maxRows, p);
+  return { sql, params: p.values };
+}
