@@ -61,12 +61,11 @@ export const LogsPanelQuery = Type.Object({
 });
 export type LogsPanelQuery = Static<typeof LogsPanelQuery>;
 
+/** Requests per second, share of them in error, 95th percentile duration (the RED series). */
 export const TraceMeasure = Type.Union([
   Type.Literal('rate'),
   Type.Literal('error_rate'),
-  Type.Literal('p50'),
   Type.Literal('p95'),
-  Type.Literal('p99'),
 ]);
 export type TraceMeasure = Static<typeof TraceMeasure>;
 
