@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, niceTicks, parseUnit, scaleFor } from './units.ts';
+import {
+  formatTickValue,
+  formatValue,
+  niceTicks,
+  parseUnit,
+  scaleFor,
+  unitTitle,
+} from './units.ts';
 
 describe('formatValue', () => {
   it.each([
@@ -40,6 +47,16 @@ describe('formatValue', () => {
   it('formats every tick of an axis in one scale', () => {
     const s = scaleFor('ms', 2000);
     expect([0, 500, 2000].map((v) => formatValue(v, 'ms', s))).toEqual(['0 s', '0.5 s', '2 s']);
+  });
+});
+
+describe('axis ticks and titles', () => {
+  it('keeps count ticks short and names the count in the title', () => {
+    const s = scaleFor('{requests}/s', 2500);
+    expect(formatTickValue(1500, '{requests}/s', s)).toBe('1.5k/s');
+    expect(unitTitle('{requests}/s')).toBe('requests/s');
+    expect(formatTickValue(1536, 'By', scaleFor('By', 2048))).toBe('1.5 KiB');
+    expect(unitTitle('By')).toBe('');
   });
 });
 

@@ -135,6 +135,25 @@ export function formatValue(v: number | null | undefined, unit: string, scale?: 
   return `${short(v / s.factor)}${s.suffix}`;
 }
 
+/**
+ * An axis tick: like formatValue, but what a count counts is left to the axis title
+ * (`unitTitle`), so ticks stay short: `1.5k/s` under "requests/s".
+ */
+export function formatTickValue(v: number, unit: string, scale: Scale): string {
+  const p = parseUnit(unit);
+  if (p.kind !== 'count' || p.label === '') return formatValue(v, unit, scale);
+  return formatValue(v, '', {
+    factor: scale.factor,
+    suffix: scale.suffix.replace(` ${p.label}`, ''),
+  });
+}
+
+/** The axis title of a count unit (`requests/s`), or '' where the ticks carry the unit. */
+export function unitTitle(unit: string): string {
+  const p = parseUnit(unit);
+  return p.kind === 'count' && p.label !== '' ? `${p.label}${p.rate ? '/s' : ''}` : '';
+}
+
 /** 1, 2 or 5 × a power of ten: the round step that gives about `count` ticks over `span`. */
 function niceStep(span: number, count: number): number {
   const raw = span / Math.max(1, count);

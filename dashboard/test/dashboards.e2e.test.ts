@@ -239,6 +239,24 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     expect(list.dashboards.map((d) => d.id).sort()).toEqual([id, importedId].sort());
   });
 
+  it('offers a generated service overview that follows its variable and can be copied', async () => {
+    await page.goto(`${s.apiUrl}/dashboards?search=overview`);
+    await page.getByRole('link', { name: 'Service overview' }).click();
+    await page.getByRole('combobox', { name: 'Variable service' }).selectOption('payments');
+    await poll(() => panel('Requests per second').textContent()).toContain('requests/s');
+    // A ratio is drawn as 0–100 %.
+    await poll(() => panel('Error rate').textContent()).toContain('100 %');
+    await poll(() => panel('Heap used').textContent()).toContain('No data');
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}\?edit=1$/);
+    const copy = await api<Dashboard>(`/dashboards/${new URL(page.url()).pathname.split('/')[2]}`);
+    expect(copy.title).toBe('Copy of Service overview');
+    expect(copy.panels.map((p) => p.title)).toContain('Error logs');
+    expect(copy.variables[0]?.current).toEqual(['payments']);
+    await page.getByRole('button', { name: 'Add panel' }).waitFor();
+    await shot('62-dashboard-generated-copy');
+  });
+
   it('refuses a file that is not a dashboard, naming the field', async () => {
     await page.goto(`${s.apiUrl}/dashboards`);
     await page.getByLabel('Import dashboard').setInputFiles({

@@ -10,7 +10,14 @@ import {
 } from 'recharts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
 import { formatTick, formatTime, paletteColor } from '../format.ts';
-import { formatValue, niceTicks, scaleFor, type Scale } from '../units.ts';
+import {
+  formatTickValue,
+  formatValue,
+  niceTicks,
+  scaleFor,
+  unitTitle,
+  type Scale,
+} from '../units.ts';
 
 export interface UnitSeries {
   readonly name: string;
@@ -122,7 +129,12 @@ export function UnitChart({ series, unit, from, to, step, now = Date.now(), heig
           domain={[ticks[0] ?? 0, ticks[ticks.length - 1] ?? 1]}
           ticks={ticks}
           allowDataOverflow
-          tickFormatter={(v: number) => formatValue(v, unit, scale)}
+          tickFormatter={(v: number) => formatTickValue(v, unit, scale)}
+          label={
+            unitTitle(unit)
+              ? { value: unitTitle(unit), angle: -90, position: 'insideLeft', fontSize: 11 }
+              : undefined
+          }
           width={78}
           stroke="var(--muted)"
           fontSize={11}

@@ -14,6 +14,7 @@ import { navigate, withParams, type AppLocation } from '../router.ts';
 import { readTimeRange, resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { ErrorPanel, Loading } from '../components/States.tsx';
 import { createDashboard, exportDocument, getDashboard, saveDashboard } from './dashboard-api.ts';
+import { generatedDashboard } from './generated.ts';
 import { PanelEditor } from './PanelEditor.tsx';
 import { PanelFrame } from './PanelFrame.tsx';
 import { VariableBar, VariableEditor } from './Variables.tsx';
@@ -61,9 +62,18 @@ function download(name: string, text: string): void {
   URL.revokeObjectURL(a.href);
 }
 
-function Board({ saved, loc }: { saved: Dashboard; loc: AppLocation }) {
+function Board({
+  saved,
+  loc,
+  generated,
+}: {
+  saved: Dashboard;
+  loc: AppLocation;
+  /** Not stored: it can be copied, not edited. */
+  generated: boolean;
+}) {
   const [draft, setDraft] = useState<DashboardInput>(saved);
-  const editing = loc.params.get('edit') === '1';
+  const editing = !generated && loc.params.get('edit') === '1';
   const [editor, setEditor] = useState<Panel | null>(null);
   const [addingVariable, setAddingVariable] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -215,9 +225,13 @@ function Board({ saved, loc }: { saved: Dashboard; loc: AppLocation }) {
           </>
         ) : (
           <>
-            <button type="button" onClick={() => navigate(withParams(loc, { edit: '1' }))}>
-              Edit
-            </button>
+            {generated ? (
+              <span className="sub">Generated: copy it to edit</span>
+            ) : (
+              <button type="button" onClick={() => navigate(withParams(loc, { edit: '1' }))}>
+                Edit
+              </button>
+            )}
             <button
               type="button"
               onClick={() => void copy().catch((e: unknown) => setMessage(errorText(e)))}
@@ -356,8 +370,14 @@ function Board({ saved, loc }: { saved: Dashboard; loc: AppLocation }) {
 /** `/dashboards/{id}`: the saved board, its variables, panels and (with ?edit=1) its editor. */
 export function DashboardView({ id, loc }: { id: string; loc: AppLocation }) {
   // `v` (set after a save) names the version to show, so a save reloads the board.
-  const d = useApi(`${id}@${loc.params.get('v') ?? ''}`, (signal) => getDashboard(id, signal));
+  const builtIn = generatedDashboard(id);
+  const d = useApi(builtIn ? null : `${id}@${loc.params.get('v') ?? ''}`, (signal) =>
+    getDashboard(id, signal),
+  );
+  if (builtIn) return <Board saved={builtIn} loc={loc} generated />;
   if (d.status === 'loading') return <Loading what="dashboard" />;
   if (d.status === 'error') return <ErrorPanel error={d.error} retry={d.reload} />;
-  return <Board key={`${d.data.id}@${d.data.version}`} saved={d.data} loc={loc} />;
+  return (
+    <Board key={`${d.data.id}@${d.data.version}`} saved={d.data} loc={loc} generated={false} />
+  );
 }

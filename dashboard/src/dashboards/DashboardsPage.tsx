@@ -5,6 +5,15 @@ import { Link } from '../components/Link.tsx';
 import { ErrorPanel, Loading } from '../components/States.tsx';
 import { createDashboard, emptyDashboard, listDashboards, parseImport } from './dashboard-api.ts';
 import { DashboardView } from './DashboardView.tsx';
+import { GENERATED } from './generated.ts';
+
+/** Generated boards whose title or tags hold every word of the search, as list rows. */
+const generatedMatching = (search: string) => {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  return GENERATED.filter((d) =>
+    words.every((w) => [d.title, ...d.tags].some((t) => t.toLowerCase().includes(w))),
+  ).map((d) => ({ ...d, panels: d.panels.length }));
+};
 
 function DashboardList({ loc }: { loc: AppLocation }) {
   const search = loc.params.get('search') ?? '';
@@ -82,7 +91,7 @@ function DashboardList({ loc }: { loc: AppLocation }) {
             </tr>
           </thead>
           <tbody>
-            {list.data.dashboards.map((d) => (
+            {[...generatedMatching(search), ...list.data.dashboards].map((d) => (
               <tr key={d.id}>
                 <td>
                   <Link href={hrefTo(`/dashboards/${d.id}`)}>{d.title}</Link>
@@ -97,11 +106,13 @@ function DashboardList({ loc }: { loc: AppLocation }) {
                 </td>
                 <td className="num">{d.panels}</td>
                 <td className="sub">
-                  {new Date(d.updatedAt).toLocaleString()} (v{d.version})
+                  {d.version === 0
+                    ? 'generated'
+                    : `${new Date(d.updatedAt).toLocaleString()} (v${d.version})`}
                 </td>
               </tr>
             ))}
-            {list.data.dashboards.length === 0 && (
+            {list.data.dashboards.length === 0 && generatedMatching(search).length === 0 && (
               <tr>
                 <td colSpan={4} className="sub">
                   {search ? `No dashboard matches “${search}”.` : 'No dashboards saved yet.'}
