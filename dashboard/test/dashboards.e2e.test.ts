@@ -257,6 +257,39 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     await shot('62-dashboard-generated-copy');
   });
 
+  it('adds the logs search, the metrics query and the service latency to dashboards', async () => {
+    const addTo = async (target: string) => {
+      await page.getByRole('button', { name: 'Add to dashboard' }).click();
+      const picker = page.getByRole('combobox', { name: 'Target dashboard' });
+      await poll(() => picker.locator('option').allTextContents()).toContain(target);
+      await picker.selectOption({ label: target });
+      await page
+        .getByRole('group', { name: 'Add to dashboard' })
+        .getByRole('button', { name: 'Add' })
+        .click();
+      await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}$/);
+      return new URL(page.url()).pathname.split('/')[2]!;
+    };
+    await page.goto(`${s.apiUrl}/logs?q=service%3Acheckout`);
+    const id = await addTo('New dashboard');
+    await poll(() => panel('service:checkout').textContent()).toContain('checkout says');
+
+    await page.goto(`${s.apiUrl}/explore/metrics?m=${encodeURIComponent(`${METRIC}|max||`)}`);
+    expect(await addTo('service:checkout')).toBe(id);
+    await poll(() => panel(`max(${METRIC})`).textContent()).toContain('MiB');
+
+    await page.goto(`${s.apiUrl}/services/checkout`);
+    expect(await addTo('service:checkout')).toBe(id);
+    await poll(() => panel('checkout p95 duration').textContent()).toContain(' ms');
+    const d = await api<Dashboard>(`/dashboards/${id}`);
+    expect(d.version).toBe(3);
+    expect(d.panels.map((p) => [p.type, p.query.signal, p.grid.y])).toEqual([
+      ['logs', 'logs', 0],
+      ['timeseries', 'metrics', 8],
+      ['timeseries', 'traces', 16],
+    ]);
+  });
+
   it('refuses a file that is not a dashboard, naming the field', async () => {
     await page.goto(`${s.apiUrl}/dashboards`);
     await page.getByLabel('Import dashboard').setInputFiles({

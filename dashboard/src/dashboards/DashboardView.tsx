@@ -15,6 +15,7 @@ import { readTimeRange, resolveRange, writeTimeRange, type TimeRange } from '../
 import { ErrorPanel, Loading } from '../components/States.tsx';
 import { createDashboard, exportDocument, getDashboard, saveDashboard } from './dashboard-api.ts';
 import { generatedDashboard } from './generated.ts';
+import { newPanelId, placeBelow } from './layout.ts';
 import { PanelEditor } from './PanelEditor.tsx';
 import { PanelFrame } from './PanelFrame.tsx';
 import { VariableBar, VariableEditor } from './Variables.tsx';
@@ -45,14 +46,6 @@ const toDocRange = (r: TimeRange): DashboardInput['timeRange'] =>
   r.kind === 'relative'
     ? { last: r.last }
     : { from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
-
-let panelSeq = 0;
-const newPanelId = (panels: readonly Panel[]) => {
-  let id: string;
-  do id = `p${Date.now().toString(36)}${(panelSeq++).toString(36)}`;
-  while (panels.some((p) => p.id === id));
-  return id;
-};
 
 function download(name: string, text: string): void {
   const a = document.createElement('a');
@@ -142,12 +135,7 @@ function Board({
     writeVariableValues(params, values);
     return `${window.location.origin}${loc.path}?${params.toString()}`;
   };
-  const placeFor = (): Panel['grid'] => ({
-    x: 0,
-    y: Math.max(0, ...draft.panels.map((p) => p.grid.y + p.grid.h)),
-    w: 12,
-    h: 8,
-  });
+  const placeFor = () => placeBelow(draft.panels);
 
   return (
     <div className="dashboard-page">

@@ -1,5 +1,10 @@
 import { useMemo } from 'react';
-import { MetricNamesResponse, MetricsQueryResponse } from '@sightline/model/api/metrics';
+import {
+  MetricNamesResponse,
+  MetricsQueryResponse,
+  type MetricQuery,
+} from '@sightline/model/api/metrics';
+import { AddToDashboard, type NewPanel } from '../dashboards/AddToDashboard.tsx';
 import { apiGet, apiPost, useApi } from '../api.ts';
 import { paletteColor } from '../format.ts';
 import { navigate, type AppLocation } from '../router.ts';
@@ -18,6 +23,23 @@ import {
 } from '../metrics/metric-queries.ts';
 
 const MAX_ROWS = 10;
+
+/** The explorer's first complete query as a dashboard panel. */
+const metricsPanel = (q: MetricQuery | null): NewPanel | null =>
+  q === null
+    ? null
+    : {
+        title: `${q.aggregation}(${q.metric})`,
+        type: 'timeseries',
+        options: {},
+        query: {
+          signal: 'metrics',
+          metric: q.metric,
+          aggregation: q.aggregation,
+          ...(q.groupBy ? { groupBy: q.groupBy } : {}),
+          ...(q.filters ? { filters: q.filters } : {}),
+        },
+      };
 const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as const;
 
 export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
@@ -119,6 +141,7 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
                 >
                   + Add query
                 </button>
+                <AddToDashboard panel={metricsPanel(ready[0] ?? null)} />
                 <div className="spacer" />
                 <div className="tabs" role="radiogroup" aria-label="Chart type">
                   {CHART_MODES.map((m) => (
