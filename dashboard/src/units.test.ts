@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aggregatedUnit,
   formatTickValue,
   formatValue,
   niceTicks,
@@ -86,9 +87,13 @@ describe('niceTicks', () => {
   });
 
   it('keeps ratios and percents within 0–100 %', () => {
-    expect(niceTicks(0, 4, '1')).toEqual([0, 0.5, 1]);
+    expect(niceTicks(0, 1, '1')).toEqual([0, 0.5, 1]);
+    expect(niceTicks(0, 0, '1')).toEqual([0, 0.5, 1]);
     expect(niceTicks(0, 0.3, '1')).toEqual([0, 0.1, 0.2, 0.3]);
     expect(niceTicks(0, 400, '%')).toEqual([0, 50, 100]);
+    // `1` past 1 is a dimensionless number, not a share over 100 %.
+    expect(niceTicks(0, 4, '1')).toEqual([0, 1, 2, 3, 4]);
+    expect(formatValue(130, '1')).toBe('130');
   });
 
   it('handles an all-zero or empty range', () => {
@@ -99,5 +104,22 @@ describe('niceTicks', () => {
 
   it('includes negative values', () => {
     expect(niceTicks(-1, 1, '')).toEqual([-1, -0.5, 0, 0.5, 1]);
+  });
+});
+
+describe('aggregatedUnit', () => {
+  it.each([
+    ['{requests}', 'rate', '{requests}/s'],
+    ['By', 'rate', 'By/s'],
+    ['', 'rate', '/s'],
+    ['By/s', 'rate', 'By/s'],
+    ['ms', 'p95', 'ms'],
+    ['ms', 'count', ''],
+    ['{requests}', 'increase', '{requests}'],
+  ])('%s under %s is %s', (unit, agg, out) => {
+    expect(aggregatedUnit(unit, agg)).toBe(out);
+  });
+  it('formats a unitless rate per second', () => {
+    expect(formatValue(2.5, '/s')).toBe('2.5/s');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Values by unit. Units are UCUM as OpenTelemetry writes them (`ms`, `s`, `By`, `1`, `%`,
  * `{requests}/s`): durations scale to the largest unit that keeps the number ≥ 1, bytes use binary
- * prefixes (1 KiB = 1024 B), `1` is a ratio shown as 0–100 %, `…/s` is a rate per second, and
+ * prefixes (1 KiB = 1024 B), `1` within 0–1 is a share shown as 0–100 %, `…/s` is a rate per second, and
  * `{thing}` annotations are counts of that thing.
  */
 
@@ -109,7 +109,9 @@ export function scaleFor(unit: string, maxAbs: number): Scale {
     case 'percent':
       return { factor: 1, suffix: ` %${per}` };
     case 'ratio':
-      return { factor: 0.01, suffix: ' %' };
+      // `1` is dimensionless: a share when the values stay within 0–1 (utilisation, error
+      // rate), a plain number otherwise.
+      return Math.abs(maxAbs) <= 1 ? { factor: 0.01, suffix: ' %' } : pick(COUNT_STEPS, 1, '');
     case 'count': {
       const s = pick(COUNT_STEPS, 1, '');
       const what = p.label ? ` ${p.label}` : '';
@@ -168,7 +170,7 @@ function niceStep(span: number, count: number): number {
  */
 export function niceTicks(min: number, max: number, unit: string, count = 4): number[] {
   const p = parseUnit(unit);
-  const cap = p.kind === 'ratio' ? 1 : p.kind === 'percent' ? 100 : Infinity;
+  const cap = p.kind === 'ratio' && max <= 1 ? 1 : p.kind === 'percent' ? 100 : Infinity;
   let lo = Math.min(0, min);
   let hi = Math.min(Math.max(max, lo), cap);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0];
@@ -187,4 +189,12 @@ export function niceTicks(min: number, max: number, unit: string, count = 4): nu
   if (last < hi)
     ticks.push(Math.min(Number(((last / s.factor + step) * s.factor).toPrecision(12)), cap));
   return ticks;
+}
+
+/** The unit of a metric after aggregation: a rate is per second, a count has none. */
+export function aggregatedUnit(unit: string, aggregation: string): string {
+  if (aggregation === 'count') return '';
+  if (aggregation === 'rate' && !unit.endsWith('/s'))
+    return unit === '1' || unit === '' ? '/s' : `${unit}/s`;
+  return unit;
 }

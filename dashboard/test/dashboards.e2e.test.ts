@@ -29,28 +29,29 @@ const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000,
 const shot = (name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
-/** A gauge in bytes: checkout holds 512 KiB, payments 3 MiB, one point every 30 s for 10 min. */
-async function sendMemory(base: number, service: string, bytes: number): Promise<void> {
+/** A gauge of one value, one point every 30 s for 10 min. */
+async function sendGauge(
+  base: number,
+  service: string,
+  metric: { name: string; unit: string; description: string },
+  value: number,
+): Promise<void> {
   const dataPoints = Array.from({ length: 20 }, (_, i) => ({
     timeUnixNano: nanos(base, -i * 30_000),
-    asDouble: bytes,
+    asDouble: value,
   }));
   await postOtlp(s.otlpUrl, '/v1/metrics', {
     resourceMetrics: [
       {
         resource: resource(service),
-        scopeMetrics: [
-          {
-            scope: { name: 'e2e' },
-            metrics: [
-              { name: METRIC, unit: 'By', description: 'Heap in use', gauge: { dataPoints } },
-            ],
-          },
-        ],
+        scopeMetrics: [{ scope: { name: 'e2e' }, metrics: [{ ...metric, gauge: { dataPoints } }] }],
       },
     ],
   });
 }
+
+const MEMORY = { name: METRIC, unit: 'By', description: 'Heap in use' };
+const LATENCY = { name: 'e2e.latency', unit: 'ms', description: 'Time to answer' };
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${s.apiUrl}/api/v1${path}`);
@@ -72,8 +73,10 @@ beforeAll(async () => {
       tracesBody(base, service, [{ ...span, startMs: -5000, durMs: 12 }]),
     );
   }
-  await sendMemory(base, 'checkout', 512 * 1024);
-  await sendMemory(base, 'payments', 3 * 1024 * 1024);
+  // checkout holds 512 KiB, payments 3 MiB; checkout answers in 250 ms.
+  await sendGauge(base, 'checkout', MEMORY, 512 * 1024);
+  await sendGauge(base, 'payments', MEMORY, 3 * 1024 * 1024);
+  await sendGauge(base, 'checkout', LATENCY, 250);
   await sendLogs(s.otlpUrl, base, {
     service: 'checkout',
     count: 20,
@@ -288,6 +291,39 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
       ['timeseries', 'metrics', 8],
       ['timeseries', 'traces', 16],
     ]);
+  });
+
+  it('gives each unit its own axis in the metrics explorer, with a step control', async () => {
+    const m = (name: string) => encodeURIComponent(`${name}|max||service.name=checkout`);
+    await page.goto(`${s.apiUrl}/explore/metrics?range=1h&m=${m(METRIC)}&m=${m(LATENCY.name)}`);
+    const chart = page.locator('.metric-chart');
+    await poll(() => chart.locator('.recharts-line').count()).toBe(2);
+    expect(await chart.locator('.recharts-yAxis').count()).toBe(2);
+    // Round ticks in each axis's own unit: bytes on one, milliseconds on the other.
+    const text = (await chart.textContent()) ?? '';
+    expect(text).toContain('256 KiB');
+    expect(text).toContain('200 ms');
+    const legend = page.getByRole('list', { name: 'Legend' });
+    expect(await legend.locator('[data-series="q0s0"] .legend-value').textContent()).toBe(
+      '512 KiB',
+    );
+    expect(await legend.locator('[data-series="q1s0"] .legend-value').textContent()).toBe('250 ms');
+    // Each metric's unit and description in the picker.
+    expect(await page.getByRole('button', { name: /e2e\.latency/ }).textContent()).toContain('ms');
+    expect(
+      await page.getByRole('button', { name: /e2e\.latency/ }).getAttribute('title'),
+    ).toContain('Time to answer');
+
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/metrics/query')) requests.push(r.postData() ?? '');
+    });
+    await page.getByRole('combobox', { name: 'Step' }).selectOption('5m');
+    expect(new URL(page.url()).searchParams.get('step')).toBe('5m');
+    await poll(() => requests.map((b) => (JSON.parse(b) as { step?: string }).step)).toContain(
+      '5m',
+    );
+    await shot('63-metrics-units');
   });
 
   it('refuses a file that is not a dashboard, naming the field', async () => {

@@ -14,6 +14,7 @@ import {
 } from '@sightline/model/api/traces';
 import { apiGet, apiPost } from '../api.ts';
 import { quoteValue } from '../format.ts';
+import { aggregatedUnit } from '../units.ts';
 
 export interface PanelSeries {
   readonly name: string;
@@ -96,7 +97,7 @@ export async function loadPanel(
       if (!res) throw new Error('the metrics API answered no result');
       return {
         kind: 'series',
-        unit: panel.options.unit ?? res.unit,
+        unit: panel.options.unit ?? aggregatedUnit(res.unit, res.aggregation),
         from: res.from,
         to: res.to,
         step: res.step,

@@ -11,12 +11,23 @@ import {
 } from 'recharts';
 import type { MetricQueryResult } from '@sightline/model/api/metrics';
 import { formatTick, formatTime } from '../format.ts';
+import {
+  aggregatedUnit,
+  formatTickValue,
+  formatValue,
+  niceTicks,
+  scaleFor,
+  unitTitle,
+  type Scale,
+} from '../units.ts';
 import type { ChartMode } from './metric-queries.ts';
 
 export interface ChartSeries {
   readonly key: string;
   readonly name: string;
   readonly color: string;
+  /** UCUM unit of the values; series of different units get different axes. */
+  readonly unit: string;
   readonly points: ReadonlyMap<number, number | null>;
 }
 
@@ -37,6 +48,7 @@ export function chartSeries(
         key: `q${row}s${i}`,
         name: `${letter} · ${r.aggregation}(${r.metric})${labels ? ` {${labels}}` : ''}`,
         color: color(row, i),
+        unit: aggregatedUnit(r.unit, r.aggregation),
         points: new Map(s.points),
       });
     });
@@ -51,16 +63,36 @@ interface Props {
   readonly to: number;
 }
 
-const fmt = (v: number | null | undefined) =>
-  v === null || v === undefined
-    ? '—'
-    : Math.abs(v) >= 1000 || Number.isInteger(v)
-      ? String(Math.round(v * 100) / 100)
-      : v.toPrecision(4);
+interface Axis {
+  readonly unit: string;
+  readonly ticks: number[];
+  readonly scale: Scale;
+}
+
+/** One axis per unit, with round ticks over the values of its series. */
+function axesFor(series: readonly ChartSeries[], stacked: boolean): Axis[] {
+  const units = [...new Set(series.map((s) => s.unit))];
+  return units.map((unit) => {
+    const mine = series.filter((s) => s.unit === unit);
+    const values = mine.flatMap((s) => [...s.points.values()].filter((v) => v !== null));
+    // Stacked areas reach the sum of their series at a step.
+    const top = stacked
+      ? Math.max(
+          0,
+          ...[...new Set(mine.flatMap((s) => [...s.points.keys()]))].map((t) =>
+            mine.reduce((sum, s) => sum + (s.points.get(t) ?? 0), 0),
+          ),
+        )
+      : Math.max(0, ...values);
+    const ticks = niceTicks(Math.min(0, ...values), top, unit);
+    return { unit, ticks, scale: scaleFor(unit, Math.max(...ticks.map(Math.abs))) };
+  });
+}
 
 /** All queries on one time axis; the legend shows each series' value where the pointer is. */
 export function MetricChart({ series, mode, from, to }: Props) {
   const [hoverT, setHoverT] = useState<number | null>(null);
+  const axes = axesFor(series, mode === 'stacked');
   const times = [...new Set(series.flatMap((s) => [...s.points.keys()]))].sort((a, b) => a - b);
   const data = times.map((t) => {
     const row: Record<string, number | null> = { t };
@@ -98,7 +130,30 @@ export function MetricChart({ series, mode, from, to }: Props) {
             stroke="var(--muted)"
             fontSize={11}
           />
-          <YAxis width={70} stroke="var(--muted)" fontSize={11} />
+          {axes.map((a, i) => (
+            <YAxis
+              key={a.unit}
+              yAxisId={a.unit}
+              orientation={i % 2 === 0 ? 'left' : 'right'}
+              domain={[a.ticks[0] ?? 0, a.ticks[a.ticks.length - 1] ?? 1]}
+              ticks={a.ticks}
+              allowDataOverflow
+              tickFormatter={(v: number) => formatTickValue(v, a.unit, a.scale)}
+              label={
+                unitTitle(a.unit)
+                  ? {
+                      value: unitTitle(a.unit),
+                      angle: -90,
+                      position: i % 2 === 0 ? 'insideLeft' : 'insideRight',
+                      fontSize: 11,
+                    }
+                  : undefined
+              }
+              width={78}
+              stroke="var(--muted)"
+              fontSize={11}
+            />
+          ))}
           <Tooltip
             labelFormatter={(t) => formatTime(Number(t), true)}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
@@ -110,6 +165,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
             mode === 'line' ? (
               <Line
                 key={s.key}
+                yAxisId={s.unit}
                 type="linear"
                 dataKey={s.key}
                 name={s.name}
@@ -123,6 +179,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
             ) : (
               <Area
                 key={s.key}
+                yAxisId={s.unit}
                 type="linear"
                 dataKey={s.key}
                 name={s.name}
@@ -132,7 +189,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls
-                {...(mode === 'stacked' ? { stackId: 'all' } : {})}
+                {...(mode === 'stacked' ? { stackId: `stack-${s.unit}` } : {})}
               />
             ),
           )}
@@ -144,7 +201,9 @@ export function MetricChart({ series, mode, from, to }: Props) {
           <li key={s.key} data-series={s.key}>
             <span className="swatch" style={{ background: s.color }} />
             <span className="mono legend-name">{s.name}</span>
-            <span className="legend-value">{fmt(valueAt(s))}</span>
+            <span className="legend-value">
+              {formatValue(valueAt(s), s.unit, axes.find((a) => a.unit === s.unit)?.scale)}
+            </span>
           </li>
         ))}
       </ul>
