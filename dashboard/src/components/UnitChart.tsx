@@ -1,15 +1,14 @@
 import {
-  CartesianGrid,
   Line,
   LineChart,
   ResponsiveContainer,
   Tooltip,
-  XAxis,
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
-import { formatTick, formatTime, paletteColor } from '../format.ts';
+import { formatTime, paletteColor } from '../format.ts';
+import { timeAxis, timeGrid } from './Charts.tsx';
 import {
   formatTickValue,
   formatValue,
@@ -106,39 +105,59 @@ function SortedTooltip({
   );
 }
 
+export interface UnitAxis {
+  readonly unit: string;
+  readonly ticks: number[];
+  readonly scale: Scale;
+}
+
+/** Round ticks over `values` (and `top`, e.g. a stack's height) in the unit's display scale. */
+export function unitAxis(unit: string, values: readonly number[], top = 0): UnitAxis {
+  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, top, ...values), unit);
+  return { unit, ticks, scale: scaleFor(unit, Math.max(...ticks.map(Math.abs))) };
+}
+
+/** A y axis with `a`'s ticks, formatted in its unit, titled with what a count counts. */
+export const unitYAxis = (a: UnitAxis, side: 'left' | 'right' = 'left', id?: string) => (
+  <YAxis
+    key={a.unit}
+    {...(id !== undefined ? { yAxisId: id } : {})}
+    orientation={side}
+    domain={[a.ticks[0] ?? 0, a.ticks[a.ticks.length - 1] ?? 1]}
+    ticks={a.ticks}
+    allowDataOverflow
+    tickFormatter={(v: number) => formatTickValue(v, a.unit, a.scale)}
+    label={
+      unitTitle(a.unit)
+        ? {
+            value: unitTitle(a.unit),
+            angle: -90,
+            position: side === 'left' ? 'insideLeft' : 'insideRight',
+            fontSize: 11,
+          }
+        : undefined
+    }
+    width={78}
+    stroke="var(--muted)"
+    fontSize={11}
+  />
+);
+
 /** Time series on one axis with unit-aware round ticks and a tooltip listing every series. */
 export function UnitChart({ series, unit, from, to, step, now = Date.now(), height = 220 }: Props) {
   const { rows, partialAt } = chartRows(series, step, now);
-  const values = series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v])));
-  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values), unit);
-  const scale = scaleFor(unit, Math.max(...ticks.map(Math.abs)));
+  const axis = unitAxis(
+    unit,
+    series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v]))),
+  );
+  const scale = axis.scale;
   const names = series.map((s) => s.name);
   return (
     <ResponsiveContainer width="100%" height={height}>
       <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-        <CartesianGrid stroke="var(--grid)" vertical={false} />
-        <XAxis
-          dataKey="t"
-          type="number"
-          domain={[from, to]}
-          tickFormatter={(t: number) => formatTick(t, to - from)}
-          stroke="var(--muted)"
-          fontSize={11}
-        />
-        <YAxis
-          domain={[ticks[0] ?? 0, ticks[ticks.length - 1] ?? 1]}
-          ticks={ticks}
-          allowDataOverflow
-          tickFormatter={(v: number) => formatTickValue(v, unit, scale)}
-          label={
-            unitTitle(unit)
-              ? { value: unitTitle(unit), angle: -90, position: 'insideLeft', fontSize: 11 }
-              : undefined
-          }
-          width={78}
-          stroke="var(--muted)"
-          fontSize={11}
-        />
+        {timeGrid()}
+        {timeAxis(from, to)}
+        {unitYAxis(axis)}
         <Tooltip
           content={(p) => (
             <SortedTooltip

@@ -1,25 +1,10 @@
 import { useState } from 'react';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Area, ComposedChart, Line, ResponsiveContainer, Tooltip } from 'recharts';
 import type { MetricQueryResult } from '@sightline/model/api/metrics';
-import { formatTick, formatTime } from '../format.ts';
-import {
-  aggregatedUnit,
-  formatTickValue,
-  formatValue,
-  niceTicks,
-  scaleFor,
-  unitTitle,
-  type Scale,
-} from '../units.ts';
+import { formatTime } from '../format.ts';
+import { timeAxis, timeGrid } from '../components/Charts.tsx';
+import { unitAxis, unitYAxis, type UnitAxis } from '../components/UnitChart.tsx';
+import { aggregatedUnit, formatValue } from '../units.ts';
 import type { ChartMode } from './metric-queries.ts';
 
 export interface ChartSeries {
@@ -63,29 +48,18 @@ interface Props {
   readonly to: number;
 }
 
-interface Axis {
-  readonly unit: string;
-  readonly ticks: number[];
-  readonly scale: Scale;
-}
-
 /** One axis per unit, with round ticks over the values of its series. */
-function axesFor(series: readonly ChartSeries[], stacked: boolean): Axis[] {
+function axesFor(series: readonly ChartSeries[], stacked: boolean): UnitAxis[] {
   const units = [...new Set(series.map((s) => s.unit))];
   return units.map((unit) => {
     const mine = series.filter((s) => s.unit === unit);
     const values = mine.flatMap((s) => [...s.points.values()].filter((v) => v !== null));
     // Stacked areas reach the sum of their series at a step.
+    const times = [...new Set(mine.flatMap((s) => [...s.points.keys()]))];
     const top = stacked
-      ? Math.max(
-          0,
-          ...[...new Set(mine.flatMap((s) => [...s.points.keys()]))].map((t) =>
-            mine.reduce((sum, s) => sum + (s.points.get(t) ?? 0), 0),
-          ),
-        )
-      : Math.max(0, ...values);
-    const ticks = niceTicks(Math.min(0, ...values), top, unit);
-    return { unit, ticks, scale: scaleFor(unit, Math.max(...ticks.map(Math.abs))) };
+      ? Math.max(0, ...times.map((t) => mine.reduce((sum, s) => sum + (s.points.get(t) ?? 0), 0)))
+      : 0;
+    return unitAxis(unit, values, top);
   });
 }
 
@@ -121,39 +95,9 @@ export function MetricChart({ series, mode, from, to }: Props) {
           }}
           onMouseLeave={() => setHoverT(null)}
         >
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[from, to]}
-            tickFormatter={(t: number) => formatTick(t, to - from)}
-            stroke="var(--muted)"
-            fontSize={11}
-          />
-          {axes.map((a, i) => (
-            <YAxis
-              key={a.unit}
-              yAxisId={a.unit}
-              orientation={i % 2 === 0 ? 'left' : 'right'}
-              domain={[a.ticks[0] ?? 0, a.ticks[a.ticks.length - 1] ?? 1]}
-              ticks={a.ticks}
-              allowDataOverflow
-              tickFormatter={(v: number) => formatTickValue(v, a.unit, a.scale)}
-              label={
-                unitTitle(a.unit)
-                  ? {
-                      value: unitTitle(a.unit),
-                      angle: -90,
-                      position: i % 2 === 0 ? 'insideLeft' : 'insideRight',
-                      fontSize: 11,
-                    }
-                  : undefined
-              }
-              width={78}
-              stroke="var(--muted)"
-              fontSize={11}
-            />
-          ))}
+          {timeGrid()}
+          {timeAxis(from, to)}
+          {axes.map((a, i) => unitYAxis(a, i % 2 === 0 ? 'left' : 'right', a.unit))}
           <Tooltip
             labelFormatter={(t) => formatTime(Number(t), true)}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
