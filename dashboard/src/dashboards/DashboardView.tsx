@@ -82,6 +82,14 @@ function Board({
   }, [rangeKey, stepParam, tick]);
   const { width, containerRef, mounted } = useContainerWidth();
 
+  // The board's own range goes into the URL, so the header's picker and a copied link show it.
+  useEffect(() => {
+    if (loc.params.has('range') || loc.params.has('from')) return;
+    const params = new URLSearchParams(loc.params);
+    writeTimeRange(params, range);
+    navigate(`${loc.path}?${params.toString()}`, { replace: true });
+  }, [rangeKey]);
+
   useEffect(() => {
     const every = REFRESH_MS[draft.refresh];
     if (every === 0) return undefined;
