@@ -174,6 +174,12 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     expect(logsAfter.y).toBeGreaterThanOrEqual(heapAfter.y + heapAfter.height);
     await shot('60-dashboard-edit');
 
+    // Duplicate a panel, then delete the copy.
+    await panel('Heap').getByRole('button', { name: 'Duplicate' }).click();
+    await poll(() => panel('Heap (copy)').textContent()).toContain('512 KiB');
+    await panel('Heap (copy)').getByRole('button', { name: 'Delete' }).click();
+    await poll(() => panel('Heap (copy)').count()).toBe(0);
+
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL((u) => u.searchParams.get('v') === '2');
     const saved = await api<Dashboard>(`/dashboards/${id}`);
