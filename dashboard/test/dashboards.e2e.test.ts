@@ -300,20 +300,33 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
   });
 
   it('gives each unit its own axis in the metrics explorer, with a step control', async () => {
-    const m = (name: string) => encodeURIComponent(`${name}|max||service.name=checkout`);
-    await page.goto(`${s.apiUrl}/explore/metrics?range=1h&m=${m(METRIC)}&m=${m(LATENCY.name)}`);
+    const m = (row: string) => encodeURIComponent(row);
+    await page.goto(
+      `${s.apiUrl}/explore/metrics?range=1h&m=${m(`${METRIC}|max|service.name|`)}&m=${m(`${LATENCY.name}|max||service.name=checkout`)}`,
+    );
     const chart = page.locator('.metric-chart');
-    await poll(() => chart.locator('.recharts-line').count()).toBe(2);
+    await poll(() => chart.locator('.recharts-line').count()).toBe(3);
     expect(await chart.locator('.recharts-yAxis').count()).toBe(2);
     // Round ticks in each axis's own unit: bytes on one, milliseconds on the other.
     const text = (await chart.textContent()) ?? '';
-    expect(text).toContain('256 KiB');
+    expect(text).toContain('1 MiB');
     expect(text).toContain('200 ms');
     const legend = page.getByRole('list', { name: 'Legend' });
+    // Values in the scale of their axis.
     expect(await legend.locator('[data-series="q0s0"] .legend-value').textContent()).toBe(
-      '512 KiB',
+      '0.5 MiB',
     );
+    expect(await legend.locator('[data-series="q0s1"] .legend-value').textContent()).toBe('3 MiB');
     expect(await legend.locator('[data-series="q1s0"] .legend-value').textContent()).toBe('250 ms');
+    // At the pointer, the legend lists every series with its value, largest first within a unit.
+    const plot = await box(chart.locator('.recharts-cartesian-grid'));
+    await page.mouse.move(plot.x + plot.width - 30, plot.y + plot.height / 2);
+    await poll(() => legend.locator('li').first().textContent()).not.toBe('latest values');
+    expect(
+      await legend
+        .locator('li[data-series]')
+        .evaluateAll((ls) => ls.map((l) => l.getAttribute('data-series'))),
+    ).toEqual(['q0s1', 'q0s0', 'q1s0']);
     // Each metric's unit and description in the picker.
     expect(await page.getByRole('button', { name: /e2e\.latency/ }).textContent()).toContain('ms');
     expect(

@@ -83,6 +83,16 @@ export function MetricChart({ series, mode, from, to }: Props) {
     }
     return null;
   };
+  // At the pointer the legend is the tooltip: every series with its value, largest first within
+  // each unit (values of different units do not compare).
+  const unitRank = (s: ChartSeries) => axes.findIndex((a) => a.unit === s.unit);
+  const legendOrder =
+    hoverT === null
+      ? series
+      : [...series].sort(
+          (a, b) =>
+            unitRank(a) - unitRank(b) || (valueAt(b) ?? -Infinity) - (valueAt(a) ?? -Infinity),
+        );
   return (
     <div className="metric-plot">
       <ResponsiveContainer width="100%" height={320}>
@@ -141,7 +151,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
       </ResponsiveContainer>
       <ul className="metric-legend" aria-label="Legend">
         <li className="sub">{hoverT === null ? 'latest values' : formatTime(hoverT, true)}</li>
-        {series.map((s) => (
+        {legendOrder.map((s) => (
           <li key={s.key} data-series={s.key}>
             <span className="swatch" style={{ background: s.color }} />
             <span className="mono legend-name">{s.name}</span>
