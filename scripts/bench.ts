@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, one after another, figures printed as markdown tables. */
 import { run as dashboard } from '../dashboard/bench/render.bench.ts';
+import { run as dashboards } from '../query/bench/dashboard-panels.bench.ts';
 import { run as distributed } from '../deploy/bench/distributed.bench.ts';
 import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
 import { run as metrics } from '../query/bench/metrics-query.bench.ts';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   metrics,
   sdk,
   dashboard,
+  dashboards,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -1,9 +1,10 @@
+import { lazy, Suspense } from 'react';
 import { hrefTo, matchRoute, navigate, useLocation, withParams } from './router.ts';
 import { readTimeRange, writeTimeRange, type TimeRange } from './time-range.ts';
 import { useTheme } from './theme.ts';
 import { Link } from './components/Link.tsx';
 import { TimePicker } from './components/TimePicker.tsx';
-import { Empty } from './components/States.tsx';
+import { Empty, Loading } from './components/States.tsx';
 import { ServicesView } from './views/ServicesView.tsx';
 import { ServiceView } from './views/ServiceView.tsx';
 import { TracesView } from './views/TracesView.tsx';
@@ -19,11 +20,15 @@ import { AlertsView } from './views/AlertsView.tsx';
 import { AlertRuleView } from './views/AlertRuleView.tsx';
 import { AlertEditView } from './views/AlertEditView.tsx';
 
+// Split from the initial bundle: the grid, editor and panels load on the first visit.
+const DashboardsPage = lazy(() => import('./dashboards/DashboardsPage.tsx'));
+
 const NAV = [
   { view: 'services', label: 'Services', path: '/services', also: ['service'] },
   { view: 'traces', label: 'Traces', path: '/traces', also: ['trace'] },
   { view: 'logs', label: 'Logs', path: '/logs', also: [] },
   { view: 'metrics', label: 'Metrics', path: '/explore/metrics', also: [] },
+  { view: 'dashboards', label: 'Dashboards', path: '/dashboards', also: [] },
   { view: 'alerts', label: 'Alerts', path: '/alerts', also: ['alert', 'alert-new', 'alert-edit'] },
   { view: 'pipeline', label: 'Pipeline', path: '/pipeline', also: [] },
 ] as const;
@@ -65,6 +70,13 @@ export function App() {
       break;
     case 'pipeline':
       page = <PipelineView loc={loc} range={range} />;
+      break;
+    case 'dashboards':
+      page = (
+        <Suspense fallback={<Loading what="dashboards" />}>
+          <DashboardsPage id={route.id} loc={loc} />
+        </Suspense>
+      );
       break;
     case 'keys':
       page = <KeysView authOn={auth.status !== 'off'} />;

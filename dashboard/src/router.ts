@@ -75,6 +75,7 @@ export type Route =
   | { readonly view: 'metrics' }
   | { readonly view: 'pipeline' }
   | { readonly view: 'keys' }
+  | { readonly view: 'dashboards'; readonly id: string | null }
   | { readonly view: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -93,6 +94,8 @@ export function matchRoute(path: string): Route {
       return second === undefined ? { view: 'pipeline' } : { view: 'not-found' };
     case 'keys':
       return second === undefined ? { view: 'keys' } : { view: 'not-found' };
+    case 'dashboards':
+      return { view: 'dashboards', id: second ?? null };
     // Not /metrics: that is the server's Prometheus endpoint on the same listener.
     case 'explore':
       return second === 'metrics' ? { view: 'metrics' } : { view: 'not-found' };

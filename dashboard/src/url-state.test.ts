@@ -77,6 +77,8 @@ describe('links keep view state', () => {
     expect(matchRoute('/traces/abc')).toEqual({ view: 'trace', traceId: 'abc' });
     expect(matchRoute('/logs')).toEqual({ view: 'logs' });
     expect(matchRoute('/explore/metrics')).toEqual({ view: 'metrics' });
+    expect(matchRoute('/dashboards')).toEqual({ view: 'dashboards', id: null });
+    expect(matchRoute('/dashboards/a%2Fb')).toEqual({ view: 'dashboards', id: 'a/b' });
     expect(matchRoute('/metrics')).toEqual({ view: 'not-found' });
     expect(matchRoute('/nope/a/b')).toEqual({ view: 'not-found' });
   });

@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertSilenceRoutes } from './routes/alert-silences.ts';
+import { dashboardApiRoutes } from './routes/dashboards.ts';
 
 export interface QueryAppOptions {
   readonly store: StoreClients;
@@ -73,6 +74,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
         publicUrl: opts.publicUrl ?? (() => ''),
       });
       await api.register(alertSilenceRoutes, { store: opts.store });
+      await api.register(dashboardApiRoutes, { store: opts.store });
       await api.register(authRoutes, { auth: opts.auth });
       await api.register(keyRoutes, { store: opts.store, verifier: opts.auth?.verifier });
     },

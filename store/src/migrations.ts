@@ -8,6 +8,7 @@ import {
   alertStatesTable,
 } from './schema/alerts.ts';
 import { apiKeysTable, sessionsTable, usersTable } from './schema/auth.ts';
+import { dashboardsTable } from './schema/dashboards.ts';
 import { ingestBatchesTable } from './schema/ingest-batches.ts';
 import { logsTable } from './schema/logs.ts';
 import { metricTable } from './schema/metrics.ts';
@@ -58,5 +59,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'ingest batch records (replicated on every node in a cluster)',
     statements: (ctx) => [ingestBatchesTable(ctx)],
+  },
+  {
+    version: 5,
+    name: 'saved dashboards',
+    statements: (ctx) => [dashboardsTable(ctx)],
   },
 ];

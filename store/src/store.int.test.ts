@@ -51,6 +51,7 @@ describe('store', () => {
       'otel_traces_trace_id_ts_mv',
       'schema_migrations',
       'sightline_api_keys',
+      'sightline_dashboards',
       'sightline_ingest_batches',
       'sightline_sessions',
       'sightline_users',

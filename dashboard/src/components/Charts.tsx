@@ -10,6 +10,21 @@ import {
 import type { SeriesPoint } from '@sightline/model/api/metrics';
 import { formatTick, formatTime } from '../format.ts';
 
+/** Horizontal grid lines of a time chart. */
+export const timeGrid = () => <CartesianGrid stroke="var(--grid)" vertical={false} />;
+
+/** The x axis of a time chart: epoch ms over [from, to], labelled for the span. */
+export const timeAxis = (from: number, to: number) => (
+  <XAxis
+    dataKey="t"
+    type="number"
+    domain={[from, to]}
+    tickFormatter={(t: number) => formatTick(t, to - from)}
+    stroke="var(--muted)"
+    fontSize={11}
+  />
+);
+
 const toRows = (points: readonly SeriesPoint[]) => points.map(([t, v]) => ({ t, v }));
 
 /** A tiny line without axes, for tables; isolated points get a dot so they do not vanish. */
@@ -64,15 +79,8 @@ export function SeriesChart({ title, points, color, format, from, to }: SeriesCh
       <figcaption>{title}</figcaption>
       <ResponsiveContainer width="100%" height={140}>
         <LineChart data={toRows(points)} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[from, to]}
-            tickFormatter={(t: number) => formatTick(t, to - from)}
-            stroke="var(--muted)"
-            fontSize={11}
-          />
+          {timeGrid()}
+          {timeAxis(from, to)}
           <YAxis tickFormatter={format} width={64} stroke="var(--muted)" fontSize={11} />
           <Tooltip
             labelFormatter={(t) => formatTime(Number(t))}

@@ -1,22 +1,18 @@
 import { useState } from 'react';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Area, ComposedChart, Line, ResponsiveContainer, Tooltip } from 'recharts';
 import type { MetricQueryResult } from '@sightline/model/api/metrics';
-import { formatTick, formatTime } from '../format.ts';
+import { formatTime } from '../format.ts';
+import { timeAxis, timeGrid } from '../components/Charts.tsx';
+import { unitAxis, unitYAxis, type UnitAxis } from '../components/UnitChart.tsx';
+import { aggregatedUnit, formatValue } from '../units.ts';
 import type { ChartMode } from './metric-queries.ts';
 
 export interface ChartSeries {
   readonly key: string;
   readonly name: string;
   readonly color: string;
+  /** UCUM unit of the values; series of different units get different axes. */
+  readonly unit: string;
   readonly points: ReadonlyMap<number, number | null>;
 }
 
@@ -37,6 +33,7 @@ export function chartSeries(
         key: `q${row}s${i}`,
         name: `${letter} · ${r.aggregation}(${r.metric})${labels ? ` {${labels}}` : ''}`,
         color: color(row, i),
+        unit: aggregatedUnit(r.unit, r.aggregation),
         points: new Map(s.points),
       });
     });
@@ -51,16 +48,25 @@ interface Props {
   readonly to: number;
 }
 
-const fmt = (v: number | null | undefined) =>
-  v === null || v === undefined
-    ? '—'
-    : Math.abs(v) >= 1000 || Number.isInteger(v)
-      ? String(Math.round(v * 100) / 100)
-      : v.toPrecision(4);
+/** One axis per unit, with round ticks over the values of its series. */
+function axesFor(series: readonly ChartSeries[], stacked: boolean): UnitAxis[] {
+  const units = [...new Set(series.map((s) => s.unit))];
+  return units.map((unit) => {
+    const mine = series.filter((s) => s.unit === unit);
+    const values = mine.flatMap((s) => [...s.points.values()].filter((v) => v !== null));
+    // Stacked areas reach the sum of their series at a step.
+    const times = [...new Set(mine.flatMap((s) => [...s.points.keys()]))];
+    const top = stacked
+      ? Math.max(0, ...times.map((t) => mine.reduce((sum, s) => sum + (s.points.get(t) ?? 0), 0)))
+      : 0;
+    return unitAxis(unit, values, top);
+  });
+}
 
 /** All queries on one time axis; the legend shows each series' value where the pointer is. */
 export function MetricChart({ series, mode, from, to }: Props) {
   const [hoverT, setHoverT] = useState<number | null>(null);
+  const axes = axesFor(series, mode === 'stacked');
   const times = [...new Set(series.flatMap((s) => [...s.points.keys()]))].sort((a, b) => a - b);
   const data = times.map((t) => {
     const row: Record<string, number | null> = { t };
@@ -77,6 +83,16 @@ export function MetricChart({ series, mode, from, to }: Props) {
     }
     return null;
   };
+  // At the pointer the legend is the tooltip: every series with its value, largest first within
+  // each unit (values of different units do not compare).
+  const unitRank = (s: ChartSeries) => axes.findIndex((a) => a.unit === s.unit);
+  const legendOrder =
+    hoverT === null
+      ? series
+      : [...series].sort(
+          (a, b) =>
+            unitRank(a) - unitRank(b) || (valueAt(b) ?? -Infinity) - (valueAt(a) ?? -Infinity),
+        );
   return (
     <div className="metric-plot">
       <ResponsiveContainer width="100%" height={320}>
@@ -89,16 +105,9 @@ export function MetricChart({ series, mode, from, to }: Props) {
           }}
           onMouseLeave={() => setHoverT(null)}
         >
-          <CartesianGrid stroke="var(--grid)" vertical={false} />
-          <XAxis
-            dataKey="t"
-            type="number"
-            domain={[from, to]}
-            tickFormatter={(t: number) => formatTick(t, to - from)}
-            stroke="var(--muted)"
-            fontSize={11}
-          />
-          <YAxis width={70} stroke="var(--muted)" fontSize={11} />
+          {timeGrid()}
+          {timeAxis(from, to)}
+          {axes.map((a, i) => unitYAxis(a, i % 2 === 0 ? 'left' : 'right', a.unit))}
           <Tooltip
             labelFormatter={(t) => formatTime(Number(t), true)}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
@@ -110,6 +119,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
             mode === 'line' ? (
               <Line
                 key={s.key}
+                yAxisId={s.unit}
                 type="linear"
                 dataKey={s.key}
                 name={s.name}
@@ -123,6 +133,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
             ) : (
               <Area
                 key={s.key}
+                yAxisId={s.unit}
                 type="linear"
                 dataKey={s.key}
                 name={s.name}
@@ -132,7 +143,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
                 strokeWidth={1.5}
                 isAnimationActive={false}
                 connectNulls
-                {...(mode === 'stacked' ? { stackId: 'all' } : {})}
+                {...(mode === 'stacked' ? { stackId: `stack-${s.unit}` } : {})}
               />
             ),
           )}
@@ -140,11 +151,13 @@ export function MetricChart({ series, mode, from, to }: Props) {
       </ResponsiveContainer>
       <ul className="metric-legend" aria-label="Legend">
         <li className="sub">{hoverT === null ? 'latest values' : formatTime(hoverT, true)}</li>
-        {series.map((s) => (
+        {legendOrder.map((s) => (
           <li key={s.key} data-series={s.key}>
             <span className="swatch" style={{ background: s.color }} />
             <span className="mono legend-name">{s.name}</span>
-            <span className="legend-value">{fmt(valueAt(s))}</span>
+            <span className="legend-value">
+              {formatValue(valueAt(s), s.unit, axes.find((a) => a.unit === s.unit)?.scale)}
+            </span>
           </li>
         ))}
       </ul>

@@ -5,6 +5,7 @@ import { navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { usePaged } from '../use-paged.ts';
 import { QueryBar } from '../components/QueryBar.tsx';
+import { AddToDashboard } from '../dashboards/AddToDashboard.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { FacetSidebar } from '../logs/FacetSidebar.tsx';
 import { LogContext } from '../logs/LogContext.tsx';
@@ -56,6 +57,14 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
         placeholder='e.g. level:error service:checkout "payment failed" -env:dev'
       />
       <div className="toolbar">
+        <AddToDashboard
+          panel={{
+            title: q || 'Logs',
+            type: 'logs',
+            query: { signal: 'logs', q },
+            options: {},
+          }}
+        />
         <button
           type="button"
           aria-pressed={live}

@@ -1,8 +1,13 @@
 import { useMemo } from 'react';
-import { MetricNamesResponse, MetricsQueryResponse } from '@sightline/model/api/metrics';
+import {
+  MetricNamesResponse,
+  MetricsQueryResponse,
+  type MetricQuery,
+} from '@sightline/model/api/metrics';
+import { AddToDashboard, type NewPanel } from '../dashboards/AddToDashboard.tsx';
 import { apiGet, apiPost, useApi } from '../api.ts';
 import { paletteColor } from '../format.ts';
-import { navigate, type AppLocation } from '../router.ts';
+import { navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { chartSeries, MetricChart } from '../metrics/MetricChart.tsx';
@@ -18,11 +23,31 @@ import {
 } from '../metrics/metric-queries.ts';
 
 const MAX_ROWS = 10;
+const STEPS = ['auto', '10s', '1m', '5m', '15m', '1h'] as const;
+
+/** The explorer's first complete query as a dashboard panel. */
+const metricsPanel = (q: MetricQuery | null): NewPanel | null =>
+  q === null
+    ? null
+    : {
+        title: `${q.aggregation}(${q.metric})`,
+        type: 'timeseries',
+        options: {},
+        query: {
+          signal: 'metrics',
+          metric: q.metric,
+          aggregation: q.aggregation,
+          ...(q.groupBy ? { groupBy: q.groupBy } : {}),
+          ...(q.filters ? { filters: q.filters } : {}),
+        },
+      };
 const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as const;
 
 export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const rows = readRows(loc.params);
   const mode = readMode(loc.params);
+  // Unset: the API picks the step from the range.
+  const step = loc.params.get('step') ?? undefined;
   // A relative range is fixed once per URL so every query covers the same window.
   const rangeKey = JSON.stringify(range);
   const bounds = useMemo(() => resolveRange(range), [rangeKey]);
@@ -50,12 +75,17 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
   );
   const ready = queries.filter((q) => q !== null);
   const res = useApi(
-    names.status === 'ok' && ready.length > 0 ? JSON.stringify([ready, bounds]) : null,
+    names.status === 'ok' && ready.length > 0 ? JSON.stringify([ready, bounds, step]) : null,
     (signal) =>
       apiPost(
         MetricsQueryResponse,
         '/metrics/query',
-        { from: String(bounds.from), to: String(bounds.to), queries: ready },
+        {
+          from: String(bounds.from),
+          to: String(bounds.to),
+          ...(step ? { step } : {}),
+          queries: ready,
+        },
         signal,
       ),
   );
@@ -119,7 +149,26 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
                 >
                   + Add query
                 </button>
+                <AddToDashboard panel={metricsPanel(ready[0] ?? null)} />
                 <div className="spacer" />
+                <label className="sub">
+                  Step{' '}
+                  <select
+                    aria-label="Step"
+                    value={step ?? 'auto'}
+                    onChange={(e) =>
+                      navigate(
+                        withParams(loc, {
+                          step: e.target.value === 'auto' ? null : e.target.value,
+                        }),
+                      )
+                    }
+                  >
+                    {STEPS.map((x) => (
+                      <option key={x}>{x}</option>
+                    ))}
+                  </select>
+                </label>
                 <div className="tabs" role="radiogroup" aria-label="Chart type">
                   {CHART_MODES.map((m) => (
                     <button

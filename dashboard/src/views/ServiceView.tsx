@@ -8,6 +8,7 @@ import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts'
 import { hrefTo, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { SeriesChart } from '../components/Charts.tsx';
+import { AddToDashboard } from '../dashboards/AddToDashboard.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 
@@ -36,6 +37,14 @@ export function ServiceView({ loc, range, service }: Props) {
       <h1>
         <span className="swatch" style={{ background: serviceColor(service) }} />
         {service}
+        <AddToDashboard
+          panel={{
+            title: `${service} p95 duration`,
+            type: 'timeseries',
+            query: { signal: 'traces', service, measure: 'p95' },
+            options: {},
+          }}
+        />
         <Link className="button" href={hrefTo('/traces', { service }, loc.params)}>
           Traces
         </Link>

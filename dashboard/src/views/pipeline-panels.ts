@@ -182,6 +182,7 @@ export function panelSeries(
         key: `${panel.id}-${qi}-${out.length}`,
         name: labels ? `${q.label} · ${labels}` : q.label,
         color: color(out.length),
+        unit: panel.unit,
         points: new Map(s.points),
       });
     }

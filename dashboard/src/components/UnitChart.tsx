@@ -1,0 +1,204 @@
+import {
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  YAxis,
+  type TooltipContentProps,
+} from 'recharts';
+import type { SeriesPoint } from '@sightline/model/api/metrics';
+import { formatTime, paletteColor } from '../format.ts';
+import { timeAxis, timeGrid } from './Charts.tsx';
+import {
+  formatTickValue,
+  formatValue,
+  niceTicks,
+  scaleFor,
+  unitTitle,
+  type Scale,
+} from '../units.ts';
+
+export interface UnitSeries {
+  readonly name: string;
+  readonly points: readonly SeriesPoint[];
+}
+
+interface Props {
+  /** Every series in `unit`: series of another unit belong on another chart. */
+  readonly series: readonly UnitSeries[];
+  readonly unit: string;
+  readonly from: number;
+  readonly to: number;
+  /** Bucket width in ms: a bucket that ends after `now` is still filling and drawn dashed. */
+  readonly step: number;
+  readonly now?: number;
+  readonly height?: number | `${number}%`;
+}
+
+type Row = Record<string, number | null>;
+
+/**
+ * Rows for recharts: series `s<i>` holds the complete buckets and `p<i>` only the last complete
+ * one and the partial one after it, so the line ends in a dashed segment instead of a dip.
+ */
+export function chartRows(
+  series: readonly UnitSeries[],
+  step: number,
+  now: number,
+): { rows: Row[]; partialAt: number | null } {
+  const times = [...new Set(series.flatMap((s) => s.points.map(([t]) => t)))].sort((a, b) => a - b);
+  const last = times[times.length - 1];
+  const partialAt = last !== undefined && last + step > now ? last : null;
+  const before = partialAt === null ? undefined : times[times.length - 2];
+  const rows = times.map((t) => {
+    const row: Row = { t };
+    series.forEach((s, i) => {
+      const v = s.points.find(([pt]) => pt === t)?.[1] ?? null;
+      row[`s${i}`] = t === partialAt ? null : v;
+      row[`p${i}`] = t === partialAt || t === before ? v : null;
+    });
+    return row;
+  });
+  return { rows, partialAt };
+}
+
+function SortedTooltip({
+  active,
+  payload,
+  label,
+  names,
+  unit,
+  scale,
+  partialAt,
+}: {
+  active?: boolean | undefined;
+  payload?: TooltipContentProps<number, string>['payload'] | undefined;
+  label?: string | number | undefined;
+  names: readonly string[];
+  unit: string;
+  scale: Scale;
+  partialAt: number | null;
+}) {
+  if (!active || !payload?.length) return null;
+  const t = Number(label);
+  const byIndex = new Map<number, number | null>();
+  for (const p of payload) {
+    const i = Number(String(p.dataKey).slice(1));
+    const v = typeof p.value === 'number' ? p.value : null;
+    if (!byIndex.has(i) || v !== null) byIndex.set(i, v);
+  }
+  const items = [...byIndex.entries()].sort((a, b) => (b[1] ?? -Infinity) - (a[1] ?? -Infinity));
+  return (
+    <div className="tooltip chart-tooltip" role="tooltip">
+      <div className="sub">
+        {formatTime(t, true)}
+        {t === partialAt ? ' (bucket still filling)' : ''}
+      </div>
+      {items.map(([i, v]) => (
+        <div key={i} className="chart-tooltip-row">
+          <span className="swatch" style={{ background: paletteColor(i) }} />
+          <span className="legend-name">{names[i]}</span>
+          <span className="legend-value">{formatValue(v, unit, scale)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export interface UnitAxis {
+  readonly unit: string;
+  readonly ticks: number[];
+  readonly scale: Scale;
+}
+
+/** Round ticks over `values` (and `top`, e.g. a stack's height) in the unit's display scale. */
+export function unitAxis(unit: string, values: readonly number[], top = 0): UnitAxis {
+  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, top, ...values), unit);
+  return { unit, ticks, scale: scaleFor(unit, Math.max(...ticks.map(Math.abs))) };
+}
+
+/** A y axis with `a`'s ticks, formatted in its unit, titled with what a count counts. */
+export const unitYAxis = (a: UnitAxis, side: 'left' | 'right' = 'left', id?: string) => (
+  <YAxis
+    key={a.unit}
+    {...(id !== undefined ? { yAxisId: id } : {})}
+    orientation={side}
+    domain={[a.ticks[0] ?? 0, a.ticks[a.ticks.length - 1] ?? 1]}
+    ticks={a.ticks}
+    allowDataOverflow
+    tickFormatter={(v: number) => formatTickValue(v, a.unit, a.scale)}
+    label={
+      unitTitle(a.unit)
+        ? {
+            value: unitTitle(a.unit),
+            angle: -90,
+            position: side === 'left' ? 'insideLeft' : 'insideRight',
+            fontSize: 11,
+          }
+        : undefined
+    }
+    width={78}
+    stroke="var(--muted)"
+    fontSize={11}
+  />
+);
+
+/** Time series on one axis with unit-aware round ticks and a tooltip listing every series. */
+export function UnitChart({ series, unit, from, to, step, now = Date.now(), height = 220 }: Props) {
+  const { rows, partialAt } = chartRows(series, step, now);
+  const axis = unitAxis(
+    unit,
+    series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v]))),
+  );
+  const scale = axis.scale;
+  const names = series.map((s) => s.name);
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+        {timeGrid()}
+        {timeAxis(from, to)}
+        {unitYAxis(axis)}
+        <Tooltip
+          content={(p) => (
+            <SortedTooltip
+              active={p.active}
+              payload={p.payload}
+              label={p.label}
+              names={names}
+              unit={unit}
+              scale={scale}
+              partialAt={partialAt}
+            />
+          )}
+        />
+        {series.map((s, i) => (
+          <Line
+            key={`s${i}`}
+            type="linear"
+            dataKey={`s${i}`}
+            name={s.name}
+            stroke={paletteColor(i)}
+            strokeWidth={1.5}
+            dot={s.points.length <= 20 ? { r: 2 } : false}
+            isAnimationActive={false}
+          />
+        ))}
+        {partialAt !== null &&
+          series.map((s, i) => (
+            <Line
+              key={`p${i}`}
+              type="linear"
+              dataKey={`p${i}`}
+              name={`${s.name} (partial)`}
+              stroke={paletteColor(i)}
+              strokeDasharray="4 3"
+              strokeWidth={1.5}
+              dot={false}
+              legendType="none"
+              isAnimationActive={false}
+            />
+          ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
