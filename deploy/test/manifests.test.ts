@@ -264,7 +264,14 @@ describe('Kubernetes manifests', () => {
 
   it('run receive, ingest and query with a configuration Sightline accepts', () => {
     const configMap = byKind('ConfigMap')[0]!.data as Record<string, string>;
-    const secret = byKind('Secret')[0]!.stringData as Record<string, string>;
+    // The secret is a template: filled in as its comment asks, with a password Sightline accepts.
+    const template = byKind('Secret')[0]!.stringData as Record<string, string>;
+    const secret = Object.fromEntries(
+      Object.entries(template).map(([k, v]) => [
+        k,
+        v.replaceAll('CHANGE-ME', 'filled-in passphrase 7'),
+      ]),
+    );
     const roles: Record<string, string> = {};
     for (const d of byKind('Deployment')) {
       const [c] = spec<DeploymentSpec>(d).template.spec.containers;
@@ -284,6 +291,10 @@ describe('Kubernetes manifests', () => {
       expect(config.kafka.brokers.length).toBeGreaterThan(0);
       roles[d.metadata.name] = [...config.roles].join(',');
     }
+    // Left unfilled, the template's password is refused at start, naming the setting.
+    expect(() => loadConfig([], { ...configMap, ...template })).toThrow(
+      /^SIGHTLINE_ADMIN_PASSWORD: the password is too weak/,
+    );
     expect(roles).toEqual({
       'sightline-ingest': 'ingest',
       'sightline-query': 'query,alerting',

@@ -1,8 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compress } from 'snappyjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -13,6 +8,7 @@ import type {
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { select, startTestSightline } from './harness.ts';
 import { DEMO_HELP, startDemoTarget, type DemoTarget } from './prom-demo-target.ts';
+import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
 import {
   expectedStarts,
   prometheusSamples,
@@ -26,69 +22,22 @@ import {
 // demo target (prom-demo-target.ts) every second and remote-writes to Sightline.
 let s: RunningSightline;
 let demo: DemoTarget;
-let prometheus: ChildProcess | undefined;
+let prometheus: PrometheusServer | undefined;
 let promTarget = '';
-let promLog = '';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   s = await startTestSightline();
   demo = await startDemoTarget();
   const { port: demoPort } = demo.server.address() as { port: number };
-  const dir = mkdtempSync(join(tmpdir(), 'sightline-prometheus-'));
-  promTarget = `127.0.0.1:${await freePort()}`;
-  const config = `
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: prometheus
-    static_configs:
-      - targets: ['${promTarget}']
-  - job_name: demo
-    static_configs:
-      - targets: ['127.0.0.1:${demoPort}']
-remote_write:
-  - url: ${s.otlpUrl}/api/v1/write
-    queue_config:
-      batch_send_deadline: 1s
-      min_backoff: 100ms
-      max_backoff: 1s
-    metadata_config:
-      send_interval: 2s
-`;
-  writeFileSync(join(dir, 'prometheus.yml'), config);
-  prometheus = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=${promTarget}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // Kept for the failure message: Prometheus logs why it could not start or send.
-  const keep = (b: Buffer) => (promLog = (promLog + b.toString()).slice(-4000));
-  prometheus.stdout?.on('data', keep);
-  prometheus.stderr?.on('data', keep);
+  prometheus = await startPrometheus({
+    sightlineUrl: s.otlpUrl,
+    jobs: { prometheus: ['self'], demo: [`127.0.0.1:${demoPort}`] },
+  });
+  promTarget = prometheus.address;
 });
 
 afterAll(async () => {
-  const p = prometheus;
-  if (p && p.exitCode === null) {
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await exited;
-  }
+  await prometheus?.stop();
   await s?.close();
   await new Promise((r) => (demo ? demo.server.close(r) : r(undefined)));
 });
@@ -112,10 +61,10 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>):
   for (let i = 0; i < 240; i++) {
     const v = await check();
     if (v !== undefined) return v;
-    if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
+    if (prometheus?.exited()) throw new Error(`prometheus exited: ${prometheus.log()}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`${what} never arrived; prometheus said: ${promLog}`);
+  throw new Error(`${what} never arrived; prometheus said: ${prometheus?.log() ?? ''}`);
 }
 
 /** The key of a demo-target series without labels of its own. */

@@ -306,7 +306,7 @@ describe('bad metric queries', () => {
     await expectError(
       { ...RANGE, queries: [{ metric: 'http.requests', aggregation: 'p95' }] },
       'SL_ERR_METRIC_AGGREGATION',
-      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase, irate$/,
+      /^queries\[0\]\.aggregation: 'p95' does not apply to http\.requests, a monotonic sum \(counter\); use one of rate, increase, irate, avg_over_time, /,
     );
   });
 

@@ -177,7 +177,8 @@ export async function metricKind(
 ): Promise<MetricKind | null> {
   const p = new Params();
   const db = ident(database);
-  const where = `MetricName = ${p.add(metric, 'String')} AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix < ${msParam(range.toMs, p)}`;
+  // Up to and including `to`, as the query reads: a sample at the evaluation time counts.
+  const where = `MetricName = ${p.add(metric, 'String')} AND TimeUnix >= ${msParam(range.fromMs, p)} AND TimeUnix <= ${msParam(range.toMs, p)}`;
   const selects = METRIC_TYPE_TABLES.map(
     ({ type, table }, i) => `SELECT * FROM (SELECT ${i} AS rank, '${type}' AS type,
         ${type === 'sum' ? 'toInt8(IsMonotonic)' : 'toInt8(0)'} AS monotonic, MetricUnit AS unit,

@@ -53,6 +53,8 @@ type Family = 'instant' | 'range' | 'observations' | 'buckets' | 'exponential';
 const INSTANT: readonly MetricAggregation[] = ['sum', 'avg', 'min', 'max', 'count'];
 const OVER_TIME = RANGE_FUNCTIONS.filter((f) => f.endsWith('_over_time'));
 const PERCENTILE_NAMES = Object.keys(PERCENTILES) as MetricAggregation[];
+/** Of histograms and summaries, applied to their observation count (as to a `_count` series). */
+const COUNT_OVER_TIME: readonly MetricAggregation[] = ['last_over_time', 'max_over_time'];
 
 /** What each kind of metric can be aggregated by. */
 function allowedFor(kind: MetricKind, metric: string): readonly MetricAggregation[] {
@@ -62,15 +64,16 @@ function allowedFor(kind: MetricKind, metric: string): readonly MetricAggregatio
     case 'sum':
       if (!kind.monotonic) return [...INSTANT, 'delta', ...OVER_TIME];
       // A classic histogram's buckets arrive from Prometheus as one counter per `le`.
+      // Any range function applies to a counter, as in PromQL (`last_over_time(x_total[1h])`).
       return metric.endsWith('_bucket')
-        ? ['rate', 'increase', 'irate', ...PERCENTILE_NAMES]
-        : ['rate', 'increase', 'irate'];
+        ? ['rate', 'increase', 'irate', ...OVER_TIME, ...PERCENTILE_NAMES]
+        : ['rate', 'increase', 'irate', ...OVER_TIME];
     case 'histogram':
     case 'exponential_histogram':
-      return ['count', 'sum', 'avg', 'rate', ...PERCENTILE_NAMES];
+      return ['count', 'sum', 'avg', 'rate', ...COUNT_OVER_TIME, ...PERCENTILE_NAMES];
     case 'summary':
       // A summary's quantiles are per series and cannot be merged across series or steps.
-      return ['count', 'sum', 'avg', 'rate'];
+      return ['count', 'sum', 'avg', 'rate', ...COUNT_OVER_TIME];
   }
 }
 
@@ -235,7 +238,12 @@ function buildSql(
           source: { ...source, column },
           grid,
           rangeMs,
-          fn: agg === 'rate' ? 'rate' : 'increase',
+          fn:
+            agg === 'last_over_time' || agg === 'max_over_time'
+              ? agg
+              : agg === 'rate'
+                ? 'rate'
+                : 'increase',
           across: 'sum',
           maxRows,
         });
