@@ -208,7 +208,9 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     await page.reload();
     await poll(() => panel('Service logs').textContent()).toContain('checkout says');
     const heapReloaded = await box(panel('Heap'));
-    expect(Math.round(heapReloaded.width)).toBe(Math.round(heapAfter.width));
+    // The same grid cells: within a few pixels, as a scrollbar that comes and goes with the data
+    // shifts the columns a little, but far less than one column of the 24.
+    expect(Math.abs(heapReloaded.width - heapAfter.width)).toBeLessThan(8);
 
     // Another value of the variable: both panels follow, and the link carries it.
     await page.getByRole('combobox', { name: 'Variable service' }).selectOption('payments');

@@ -16,10 +16,26 @@ COPY sdk/package.json sdk/
 COPY deploy/package.json deploy/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
+# The SDK the demo services load is compiled JavaScript (sdk/dist), built with the dev tools.
+FROM ${NODE_IMAGE} AS sdk
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY model/package.json model/
+COPY store/package.json store/
+COPY collector/package.json collector/
+COPY query/package.json query/
+COPY dashboard/package.json dashboard/
+COPY sdk/package.json sdk/
+COPY deploy/package.json deploy/
+RUN npm ci --no-audit --no-fund
+COPY sdk sdk
+RUN npm run build -w sdk
+
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app /app
+COPY --from=sdk /app/sdk/dist sdk/dist
 COPY model/src model/src
 COPY sdk/src sdk/src
 COPY demo/src demo/src
