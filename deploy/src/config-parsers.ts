@@ -96,11 +96,15 @@ export const level: Parser<string> = (raw, name) =>
     ? raw
     : fail(name, 'one of fatal, error, warn, info, debug, trace, silent', raw);
 
-export const roles: Parser<ReadonlySet<Role>> = (raw, name) => {
-  const parts = raw
+/** The non-empty, trimmed items of a comma-separated setting. */
+const commaList = (raw: string): string[] =>
+  raw
     .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '');
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+export const roles: Parser<ReadonlySet<Role>> = (raw, name) => {
+  const parts = commaList(raw);
   if (parts.length === 1 && parts[0] === 'all') return new Set(ROLES);
   const bad = parts.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (parts.length === 0 || bad.length > 0) {
@@ -110,10 +114,7 @@ export const roles: Parser<ReadonlySet<Role>> = (raw, name) => {
 };
 
 export const brokers: Parser<readonly string[]> = (raw, name) => {
-  const list = raw
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
+  const list = commaList(raw);
   const bad = list.filter((b) => !/^[A-Za-z0-9.:[\]-]+:\d{1,5}$/.test(b));
   return bad.length === 0 && list.length > 0
     ? list
@@ -122,10 +123,7 @@ export const brokers: Parser<readonly string[]> = (raw, name) => {
 
 /** Comma-separated host names or addresses, without ports (`sightline.example.com, 10.0.0.7`). */
 export const hostNames: Parser<readonly string[]> = (raw, name) => {
-  const list = raw
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h !== '');
+  const list = commaList(raw.toLowerCase());
   const ok = (h: string) => /^[a-z0-9.-]+$/.test(h) || /^\[?[0-9a-f:.]+\]?$/.test(h);
   return list.length > 0 && list.every(ok)
     ? list
@@ -134,10 +132,7 @@ export const hostNames: Parser<readonly string[]> = (raw, name) => {
 
 /** Comma-separated CIDR networks or single addresses (`10.0.0.0/8, 127.0.0.1`). */
 export const networks: Parser<readonly string[]> = (raw, name) => {
-  const list = raw
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
+  const list = commaList(raw);
   try {
     parseNetworks(list);
   } catch (err) {
