@@ -15,6 +15,7 @@ import {
   urlWith,
   type Parser,
 } from './config-parsers.ts';
+import { LISTENER_SETTINGS } from './config-settings-listeners.ts';
 import { ROLES } from './roles.ts';
 
 export interface Setting<T> {
@@ -151,34 +152,7 @@ export const SETTINGS = {
     fallback: 200_000,
     help: 'rows waiting to be stored before 429',
   },
-  timestampFutureMinutes: {
-    env: 'SIGHTLINE_TIMESTAMP_FUTURE_MINUTES',
-    flag: 'timestamp-future-minutes',
-    parse: int(1, 10_080),
-    fallback: 60,
-    help: 'items timed further ahead than this (or older than their retention) are refused',
-  },
-  receiveMemoryMiB: {
-    env: 'SIGHTLINE_RECEIVE_MEMORY_MIB',
-    flag: 'receive-memory-mib',
-    parse: int(16, 65_536),
-    fallback: 256,
-    help: 'memory OTLP/HTTP requests being read and decoded may take; beyond it they get 429',
-  },
-  requestTimeoutMs: {
-    env: 'SIGHTLINE_REQUEST_TIMEOUT_MS',
-    flag: 'request-timeout-ms',
-    parse: int(100, 3_600_000),
-    fallback: 30_000,
-    help: 'a request whose headers and body have not all arrived by then is answered 408',
-  },
-  drainTimeoutMs: {
-    env: 'SIGHTLINE_DRAIN_TIMEOUT_MS',
-    flag: 'drain-timeout-ms',
-    parse: int(0, 600_000),
-    fallback: 8_000,
-    help: 'on stop, connections still open this long after it began are closed',
-  },
+  ...LISTENER_SETTINGS,
   queryTimeoutSeconds: {
     env: 'SIGHTLINE_QUERY_TIMEOUT_SECONDS',
     flag: 'query-timeout-seconds',
