@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '@sightline/model/http-timeouts';
 import { int } from './config-parsers.ts';
 
 /**
@@ -23,7 +24,7 @@ export const LISTENER_SETTINGS = {
     env: 'SIGHTLINE_REQUEST_TIMEOUT_MS',
     flag: 'request-timeout-ms',
     parse: int(100, 3_600_000),
-    fallback: 30_000,
+    fallback: DEFAULT_REQUEST_TIMEOUT_MS,
     help: 'a request whose headers and body have not all arrived by then is answered 408',
   },
   drainTimeoutMs: {

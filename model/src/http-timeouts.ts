@@ -1,3 +1,6 @@
+/** A client that stalls mid-request is cut off after this (Node's own default waits 300 s). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * Options for a fastify HTTP/1.1 listener (plain or TLS) that cut off slow clients: headers must
  * arrive within `requestTimeoutMs` (at most 60 s), the whole request within `requestTimeoutMs`,

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { requestTimeoutOptions } from '@sightline/model/http-timeouts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutOptions } from '@sightline/model/http-timeouts';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { allowOnlyHosts } from './plugins/allowed-hosts.ts';
@@ -49,7 +49,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     requestIdHeader: 'x-request-id',
     // Per-request lines would dwarf the telemetry itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    ...requestTimeoutOptions(opts.requestTimeoutMs ?? 30_000, opts.tls),
+    ...requestTimeoutOptions(opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, opts.tls),
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
   securityHeaders(app, opts.tls !== undefined);

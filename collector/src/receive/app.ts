@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
-import { requestTimeoutOptions } from '@sightline/model/http-timeouts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutOptions } from '@sightline/model/http-timeouts';
 import type { RowBatch } from '@sightline/model/rows';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
@@ -69,9 +69,6 @@ const requestEncoding = (req: FastifyRequest): Encoding => {
     return 'json';
   }
 };
-
-/** A client that stalls mid-body is cut off after this (Node's own default waits 300 s). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The OTLP/HTTP receiver: POST /v1/traces, /v1/logs and /v1/metrics, protobuf or JSON, gzip or not. */
 export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
