@@ -17,6 +17,20 @@ const errorOf = (f: () => unknown): SightlineError => {
 };
 
 describe('remote write bodies', () => {
+  it('keeps only the oneof member a native histogram was sent with', () => {
+    const h = (o: object) =>
+      decodeWriteRequest(encode({ timeseries: [{ histograms: [o] }] }), 1 << 20).timeseries![0]!
+        .histograms![0]!;
+    const int = h({ countInt: 0, zeroCountInt: 3, positiveDeltas: [1] });
+    expect(int).toMatchObject({ countInt: '0', zeroCountInt: '3' });
+    expect(int).not.toHaveProperty('countFloat');
+    expect(int).not.toHaveProperty('zeroCountFloat');
+    const float = h({ countFloat: 0, zeroCountFloat: 0.5, positiveCounts: [1] });
+    expect(float).toMatchObject({ countFloat: 0, zeroCountFloat: 0.5 });
+    expect(float).not.toHaveProperty('countInt');
+    expect(float).not.toHaveProperty('zeroCountInt');
+  });
+
   it('decodes a snappy-compressed WriteRequest', () => {
     const body = encode({
       timeseries: [

@@ -1,6 +1,6 @@
 import { SightlineError } from '@sightline/model/errors';
 import { uncompress } from 'snappyjs';
-import { WriteRequest, type PromWriteRequest } from './remote-write-proto.ts';
+import { WriteRequest, type PromHistogram, type PromWriteRequest } from './remote-write-proto.ts';
 
 /**
  * Checks the headers remote write 1.0 requires. A 2.0 sender (`proto=io.prometheus.write.v2.Request`)
@@ -32,6 +32,17 @@ export function checkWriteHeaders(
   }
 }
 
+type OneofHistogram = PromHistogram & { count?: string; zeroCount?: string };
+
+function keepSentOneofs(h: OneofHistogram): void {
+  if (h.count === 'countInt') delete h.countFloat;
+  else delete h.countInt;
+  if (h.zeroCount === 'zeroCountFloat') delete h.zeroCountInt;
+  else delete h.zeroCountFloat;
+  delete h.count;
+  delete h.zeroCount;
+}
+
 /** A snappy (block format) compressed WriteRequest, never expanded beyond `limit` bytes. */
 export function decodeWriteRequest(body: Buffer, limit: number): PromWriteRequest {
   let raw: Uint8Array;
@@ -56,12 +67,16 @@ export function decodeWriteRequest(body: Buffer, limit: number): PromWriteReques
   }
   try {
     // `defaults` keeps fields whose value is the proto3 default: a sample of 0 is sent without
-    // its value field, and must still be a 0.
-    return WriteRequest.toObject(WriteRequest.decode(raw), {
+    // its value field, and must still be a 0. It also fills both members of each oneof, so
+    // `oneofs` names the member that was sent and the other is dropped.
+    const req = WriteRequest.toObject(WriteRequest.decode(raw), {
       longs: String,
       enums: String,
       defaults: true,
-    });
+      oneofs: true,
+    }) as PromWriteRequest;
+    for (const ts of req.timeseries ?? []) ts.histograms?.forEach(keepSentOneofs);
+    return req;
   } catch (err) {
     throw new SightlineError(
       'SL_ERR_BAD_PROTOBUF',

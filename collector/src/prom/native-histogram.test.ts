@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ItemError } from '../otlp/item-error.ts';
-import { denseBuckets, exponentialPoint } from './native-histogram.ts';
+import { MAX_EMPTY_BUCKETS, denseBuckets, exponentialPoint } from './native-histogram.ts';
 
 describe('native histogram buckets', () => {
   it('expands integer deltas across spans, filling gaps with zeros', () => {
@@ -50,5 +50,54 @@ describe('native histogram buckets', () => {
       denseBuckets([{ offset: 0, length: 1 }], ['1', '1'], undefined, 'h.positive'),
     ).toThrow(ItemError);
     expect(() => exponentialPoint({ schema: -53 }, '0', 'h')).toThrow(/not an exponential schema/);
+  });
+
+  it('downscales a histogram whose gaps would fill more empty buckets than allowed', () => {
+    // OTLP buckets -1 and 200 at scale 0: 202 dense buckets for 2 sent, more than 2·2 + 160.
+    // At scale -1 they are buckets -1 and 100: (2^200, 2^201] lies in (4^100, 4^101].
+    const p = exponentialPoint(
+      {
+        countInt: '3',
+        schema: 0,
+        positiveSpans: [
+          { offset: 0, length: 1 },
+          { offset: 200, length: 1 },
+        ],
+        positiveDeltas: ['1', '1'],
+        negativeSpans: [{ offset: 3, length: 2 }],
+        negativeDeltas: ['1', '0'],
+      },
+      '1700000000000000000',
+      'h',
+    );
+    expect(p.scale).toBe(-1);
+    expect(p.positive.offset).toBe(-1);
+    expect(p.positive.bucketCounts).toHaveLength(102);
+    expect(p.positive.bucketCounts[0]).toBe('1');
+    expect(p.positive.bucketCounts[101]).toBe('2');
+    expect(p.positive.bucketCounts.slice(1, 101).every((c) => c === '0')).toBe(true);
+    // Negative buckets 2 and 3 at scale 0 merge into bucket 1 at scale -1.
+    expect(p.negative).toEqual({ offset: 1, bucketCounts: ['2'] });
+  });
+
+  it('answers the widest gaps in work proportional to the buckets sent (the CI hang)', () => {
+    // 51 bytes on the wire took 12 s and 300 MB with a gap of 10^7, and never ended with 2^31-1.
+    const p = exponentialPoint(
+      {
+        countFloat: 2,
+        schema: 8,
+        positiveSpans: [
+          { offset: -(2 ** 31), length: 1 },
+          { offset: 2 ** 31 - 1, length: 1 },
+          { offset: 2 ** 31 - 1, length: 1 },
+        ],
+        positiveCounts: [1, 0, 1],
+      },
+      '1700000000000000000',
+      'h',
+    );
+    expect(p.positive.bucketCounts.length).toBeLessThanOrEqual(2 * 3 + MAX_EMPTY_BUCKETS);
+    expect(p.positive.bucketCounts.reduce((n, c) => n + Number(c), 0)).toBe(2);
+    expect(p.scale).toBeLessThan(8);
   });
 });

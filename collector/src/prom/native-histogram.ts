@@ -7,19 +7,32 @@ export interface ExpBuckets {
   bucketCounts: string[];
 }
 
+/** The buckets of one side that were sent: OTLP indexes, strictly increasing, and their counts. */
+interface Sparse {
+  indexes: number[];
+  counts: number[];
+}
+
+/**
+ * A few bytes of spans can describe millions of empty buckets, which OTLP's dense list would
+ * hold one by one. A side may fill at most this many empty buckets beyond twice the buckets sent;
+ * past that the histogram is downscaled, so work and memory stay proportional to the body.
+ */
+export const MAX_EMPTY_BUCKETS = 160;
+
 const count = (v: number): string => String(Math.max(0, Math.round(v)));
 
 /**
  * Prometheus sparse buckets (spans of consecutive indexes; integer counts as deltas from the
- * previous bucket, or absolute float counts) → OTLP's dense bucket list. Prometheus bucket k
- * covers (base^(k-1), base^k], OTLP bucket i covers (base^i, base^(i+1)]: i = k - 1.
+ * previous bucket, or absolute float counts) → (index, count) pairs. Prometheus bucket k covers
+ * (base^(k-1), base^k], OTLP bucket i covers (base^i, base^(i+1)]: i = k - 1.
  */
-export function denseBuckets(
+function sparseBuckets(
   spans: readonly PromBucketSpan[] | undefined,
   deltas: readonly string[] | undefined,
   floats: readonly number[] | undefined,
   path: string,
-): ExpBuckets {
+): Sparse {
   const values: number[] = [];
   if (deltas && deltas.length > 0) {
     let c = 0;
@@ -30,28 +43,79 @@ export function denseBuckets(
   } else if (floats) {
     values.push(...floats);
   }
-  const counts: string[] = [];
-  let first: number | undefined;
+  const out: Sparse = { indexes: [], counts: [] };
   let index = 0;
-  let v = 0;
   for (const [s, span] of (spans ?? []).entries()) {
     const length = span.length ?? 0;
     const offset = span.offset ?? 0;
-    index = s === 0 ? offset : index + offset;
     if (s > 0 && offset < 0)
       throw new ItemError(`${path}.spans[${s}]`, 'offset must not be negative');
-    if (first === undefined) first = index;
-    else for (let gap = 0; gap < offset; gap++) counts.push('0');
+    index = s === 0 ? offset - 1 : index + offset;
+    // Bounded by the counts sent, whatever `length` claims.
     for (let i = 0; i < length; i++) {
-      const value = values[v++];
+      const value = values[out.counts.length];
       if (value === undefined)
         throw new ItemError(path, 'the spans cover more buckets than there are counts');
-      counts.push(count(value));
+      out.indexes.push(index++);
+      out.counts.push(value);
     }
-    index += length;
   }
-  if (v !== values.length) throw new ItemError(path, 'there are more counts than the spans cover');
-  return { offset: first === undefined ? 0 : first - 1, bucketCounts: counts };
+  if (out.counts.length !== values.length)
+    throw new ItemError(path, 'there are more counts than the spans cover');
+  return out;
+}
+
+const span = (b: Sparse): number =>
+  b.indexes.length === 0 ? 0 : b.indexes[b.indexes.length - 1]! - b.indexes[0]! + 1;
+const tooWide = (b: Sparse): boolean => span(b) > 2 * b.indexes.length + MAX_EMPTY_BUCKETS;
+
+/** Halves the resolution: buckets 2j and 2j+1 become bucket j of the scale below. */
+function downscale(b: Sparse): Sparse {
+  const out: Sparse = { indexes: [], counts: [] };
+  for (let i = 0; i < b.indexes.length; i++) {
+    const index = Math.floor(b.indexes[i]! / 2);
+    const last = out.indexes.length - 1;
+    if (out.indexes[last] === index) out.counts[last]! += b.counts[i]!;
+    else {
+      out.indexes.push(index);
+      out.counts.push(b.counts[i]!);
+    }
+  }
+  return out;
+}
+
+function dense(b: Sparse): ExpBuckets {
+  const first = b.indexes[0];
+  if (first === undefined) return { offset: 0, bucketCounts: [] };
+  const bucketCounts: string[] = new Array<string>(span(b)).fill('0');
+  for (let i = 0; i < b.indexes.length; i++)
+    bucketCounts[b.indexes[i]! - first] = count(b.counts[i]!);
+  return { offset: first, bucketCounts };
+}
+
+/** Both sides at one scale, downscaled until neither has more empty buckets than allowed. */
+function denseSides(
+  scale: number,
+  positive: Sparse,
+  negative: Sparse,
+): { scale: number; positive: ExpBuckets; negative: ExpBuckets } {
+  // Each step halves the index range, which spans at most 2^53: the loop ends within 53 steps.
+  while (tooWide(positive) || tooWide(negative)) {
+    positive = downscale(positive);
+    negative = downscale(negative);
+    scale--;
+  }
+  return { scale, positive: dense(positive), negative: dense(negative) };
+}
+
+/** One side as OTLP's dense list, at the schema it was sent in (no downscaling). */
+export function denseBuckets(
+  spans: readonly PromBucketSpan[] | undefined,
+  deltas: readonly string[] | undefined,
+  floats: readonly number[] | undefined,
+  path: string,
+): ExpBuckets {
+  return dense(sparseBuckets(spans, deltas, floats, path));
 }
 
 /** A native histogram → an OTLP exponential histogram data point (without attributes). */
@@ -64,23 +128,28 @@ export function exponentialPoint(h: PromHistogram, timeUnixNano: string, path: s
       `schema ${schema} is not an exponential schema (-4 to 8)`,
     );
   const isFloat = h.countFloat !== undefined;
-  return {
-    timeUnixNano,
-    count: isFloat ? count(h.countFloat ?? 0) : (h.countInt ?? '0'),
-    sum: h.sum ?? 0,
-    scale: schema,
-    zeroCount: h.zeroCountFloat !== undefined ? count(h.zeroCountFloat) : (h.zeroCountInt ?? '0'),
-    positive: denseBuckets(
+  const sides = denseSides(
+    schema,
+    sparseBuckets(
       h.positiveSpans,
       isFloat ? undefined : h.positiveDeltas,
       isFloat ? h.positiveCounts : undefined,
       `${path}.positive`,
     ),
-    negative: denseBuckets(
+    sparseBuckets(
       h.negativeSpans,
       isFloat ? undefined : h.negativeDeltas,
       isFloat ? h.negativeCounts : undefined,
       `${path}.negative`,
     ),
+  );
+  return {
+    timeUnixNano,
+    count: isFloat ? count(h.countFloat ?? 0) : (h.countInt ?? '0'),
+    sum: h.sum ?? 0,
+    scale: sides.scale,
+    zeroCount: h.zeroCountFloat !== undefined ? count(h.zeroCountFloat) : (h.zeroCountInt ?? '0'),
+    positive: sides.positive,
+    negative: sides.negative,
   };
 }

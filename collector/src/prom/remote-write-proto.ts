@@ -41,13 +41,11 @@ const BucketSpan = new protobuf.Type('BucketSpan')
 
 // A native histogram: integer counts as deltas between buckets, float counts as absolute values.
 const Histogram = new protobuf.Type('Histogram')
-  .add(new protobuf.OneOf('count', ['countInt', 'countFloat']))
   .add(new protobuf.Field('countInt', 1, 'uint64'))
   .add(new protobuf.Field('countFloat', 2, 'double'))
   .add(new protobuf.Field('sum', 3, 'double'))
   .add(new protobuf.Field('schema', 4, 'sint32'))
   .add(new protobuf.Field('zeroThreshold', 5, 'double'))
-  .add(new protobuf.OneOf('zeroCount', ['zeroCountInt', 'zeroCountFloat']))
   .add(new protobuf.Field('zeroCountInt', 6, 'uint64'))
   .add(new protobuf.Field('zeroCountFloat', 7, 'double'))
   .add(new protobuf.Field('negativeSpans', 8, 'BucketSpan', 'repeated'))
@@ -57,7 +55,10 @@ const Histogram = new protobuf.Type('Histogram')
   .add(new protobuf.Field('positiveDeltas', 12, 'sint64', 'repeated'))
   .add(new protobuf.Field('positiveCounts', 13, 'double', 'repeated'))
   .add(new protobuf.Field('resetHint', 14, 'int32'))
-  .add(new protobuf.Field('timestamp', 15, 'int64'));
+  .add(new protobuf.Field('timestamp', 15, 'int64'))
+  // After the fields they group: a oneof added first does not learn of fields added later.
+  .add(new protobuf.OneOf('count', ['countInt', 'countFloat']))
+  .add(new protobuf.OneOf('zeroCount', ['zeroCountInt', 'zeroCountFloat']));
 
 const TimeSeries = new protobuf.Type('TimeSeries')
   .add(new protobuf.Field('labels', 1, 'Label', 'repeated'))
