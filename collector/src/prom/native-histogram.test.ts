@@ -82,22 +82,22 @@ describe('native histogram buckets', () => {
 
   it('answers the widest gaps in work proportional to the buckets sent (the CI hang)', () => {
     // 51 bytes on the wire took 12 s and 300 MB with a gap of 10^7, and never ended with 2^31-1.
-    const p = exponentialPoint(
-      {
-        countFloat: 2,
-        schema: 8,
-        positiveSpans: [
-          { offset: -(2 ** 31), length: 1 },
-          { offset: 2 ** 31 - 1, length: 1 },
-          { offset: 2 ** 31 - 1, length: 1 },
-        ],
-        positiveCounts: [1, 0, 1],
-      },
-      '1700000000000000000',
-      'h',
-    );
-    expect(p.positive.bucketCounts.length).toBeLessThanOrEqual(2 * 3 + MAX_EMPTY_BUCKETS);
+    const h = (offsets: number[]) => ({
+      countFloat: 2,
+      schema: 8,
+      positiveSpans: offsets.map((offset) => ({ offset, length: 1 })),
+      positiveCounts: offsets.map(() => 1),
+    });
+    // The lowest and highest buckets a double can bound at schema 8: 537,088 buckets apart.
+    const p = exponentialPoint(h([-1074 * 256 + 1, 2098 * 256 - 3]), '0', 'h');
+    expect(p.positive.bucketCounts.length).toBeLessThanOrEqual(2 * 2 + MAX_EMPTY_BUCKETS);
     expect(p.positive.bucketCounts.reduce((n, c) => n + Number(c), 0)).toBe(2);
-    expect(p.scale).toBeLessThan(8);
+    expect(p.scale).toBe(-4);
+    expect(() => exponentialPoint(h([0, 2 ** 31 - 1]), '0', 'h')).toThrow(
+      new ItemError(
+        'h.positive.spans[1].offset',
+        'puts buckets 2147483648 to 2147483648 beyond what a double holds at schema 8',
+      ),
+    );
   });
 });

@@ -28,6 +28,7 @@ const count = (v: number): string => String(Math.max(0, Math.round(v)));
  * (base^(k-1), base^k], OTLP bucket i covers (base^i, base^(i+1)]: i = k - 1.
  */
 function sparseBuckets(
+  schema: number,
   spans: readonly PromBucketSpan[] | undefined,
   deltas: readonly string[] | undefined,
   floats: readonly number[] | undefined,
@@ -51,6 +52,7 @@ function sparseBuckets(
     if (s > 0 && offset < 0)
       throw new ItemError(`${path}.spans[${s}]`, 'offset must not be negative');
     index = s === 0 ? offset - 1 : index + offset;
+    const start = index;
     // Bounded by the counts sent, whatever `length` claims.
     for (let i = 0; i < length; i++) {
       const value = values[out.counts.length];
@@ -59,6 +61,12 @@ function sparseBuckets(
       out.indexes.push(index++);
       out.counts.push(value);
     }
+    // As for OTLP: bucket i's bounds are 2^(i·2^-schema), which must be finite, non-zero doubles.
+    if (start * 2 ** -schema < -1074 || index * 2 ** -schema >= 1024)
+      throw new ItemError(
+        `${path}.spans[${s}].offset`,
+        `puts buckets ${start + 1} to ${index} beyond what a double holds at schema ${schema}`,
+      );
   }
   if (out.counts.length !== values.length)
     throw new ItemError(path, 'there are more counts than the spans cover');
@@ -99,7 +107,8 @@ function denseSides(
   positive: Sparse,
   negative: Sparse,
 ): { scale: number; positive: ExpBuckets; negative: ExpBuckets } {
-  // Each step halves the index range, which spans at most 2^53: the loop ends within 53 steps.
+  // Each step halves the index range, at most 2098·2^schema buckets wide (the doubles): the loop
+  // ends within 12 steps, at schema -4 or above.
   while (tooWide(positive) || tooWide(negative)) {
     positive = downscale(positive);
     negative = downscale(negative);
@@ -108,14 +117,14 @@ function denseSides(
   return { scale, positive: dense(positive), negative: dense(negative) };
 }
 
-/** One side as OTLP's dense list, at the schema it was sent in (no downscaling). */
+/** One side at schema 0 as OTLP's dense list (no downscaling). */
 export function denseBuckets(
   spans: readonly PromBucketSpan[] | undefined,
   deltas: readonly string[] | undefined,
   floats: readonly number[] | undefined,
   path: string,
 ): ExpBuckets {
-  return dense(sparseBuckets(spans, deltas, floats, path));
+  return dense(sparseBuckets(0, spans, deltas, floats, path));
 }
 
 /** A native histogram → an OTLP exponential histogram data point (without attributes). */
@@ -131,12 +140,14 @@ export function exponentialPoint(h: PromHistogram, timeUnixNano: string, path: s
   const sides = denseSides(
     schema,
     sparseBuckets(
+      schema,
       h.positiveSpans,
       isFloat ? undefined : h.positiveDeltas,
       isFloat ? h.positiveCounts : undefined,
       `${path}.positive`,
     ),
     sparseBuckets(
+      schema,
       h.negativeSpans,
       isFloat ? undefined : h.negativeDeltas,
       isFloat ? h.negativeCounts : undefined,

@@ -5,6 +5,7 @@ import type { RowBatch } from '@sightline/model/rows';
 import { toProtoMessage } from '../kafka/proto-messages.ts';
 import { REQUEST_TYPES } from '../otlp/proto.ts';
 import { DEFAULT_LIMITS } from '../otlp/values.ts';
+import { MAX_EMPTY_BUCKETS } from '../prom/native-histogram.ts';
 import { WriteRequest } from '../prom/remote-write-proto.ts';
 import { buildReceiveApp } from './app.ts';
 import { toRows } from './to-rows.ts';
@@ -132,5 +133,35 @@ describe('POST /api/v1/write', () => {
     } finally {
       refuse = undefined;
     }
+  });
+
+  it('answers native histograms with huge bucket gaps at once: downscaled or 400 (the CI hang)', async () => {
+    submitted.length = 0;
+    const gap = (offset: number) => ({
+      labels: [{ name: '__name__', value: 'latency' }],
+      histograms: [
+        {
+          countInt: 2,
+          schema: 8,
+          positiveSpans: [
+            { offset: 0, length: 1 },
+            { offset, length: 1 },
+          ],
+          positiveDeltas: [1, 0],
+          timestamp: now,
+        },
+      ],
+    });
+    const payload = body({ timeseries: [gap(2 ** 31 - 1)] });
+    expect(payload.length).toBeLessThan(60);
+    const bad = await post(payload);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/timeseries\[0\]\.histograms\[0\]\.positive\.spans\[1\]\.offset/);
+    expect(submitted).toHaveLength(0);
+    const res = await post(body({ timeseries: [gap(200_000)] }));
+    expect(res.statusCode).toBe(204);
+    const [point] = submitted[0]!.rows.exponentialHistogram;
+    expect(point!.PositiveBucketCounts.length).toBeLessThanOrEqual(2 * 2 + MAX_EMPTY_BUCKETS);
+    expect(point!.PositiveBucketCounts.reduce((n, c) => n + Number(c), 0)).toBe(2);
   });
 });
