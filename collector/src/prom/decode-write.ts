@@ -1,5 +1,5 @@
 import { SightlineError } from '@sightline/model/errors';
-import { uncompress } from 'snappyjs';
+import { snappyUncompress, SnappyError } from './snappy-block.ts';
 import { WriteRequest, type PromHistogram, type PromWriteRequest } from './remote-write-proto.ts';
 
 /**
@@ -47,12 +47,10 @@ function keepSentOneofs(h: OneofHistogram): void {
 export function decodeWriteRequest(body: Buffer, limit: number): PromWriteRequest {
   let raw: Uint8Array;
   try {
-    // The block format starts with the uncompressed length, which snappyjs checks against the
-    // limit before it allocates anything.
-    raw = uncompress(body, limit);
+    raw = snappyUncompress(body, limit);
   } catch (err) {
-    const message = (err as Error).message;
-    if (/uncompressed length .* too big/i.test(message)) {
+    if (!(err instanceof SnappyError)) throw err;
+    if (err.tooLarge) {
       throw new SightlineError(
         'SL_ERR_BODY_TOO_LARGE',
         413,
@@ -62,7 +60,7 @@ export function decodeWriteRequest(body: Buffer, limit: number): PromWriteReques
     throw new SightlineError(
       'SL_ERR_BAD_ENCODING',
       400,
-      `the body is not valid snappy (block format): ${message}`,
+      `the body is not valid snappy (block format): ${err.message}`,
     );
   }
   try {
