@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricQuery, MetricsQueryResponse } from '@sightline/model/api/metrics';
+import { formatPromValue, parsePointValue } from '@sightline/model/prom-value';
 import { RANGE_FUNCTIONS } from '@sightline/query/sql/metrics-prom-sql';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { select, startTestSightline } from './harness.ts';
@@ -123,17 +124,23 @@ async function compare(
   let compared = 0;
   for (const want of expected.result) {
     const got = actual.find((x) => key(x.labels) === key(want.metric))!;
-    const wanted = new Map(want.values.map(([t, v]) => [Math.round(t * 1000), Number(v)]));
+    const wanted = new Map(
+      want.values.map(([t, v]) => [Math.round(t * 1000), parsePointValue(v)!] as const),
+    );
     const present = got.points.filter(([, v]) => v !== null).map(([t]) => t);
-    const finite = [...wanted].filter(([, v]) => !Number.isNaN(v)).map(([t]) => t);
-    expect(present, `${promql} ${key(want.metric)}: timestamps`).toEqual(finite);
-    for (const [t, v] of got.points) {
+    expect(present, `${promql} ${key(want.metric)}: timestamps`).toEqual([...wanted.keys()]);
+    for (const [t, sv] of got.points) {
+      const v = parsePointValue(sv);
       if (v === null) continue;
       const w = wanted.get(t)!;
-      const tolerance = Math.max(Math.abs(w), Math.abs(v)) * 1e-3 + 1e-9;
-      expect(Math.abs(v - w), `${promql} ${key(want.metric)} at ${t}: ${v} vs ${w}`).toBeLessThan(
-        tolerance,
-      );
+      const at = `${promql} ${key(want.metric)} at ${t}: ${formatPromValue(v)} vs ${formatPromValue(w)}`;
+      // NaN matches NaN, an infinity the same infinity; finite values within 0.1 %.
+      if (!Number.isFinite(v) || !Number.isFinite(w))
+        expect(formatPromValue(v), at).toBe(formatPromValue(w));
+      else {
+        const tolerance = Math.max(Math.abs(w), Math.abs(v)) * 1e-3 + 1e-9;
+        expect(Math.abs(v - w), at).toBeLessThan(tolerance);
+      }
       compared++;
     }
   }

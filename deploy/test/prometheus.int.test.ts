@@ -135,7 +135,9 @@ describe('Prometheus remote write from a real Prometheus', () => {
         ],
       });
       const series = r.results[0]?.series ?? [];
-      return series.some((x) => x.points.some((p) => (p[1] ?? 0) > 0)) ? series : undefined;
+      return series.some((x) => x.points.some((p) => typeof p[1] === 'number' && p[1] > 0))
+        ? series
+        : undefined;
     });
     expect(rate.map((x) => x.labels)).toContainEqual({ handler: '/metrics', code: '200' });
 

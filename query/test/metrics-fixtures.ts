@@ -4,6 +4,7 @@ import type {
   MetricsQueryRequest,
   MetricsQueryResponse,
 } from '@sightline/model/api/metrics';
+import type { PointValue } from '@sightline/model/prom-value';
 import { sightline } from './use-sightline.ts';
 
 /**
@@ -16,7 +17,7 @@ export const MIN = 60_000;
 export const BASE = Math.floor((Date.now() - 30 * MIN) / MIN) * MIN;
 export const RANGE = { from: String(BASE), to: String(BASE + 6 * MIN), step: '1m' };
 
-const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
+export const ns = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
 const attrs = (a: Record<string, string>) =>
   Object.entries(a).map(([key, v]) => ({ key, value: { stringValue: v } }));
 
@@ -211,7 +212,7 @@ export async function one(q: MetricsQueryRequest['queries'][number]): Promise<Me
 
 export const times = Array.from({ length: 6 }, (_, i) => BASE + (i + 1) * MIN);
 export const values = (r: MetricQueryResult, i = 0) => r.series[i]!.points.map((p) => p[1]);
-export const close = (actual: (number | null)[], expected: (number | null)[]) => {
+export const close = (actual: PointValue[], expected: (number | null)[]) => {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((v, i) => {
     const e = expected[i];

@@ -315,7 +315,9 @@ describe.each(KINDS)('a $kind service using the installed package', (app) => {
     const latest = (i: number): number =>
       Math.max(
         0,
-        ...(results[i]?.series ?? []).flatMap((series) => series.points.map((p) => p[1] ?? 0)),
+        ...(results[i]?.series ?? []).flatMap((series) =>
+          series.points.map((p) => (typeof p[1] === 'number' ? p[1] : 0)),
+        ),
       );
     expect([latest(0), latest(1)]).toEqual([2, 2]);
   });

@@ -103,6 +103,8 @@ export function str(v: unknown, at: string, field?: string): string {
 export function num(v: unknown, at: string, field?: string): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return v;
+  // Proto3's JSON mapping spells the non-finite doubles "NaN", "Infinity" and "-Infinity".
+  if (v === 'NaN') return NaN;
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
   if (isLong(v)) return Number(longToBigInt(v));
   throw new ItemError(where(at, field), 'expected a number');

@@ -10,6 +10,7 @@ import {
 } from 'recharts';
 import type { AlertPreviewResponse, AlertStateName } from '@sightline/model/api/alerts';
 import { formatTick, formatTime, paletteColor } from '../format.ts';
+import { plotted, specialEntry, specialKey } from '../components/point-values.ts';
 import { STATE_COLOR } from './StateBadge.tsx';
 
 export interface StateMarker {
@@ -35,15 +36,16 @@ export const formatValue = (v: number): string =>
 
 /** The rule's series per group, its threshold as a dashed line and state changes as verticals. */
 export function PreviewChart({ preview, markers, height = 220 }: Props) {
-  const rows = new Map<number, Record<string, number | null>>();
+  const rows = new Map<number, Record<string, number | string | null>>();
   preview.series.forEach((s, i) => {
     for (const [t, v] of s.points) {
       const row = rows.get(t) ?? { t };
-      row[`s${i}`] = v;
+      row[`s${i}`] = plotted(v);
+      Object.assign(row, specialEntry(v, i));
       rows.set(t, row);
     }
   });
-  const data = [...rows.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+  const data = [...rows.values()].sort((a, b) => Number(a.t) - Number(b.t));
   const marks =
     markers ?? preview.transitions.map((t) => ({ at: t.at, to: t.to, groupKey: t.groupKey }));
   const span = preview.to - preview.from;
@@ -69,7 +71,13 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
           <YAxis tickFormatter={formatValue} width={64} stroke="var(--muted)" fontSize={11} />
           <Tooltip
             labelFormatter={(t) => formatTime(Number(t), true)}
-            formatter={(v, name) => [typeof v === 'number' ? formatValue(v) : 'no data', name]}
+            formatter={(v, name, item) => {
+              // NaN and infinities are not drawn: the row names them ("NaN", "+Inf", "-Inf").
+              const key = specialKey(String(item.dataKey).slice(1));
+              const special = (item.payload as Record<string, unknown> | undefined)?.[key];
+              const text = typeof special === 'string' ? special : 'no data';
+              return [typeof v === 'number' ? formatValue(v) : text, name];
+            }}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
           />
           {marks.map((m, i) => (
@@ -104,7 +112,7 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
               strokeWidth={1.5}
               // Sparse data (a burst, gaps of no data) gets dots, or lone points would not show.
               dot={
-                s.points.filter(([, v]) => v !== null).length <= 30
+                s.points.filter(([, v]) => plotted(v) !== null).length <= 30
                   ? { r: 2.5, fill: paletteColor(i) }
                   : false
               }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { SeriesPoint } from '@sightline/model/api/metrics';
+import { plotted } from './point-values.ts';
 import { chartRows, unitAxis } from './UnitChart.tsx';
 
 const series = [
@@ -29,6 +31,38 @@ describe('chartRows', () => {
     expect(partialAt).toBeNull();
     expect(rows.map((r) => r.s0)).toEqual([1, 2, 0.5]);
     expect(rows.every((r) => r.p0 === null)).toBe(true);
+  });
+
+  it('leaves a gap for NaN and infinities, and keeps their names for the tooltip', () => {
+    const edge = [
+      {
+        name: 'e',
+        points: [
+          [0, 0],
+          [60_000, 'NaN'],
+          [120_000, '+Inf'],
+          [180_000, '-Inf'],
+          [240_000, null],
+          [300_000, 2.5],
+        ] as SeriesPoint[],
+      },
+    ];
+    const { rows } = chartRows(edge, 60_000, 1e9);
+    expect(rows).toEqual([
+      { t: 0, s0: 0, p0: null },
+      { t: 60_000, s0: null, p0: null, x0: 'NaN' },
+      { t: 120_000, s0: null, p0: null, x0: '+Inf' },
+      { t: 180_000, s0: null, p0: null, x0: '-Inf' },
+      { t: 240_000, s0: null, p0: null },
+      { t: 300_000, s0: 2.5, p0: null },
+    ]);
+    // The axis spans what is drawn: an infinity does not stretch it.
+    expect(
+      unitAxis(
+        's',
+        edge[0]!.points.flatMap(([, v]) => plotted(v) ?? []),
+      ).ticks.at(-1),
+    ).toBe(3);
   });
 
   it('has no rows without points', () => {

@@ -7,8 +7,10 @@ import {
   type TooltipContentProps,
 } from 'recharts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
+import { parsePointValue } from '@sightline/model/prom-value';
 import { formatTime, paletteColor } from '../format.ts';
 import { timeAxis, timeGrid } from './Charts.tsx';
+import { plotted, specialEntry, specialKey } from './point-values.ts';
 import {
   formatTickValue,
   formatValue,
@@ -35,7 +37,7 @@ interface Props {
   readonly height?: number | `${number}%`;
 }
 
-type Row = Record<string, number | null>;
+type Row = Record<string, number | string | null>;
 
 /**
  * Rows for recharts: series `s<i>` holds the complete buckets and `p<i>` only the last complete
@@ -53,9 +55,11 @@ export function chartRows(
   const rows = times.map((t) => {
     const row: Row = { t };
     series.forEach((s, i) => {
-      const v = s.points.find(([pt]) => pt === t)?.[1] ?? null;
+      const raw = s.points.find(([pt]) => pt === t)?.[1] ?? null;
+      const v = plotted(raw);
       row[`s${i}`] = t === partialAt ? null : v;
       row[`p${i}`] = t === partialAt || t === before ? v : null;
+      Object.assign(row, specialEntry(raw, i));
     });
     return row;
   });
@@ -84,7 +88,9 @@ function SortedTooltip({
   const byIndex = new Map<number, number | null>();
   for (const p of payload) {
     const i = Number(String(p.dataKey).slice(1));
-    const v = typeof p.value === 'number' ? p.value : null;
+    // A NaN or infinity is not drawn; the row still names it.
+    const special = parsePointValue((p.payload as Row | undefined)?.[specialKey(i)]);
+    const v = typeof p.value === 'number' ? p.value : special;
     if (!byIndex.has(i) || v !== null) byIndex.set(i, v);
   }
   const items = [...byIndex.entries()].sort((a, b) => (b[1] ?? -Infinity) - (a[1] ?? -Infinity));
@@ -148,7 +154,7 @@ export function UnitChart({ series, unit, from, to, step, now = Date.now(), heig
   const { rows, partialAt } = chartRows(series, step, now);
   const axis = unitAxis(
     unit,
-    series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v]))),
+    series.flatMap((s) => s.points.flatMap(([, v]) => plotted(v) ?? [])),
   );
   const scale = axis.scale;
   const names = series.map((s) => s.name);

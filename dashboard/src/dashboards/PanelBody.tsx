@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Panel, PanelQuery, Threshold } from '@sightline/model/api/dashboards';
+import { parsePointValue } from '@sightline/model/prom-value';
 import { formatMs, formatTime, nsToEpochMs, nsToMs, paletteColor } from '../format.ts';
 import { hrefTo } from '../router.ts';
 import { writeRows } from '../metrics/metric-queries.ts';
@@ -37,8 +38,9 @@ export function explorerHref(q: PanelQuery, from: number, to: number): string {
 
 const lastValue = (s: PanelSeries): number | null => {
   for (let i = s.points.length - 1; i >= 0; i--) {
-    const v = s.points[i]?.[1];
-    if (v !== null && v !== undefined) return v;
+    // NaN and infinities are values (formatValue names them); null is none.
+    const v = parsePointValue(s.points[i]?.[1]);
+    if (v !== null) return v;
   }
   return null;
 };

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { Area, ComposedChart, Line, ResponsiveContainer, Tooltip } from 'recharts';
 import type { MetricQueryResult } from '@sightline/model/api/metrics';
+import { parsePointValue } from '@sightline/model/prom-value';
 import { formatTime } from '../format.ts';
 import { timeAxis, timeGrid } from '../components/Charts.tsx';
+import { plotted } from '../components/point-values.ts';
 import { unitAxis, unitYAxis, type UnitAxis } from '../components/UnitChart.tsx';
 import { aggregatedUnit, formatValue } from '../units.ts';
 import type { ChartMode } from './metric-queries.ts';
@@ -13,6 +15,7 @@ export interface ChartSeries {
   readonly color: string;
   /** UCUM unit of the values; series of different units get different axes. */
   readonly unit: string;
+  /** Values as numbers: NaN and infinities too (charts leave a gap, the legend names them). */
   readonly points: ReadonlyMap<number, number | null>;
 }
 
@@ -34,7 +37,7 @@ export function chartSeries(
         name: `${letter} · ${r.aggregation}(${r.metric})${labels ? ` {${labels}}` : ''}`,
         color: color(row, i),
         unit: aggregatedUnit(r.unit, r.aggregation),
-        points: new Map(s.points),
+        points: new Map(s.points.map(([t, v]) => [t, parsePointValue(v)])),
       });
     });
   });
@@ -53,11 +56,14 @@ function axesFor(series: readonly ChartSeries[], stacked: boolean): UnitAxis[] {
   const units = [...new Set(series.map((s) => s.unit))];
   return units.map((unit) => {
     const mine = series.filter((s) => s.unit === unit);
-    const values = mine.flatMap((s) => [...s.points.values()].filter((v) => v !== null));
+    const values = mine.flatMap((s) => [...s.points.values()].flatMap((v) => plotted(v) ?? []));
     // Stacked areas reach the sum of their series at a step.
     const times = [...new Set(mine.flatMap((s) => [...s.points.keys()]))];
     const top = stacked
-      ? Math.max(0, ...times.map((t) => mine.reduce((sum, s) => sum + (s.points.get(t) ?? 0), 0)))
+      ? Math.max(
+          0,
+          ...times.map((t) => mine.reduce((sum, s) => sum + (plotted(s.points.get(t)) ?? 0), 0)),
+        )
       : 0;
     return unitAxis(unit, values, top);
   });
@@ -70,7 +76,7 @@ export function MetricChart({ series, mode, from, to }: Props) {
   const times = [...new Set(series.flatMap((s) => [...s.points.keys()]))].sort((a, b) => a - b);
   const data = times.map((t) => {
     const row: Record<string, number | null> = { t };
-    for (const s of series) row[s.key] = s.points.get(t) ?? null;
+    for (const s of series) row[s.key] = plotted(s.points.get(t));
     return row;
   });
   // Without a pointer on the chart the legend shows the latest value of each series.

@@ -5,6 +5,7 @@ import type {
   MetricsQueryRequest,
 } from '@sightline/model/api/metrics';
 import type { ChartSeries } from '../metrics/MetricChart.tsx';
+import { parsePointValue } from '@sightline/model/prom-value';
 
 /** Sightline tags its own telemetry with this resource attribute (deploy/src/self-telemetry.ts). */
 export const INTERNAL_FILTER: MetricFilter = {
@@ -183,7 +184,7 @@ export function panelSeries(
         name: labels ? `${q.label} · ${labels}` : q.label,
         color: color(out.length),
         unit: panel.unit,
-        points: new Map(s.points),
+        points: new Map(s.points.map(([t, v]) => [t, parsePointValue(v)])),
       });
     }
   });

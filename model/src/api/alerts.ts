@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AlertChannelSchema } from './alert-channels.ts';
-import { MetricAggregation, MetricFilter, SeriesPoint } from './metrics.ts';
+import { MetricAggregation, MetricFilter, PointValueSchema, SeriesPoint } from './metrics.ts';
 
 /** `30s`, `5m`, `1h`, `1d`: whole seconds, minutes, hours or days. */
 export const AlertDuration = Type.String({
@@ -291,7 +291,8 @@ export const AlertPreviewResponse = Type.Object({
       at: Type.Number(),
       from: AlertStateName,
       to: AlertStateName,
-      value: Type.Union([Type.Number(), Type.Null()]),
+      /** As in the points: a number, "NaN", "+Inf", "-Inf", or null for no data. */
+      value: PointValueSchema,
     }),
   ),
 });

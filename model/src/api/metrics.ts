@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { PointValue } from '../prom-value.ts';
 
 /** A point in time: milliseconds since the epoch, or ISO 8601 with a zone (`2026-01-01T00:00:00Z`). */
 export const TimeParam = Type.String({
@@ -15,13 +16,19 @@ export const StepParam = Type.String({
 });
 
 /**
- * `[time in ms since the epoch, value]`; `null` where a step has no data. Written as plain JSON
- * Schema: fastify's serializer (fast-json-stringify) rejects every value of a tuple whose item is
- * an anyOf, which is what Type.Tuple with a Type.Union item produces.
+ * A value: a number; "NaN", "+Inf" or "-Inf" (JSON has no such numbers; spelled as Prometheus
+ * does, see prom-value.ts); or null where there is no value. Plain JSON Schema: fastify's
+ * serializer (fast-json-stringify) rejects every value of a tuple whose item is an anyOf, which
+ * is what Type.Tuple with a Type.Union item produces.
  */
-export const SeriesPoint = Type.Unsafe<[number, number | null]>({
+export const PointValueSchema = Type.Unsafe<PointValue>({
+  type: ['number', 'string', 'null'],
+});
+
+/** `[time in ms since the epoch, value]`; `null` where a step has no data. */
+export const SeriesPoint = Type.Unsafe<[number, PointValue]>({
   type: 'array',
-  items: { type: ['number', 'null'] },
+  items: { type: ['number', 'string', 'null'] },
   minItems: 2,
   maxItems: 2,
 });

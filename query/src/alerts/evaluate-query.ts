@@ -5,6 +5,7 @@ import type {
   MetricAlertQuery,
   TraceRedQuery,
 } from '@sightline/model/api/alerts';
+import { parsePointValue } from '@sightline/model/prom-value';
 import { parseSearch } from '@sightline/model/search/parse';
 import { compileSearch, type CompiledSearch } from '../search/compile.ts';
 import { andFilters, rangeFilter, withParam } from '../sql/logs-filter.ts';
@@ -204,7 +205,8 @@ async function metric(
   const groups = new Map<string, GroupValue>();
   for (const s of result.series) {
     const labels = Object.fromEntries(groupBy.map((k) => [k, s.labels[metricKey(k)] ?? '']));
-    const values = s.points.map((p) => p[1]).filter((v): v is number => v !== null);
+    // NaN and infinities are values (a NaN breaches no threshold, as in Prometheus); null is none.
+    const values = s.points.map((p) => parsePointValue(p[1])).filter((v) => v !== null);
     groups.set(groupKeyOf(labels), { labels, value: reduce(values, query.reduce ?? 'avg') });
   }
   if (groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, value: null });

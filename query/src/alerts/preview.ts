@@ -1,5 +1,6 @@
 import type { AlertPreviewRequest, AlertPreviewResponse } from '@sightline/model/api/alerts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
+import { toPointValue } from '@sightline/model/prom-value';
 import { evaluateQuery, type EvalTarget } from './evaluate-query.ts';
 import { INITIAL_STATE, step, type AlertState } from './state-machine.ts';
 import { validateRule } from './validate.ts';
@@ -35,7 +36,7 @@ export async function previewRule(
         // Earlier instants did not see this group: its value there is the query's absent value.
         const earlier = Array.from({ length: i }, (_, j): SeriesPoint => [
           fromMs + j * stepMs,
-          result.absent,
+          toPointValue(result.absent),
         ]);
         series.set(key, { labels: { ...g.labels }, points: earlier });
       }
@@ -43,7 +44,7 @@ export async function previewRule(
     for (const [key, s] of series) {
       const value =
         result.groups.get(key)?.value ?? (result.groups.has(key) ? null : result.absent);
-      s.points.push([at, value]);
+      s.points.push([at, toPointValue(value)]);
       const r = step({
         prev: states.get(key) ?? INITIAL_STATE,
         value,
@@ -54,7 +55,7 @@ export async function previewRule(
       });
       states.set(key, r.next);
       for (const t of r.transitions) {
-        transitions.push({ groupKey: key, at, from: t.from, to: t.to, value });
+        transitions.push({ groupKey: key, at, from: t.from, to: t.to, value: toPointValue(value) });
       }
     }
   }

@@ -8,6 +8,7 @@ import type {
   SeriesPoint,
 } from '@sightline/model/api/metrics';
 import { SightlineError } from '@sightline/model/errors';
+import { parsePointValue, toPointValue } from '@sightline/model/prom-value';
 import {
   metricKeys,
   metricKind,
@@ -104,11 +105,9 @@ interface Row {
   [column: string]: unknown;
 }
 
-const num = (v: unknown): number | null => {
-  if (v === null || v === undefined) return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
-};
+// NaN and infinities are values (ClickHouse sends them as "nan", "inf", "-inf" with
+// output_format_json_quote_denormals, else as null, which would read as "no value").
+const num = parsePointValue;
 const parseBound = (s: string): number => {
   const l = s.toLowerCase();
   return l === 'inf' || l === '+inf' ? Infinity : l === '-inf' ? -Infinity : Number(s);
@@ -201,7 +200,12 @@ export async function runMetricQuery(
   });
   const answers = [];
   for (const { sql, params } of queries) {
-    const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    const rs = await client.query({
+      query: sql,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_denormals: 1 },
+    });
     answers.push(toSeries(await rs.json<Row>(), q, family, grid, maxSeries));
   }
   const [first, second] = answers;
@@ -289,9 +293,10 @@ function divide(sums: MetricSeries[], counts: MetricSeries[]): MetricSeries[] {
   const byKey = new Map(counts.map((c) => [key(c), c]));
   return sums.map((s) => {
     const c = byKey.get(key(s));
-    const points = s.points.map(([t, v], i): SeriesPoint => {
-      const n = c?.points[i]?.[1] ?? null;
-      return [t, v === null || n === null || n === 0 ? null : v / n];
+    const points = s.points.map(([t, sv], i): SeriesPoint => {
+      const v = parsePointValue(sv);
+      const n = parsePointValue(c?.points[i]?.[1]);
+      return [t, v === null || n === null || n === 0 ? null : toPointValue(v / n)];
     });
     return { labels: s.labels, points };
   });
@@ -313,7 +318,7 @@ function toSeries(
     if (!current || family !== 'buckets' || !isPercentile(q.aggregation)) return;
     for (const [i, buckets] of current.buckets) {
       const point = current.points[i];
-      if (point) point[1] = cumulativeQuantile(PERCENTILES[q.aggregation], buckets);
+      if (point) point[1] = toPointValue(cumulativeQuantile(PERCENTILES[q.aggregation], buckets));
     }
   };
   for (const row of rows) {
@@ -348,10 +353,11 @@ function toSeries(
     }
     const point = current.points[index];
     if (!point) continue;
-    point[1] =
+    point[1] = toPointValue(
       family === 'exponential' && isPercentile(q.aggregation)
         ? exponentialQuantile(row, PERCENTILES[q.aggregation])
-        : num(row.value);
+        : num(row.value),
+    );
   }
   flush();
   return { series, truncated };
