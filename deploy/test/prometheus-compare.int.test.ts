@@ -10,9 +10,11 @@ import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
 
 /**
  * Sightline answers as Prometheus does: a real Prometheus scrapes a target whose series are known
- * (zeros, a counter that resets to 0, a gauge going negative, a classic histogram), remote-writes
+ * (zeros, a counter that resets to 0, a gauge going negative, a classic histogram, a gauge that is
+ * NaN for a while and two that go to +Inf and -Inf), remote-writes
  * every sample to Sightline, and each function is asked of both over the same range and step.
- * Every point must be present in both, at the same timestamp, equal within 0.1 %.
+ * Every point must be present in both, at the same timestamp, equal within 0.1 % (NaN matching
+ * NaN, an infinity the same infinity).
  */
 let s: RunningSightline;
 let prom: PrometheusServer;
@@ -50,6 +52,13 @@ function exposition(n: number): string {
     '# HELP cmp_temperature Temperature.',
     '# TYPE cmp_temperature gauge',
     `cmp_temperature ${[0, -2.5, 3, 0, 7.25, 1][n % 6]! + n / 10}`,
+    '# TYPE cmp_odd gauge',
+    // NaN from the 15th to the 24th scrape; a value before and after.
+    `cmp_odd ${n >= 15 && n < 25 ? 'NaN' : n / 4}`,
+    '# TYPE cmp_extreme gauge',
+    // One series goes to +Inf, the other to -Inf, for a while, then back.
+    `cmp_extreme{sign="pos"} ${n >= 12 && n < 22 ? '+Inf' : n}`,
+    `cmp_extreme{sign="neg"} ${n >= 18 && n < 28 ? '-Inf' : -n}`,
     '# HELP cmp_latency_seconds Latency.',
     '# TYPE cmp_latency_seconds histogram',
     ...buckets,
@@ -167,6 +176,8 @@ describe('Sightline answers as Prometheus does, on the samples Prometheus remote
       ['sum', 'cmp_requests_total'],
       ['sum', 'cmp_zero_total'],
       ['sum', 'cmp_latency_seconds_bucket'],
+      ['gauge', 'cmp_odd'],
+      ['gauge', 'cmp_extreme'],
     ]) {
       await until(`${metric} up to the end`, async () => {
         const [row] = await select<{ last: string }>(
@@ -230,6 +241,26 @@ describe('Sightline answers as Prometheus does, on the samples Prometheus remote
         { metric: 'cmp_latency_seconds_bucket', aggregation: p, range: '10s' },
       );
     }
+    // NaN and infinities through the instant value and the over-time functions.
+    let special = 0;
+    for (const fn of ['', ...overTime] as const) {
+      const promFn = (m: string) => (fn === '' ? sel(m) : `${fn}(${sel(m)}[10s])`);
+      const agg = fn === '' ? 'sum' : fn;
+      const range = fn === '' ? {} : { range: '10s' };
+      special += await compare(w, `sum(${promFn('cmp_odd')})`, {
+        metric: 'cmp_odd',
+        aggregation: agg,
+        ...range,
+        across: 'sum',
+      });
+      special += await compare(
+        w,
+        `sum by (sign) (${promFn('cmp_extreme')})`,
+        { metric: 'cmp_extreme', aggregation: agg, ...range, across: 'sum', groupBy: ['sign'] },
+        'sign',
+      );
+    }
+    expect(special).toBe(3 * (overTime.length + 1) * ((end - start) / stepMs + 1));
     // Units from the metadata Prometheus sends, or else from the name's suffix; descriptions too.
     const unitOf = async (metric: string, aggregation: MetricQuery['aggregation']) => {
       const r = await fetch(`${s.apiUrl}/api/v1/metrics/query`, {
