@@ -154,6 +154,22 @@ export async function run(): Promise<void> {
         `| ${name} | ${quantile(times, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${Math.max(...times).toFixed(0)} | ${bytes} | < ${GOAL_MS} | ${p95 < GOAL_MS ? 'yes' : 'no'} |`,
       );
     }
+    if (process.env.BENCH_DASHBOARD_PROFILE) {
+      // Where the time goes: each distinct request alone, over the last 24 h.
+      console.log('\n| request (last 24 h, alone) | p50 ms |\n|---|---:|');
+      const urls = new Set(BOARD.panels.map((p) => panelUrl(p, nowMs - 86_400_000, nowMs)));
+      for (const url of urls) {
+        const times: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          await call('GET', url);
+          times.push(performance.now() - t0);
+        }
+        console.log(
+          `| ${decodeURIComponent(url.replace(/from=\d+&to=\d+&?/, ''))} | ${quantile(times, 0.5).toFixed(0)} |`,
+        );
+      }
+    }
     await app.close();
   } finally {
     await store.close();
