@@ -152,18 +152,23 @@ export function redSql(
   p: Params,
 ): { query: string; query_params: Record<string, unknown> } {
   const step = p.add(grid.stepMs, 'Int64');
-  const keep = p.add(limit + 1, 'UInt32');
-  const query = `SELECT name, step, b, requests, errors, q FROM (
-      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
-        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
-          SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
+  const rows = `SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
             toUInt8(1 - grouping(b)) AS step, count() AS requests, countIf(StatusCode = 'Error') AS errors,
             quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
           FROM ${db}.otel_traces WHERE ${whereSql}
-          GROUP BY GROUPING SETS ((name), (name, b)))))
+          GROUP BY GROUPING SETS ((name), (name, b))`;
+  return { query: ranked(rows, limit, p), query_params: p.values };
+}
+
+/** Keeps the `limit + 1` names of most requests among total (step 0) and step rows. */
+function ranked(rows: string, limit: number, p: Params): string {
+  const keep = p.add(limit + 1, 'UInt32');
+  return `SELECT name, step, b, requests, errors, q FROM (
+      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
+        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
+          ${rows})))
     WHERE rank <= ${keep}
     ORDER BY step, total DESC, name, b`;
-  return { query, query_params: p.values };
 }
 
 /** Ranges at least this long, at steps of whole minutes, are read from the per-minute rollup. */
@@ -179,29 +184,16 @@ export const usesRollup = (grid: StepGrid): boolean =>
  * the projection wherever a part has it and the filter names only its keys (service, operation,
  * kind), and reads the spans otherwise, so the answer is the same either way.
  */
-export function redRollupSql(
-  db: string,
-  nameCol: 'ServiceName' | 'SpanName',
-  whereSql: string,
-  grid: StepGrid,
-  limit: number,
-  p: Params,
-): { query: string; query_params: Record<string, unknown> } {
+export const redRollupSql: typeof redSql = (db, nameCol, whereSql, grid, limit, p) => {
   const step = p.add(grid.stepMs, 'Int64');
-  const keep = p.add(limit + 1, 'UInt32');
   const aggregates = `count() AS requests, countIf(StatusCode = 'Error') AS errors,
             ${RED_QUANTILES} AS q`;
-  const query = `SELECT name, step, b, requests, errors, q FROM (
-      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
-        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
-          SELECT ${nameCol} AS name, toInt64(0) AS b, toUInt8(0) AS step, ${aggregates}
+  const rows = `SELECT ${nameCol} AS name, toInt64(0) AS b, toUInt8(0) AS step, ${aggregates}
           FROM ${db}.otel_traces WHERE ${whereSql} GROUP BY name
           UNION ALL
           SELECT ${nameCol} AS name,
             intDiv(toInt64(toUnixTimestamp(toStartOfMinute(Timestamp))) * 1000, ${step}) * ${step} AS b,
             toUInt8(1) AS step, ${aggregates}
-          FROM ${db}.otel_traces WHERE ${whereSql} GROUP BY name, b)))
-    WHERE rank <= ${keep}
-    ORDER BY step, total DESC, name, b`;
-  return { query, query_params: p.values };
-}
+          FROM ${db}.otel_traces WHERE ${whereSql} GROUP BY name, b`;
+  return { query: ranked(rows, limit, p), query_params: p.values };
+};
