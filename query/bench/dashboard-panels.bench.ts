@@ -5,8 +5,8 @@
  * panel's request at once (span RED series, log counts over time, log and trace lists), through the
  * query API (`app.inject`). Wall time from the first request to the last answer, over the last
  * hour and the last 24 h; the issue's goal is under 2 s. Figures only, no assertions.
- * Measured here (2 shared cores, 10M + 10M rows): last 1 h p50 1715 ms, p95 1887 ms; last 24 h
- * p50 35.5 s — the RED and log-count scans over a whole day are what a faster board needs first.
+ * Figures and what changed: docs/benchmarks.md. `BENCH_DASHBOARD_PROFILE=1` also times each
+ * distinct request alone over the last 24 h.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
