@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, DashboardList } from '@sightline/model/api/dashboards';
+import { formatSeconds, stepForWidth } from '@sightline/model/steps';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
@@ -52,6 +53,7 @@ async function sendGauge(
 
 const MEMORY = { name: METRIC, unit: 'By', description: 'Heap in use' };
 const LATENCY = { name: 'e2e.latency', unit: 'ms', description: 'Time to answer' };
+const grid = { x: 0, y: 0, w: 10, h: 8 };
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(`${s.apiUrl}/api/v1${path}`);
@@ -248,6 +250,45 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     // Both are listed, and found by a word of their title.
     const list = await api<DashboardList>('/dashboards?search=zahlung');
     expect(list.dashboards.map((d) => d.id).sort()).toEqual([id, importedId].sort());
+  });
+
+  it('asks each panel for a step from its width, unless the panel or the board fixes one', async () => {
+    const heap = { signal: 'metrics', metric: METRIC, aggregation: 'max' };
+    const res = await fetch(`${s.apiUrl}/api/v1/dashboards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...{ title: 'Steps', description: '', tags: [], variables: [], refresh: 'off' },
+        timeRange: { last: '24h' },
+        panels: [{ id: 'a', title: 'Heap', type: 'timeseries', query: heap, options: {}, grid }],
+      }),
+    });
+    const { id } = (await res.json()) as Dashboard;
+    const asked: { from: string; to: string; step?: string }[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/metrics/query'))
+        asked.push(JSON.parse(r.postData() ?? '{}') as (typeof asked)[number]);
+    });
+    await page.goto(`${s.apiUrl}/dashboards/${id}`);
+    const body = panel('Heap').locator('.panel-body');
+    await poll(() => body.getAttribute('data-step')).toMatch(/^\d+[smhd]$/);
+    // One point per ~4 px of this panel's width over its range, rounded to a nice step.
+    const width = await body.evaluate((el) => Math.round(el.getBoundingClientRect().width));
+    const first = asked[0]!;
+    const auto = stepForWidth({ fromMs: Number(first.from), toMs: Number(first.to) }, width);
+    expect(first.step).toBe(formatSeconds(auto));
+    expect(await body.getAttribute('data-step')).toBe(first.step);
+    // The board's step applies to every panel; the panel's own wins over it, and is saved.
+    await page.getByRole('combobox', { name: 'Step', exact: true }).selectOption('1h');
+    await poll(() => asked.map((a) => a.step)).toContain('1h');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await panel('Heap').getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('combobox', { name: 'Panel step' }).selectOption('5m');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await poll(() => body.getAttribute('data-step')).toBe('5m');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL((u) => u.searchParams.get('v') === '2');
+    expect((await api<Dashboard>(`/dashboards/${id}`)).panels[0]!.options).toEqual({ step: '5m' });
   });
 
   it('offers a generated service overview that follows its variable and can be copied', async () => {

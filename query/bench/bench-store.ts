@@ -60,13 +60,14 @@ export async function rows<T>(
   return rs.json<T>();
 }
 
-/** Lets background merges finish (bounded), so queries see the parts a settled store has. */
+/** Lets background merges and mutations finish (bounded), so queries see a settled store's parts. */
 export async function settle(store: StoreClients): Promise<{ waited: number; parts: string }> {
   const t0 = performance.now();
   while (performance.now() - t0 < 180_000) {
     const [m] = await rows<{ n: string }>(
       store.reader,
-      `SELECT count() AS n FROM system.merges WHERE database = '${DB}'`,
+      `SELECT (SELECT count() FROM system.merges WHERE database = '${DB}') +
+        (SELECT count() FROM system.mutations WHERE database = '${DB}' AND NOT is_done) AS n`,
     );
     if (Number(m?.n) === 0) break;
     await new Promise((r) => setTimeout(r, 1000));

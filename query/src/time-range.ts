@@ -1,4 +1,7 @@
 import { SightlineError } from '@sightline/model/errors';
+import { autoStepSeconds, bucketCount, formatSeconds } from '@sightline/model/steps';
+
+export { autoStepSeconds, bucketCount, formatSeconds };
 
 /**
  * Time ranges and steps as every query route takes them: `from`/`to` as ISO-8601 or epoch
@@ -141,32 +144,11 @@ export function parseStep(value: string, param = 'step'): number {
   return seconds;
 }
 
-/** Buckets of `stepSeconds` aligned to the epoch (UTC) that `[from, to)` touches. */
-export function bucketCount(range: TimeRange, stepSeconds: number): number {
-  const stepMs = stepSeconds * 1000;
-  return Math.floor((range.toMs - 1) / stepMs) - Math.floor(range.fromMs / stepMs) + 1;
-}
-
 /** Start of every epoch-aligned bucket the range touches, in epoch milliseconds. */
 export function bucketStartsMs(range: TimeRange, stepSeconds: number): number[] {
   const stepMs = stepSeconds * 1000;
   const first = Math.floor(range.fromMs / stepMs) * stepMs;
   return Array.from({ length: bucketCount(range, stepSeconds) }, (_, i) => first + i * stepMs);
-}
-
-/** Steps people read easily; each at most twice the previous, so auto steps land in (max/2, max]. */
-const NICE_STEPS = [
-  1, 2, 3, 5, 10, 15, 30, 60, 120, 180, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200,
-  86_400,
-];
-
-/** The smallest nice step that cuts the range into at most `maxBuckets` buckets. */
-export function autoStepSeconds(range: TimeRange, maxBuckets = 120): number {
-  for (const step of NICE_STEPS) if (bucketCount(range, step) <= maxBuckets) return step;
-  // Past a day, whole days.
-  let days = Math.max(1, Math.floor((range.toMs - range.fromMs) / 86_400_000 / maxBuckets));
-  while (bucketCount(range, days * 86_400) > maxBuckets) days++;
-  return days * 86_400;
 }
 
 export interface StepOptions {
@@ -194,14 +176,6 @@ export function resolveStep(
     );
   }
   return seconds;
-}
-
-/** 90 → `90s`, 300 → `5m`, 86400 → `1d`: the largest unit that divides evenly. */
-export function formatSeconds(seconds: number): string {
-  if (seconds % 86_400 === 0) return `${seconds / 86_400}d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
 }
 
 export const msToNanos = (ms: number): bigint => BigInt(ms) * 1_000_000n;

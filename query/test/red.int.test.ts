@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceRedResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
+import { Params } from '../src/sql/metrics-keys.ts';
+import { entrySpansSql, redRollupSql, spanRangeSql } from '../src/sql/red-stats.ts';
 
 let s: RunningSightline;
 beforeAll(async () => {
@@ -156,6 +159,49 @@ describe('GET /api/v1/services/overview', () => {
     const batch = body.services[1]!;
     expect(batch).toMatchObject({ errorRate: 0, p50Ms: 200 });
     expect(batch.p99Ms).toBeCloseTo(exactInclusive(BATCH_MS, 0.99), 9);
+  });
+
+  it('reads a long range from the per-minute projection: exact counts, estimated percentiles', async () => {
+    // A 6 h range on whole 90 min: at a 30 min step it reads the rollup, at 90 s the spans.
+    const to = Math.ceil((BASE + 30 * MIN) / (90 * MIN)) * 90 * MIN;
+    const range6h = `from=${to - 6 * 60 * MIN}&to=${to}`;
+    const long = await get<ServicesOverviewResponse>(`/services/overview?${range6h}&step=30m`);
+    const exact = await get<ServicesOverviewResponse>(`/services/overview?${range6h}&step=90s`);
+    const totals = (b: ServicesOverviewResponse) =>
+      b.services.map((x) => [x.service, x.requests, x.errors, x.requestRate, x.errorRate]);
+    expect(totals(long)).toEqual(totals(exact));
+    expect(long.services.map((x) => x.service)).toEqual(['checkout', 'batch', 'queue-worker']);
+    // t-digest estimates. The median of checkout's 26 spans within 1 ms (their resolution); its
+    // p95, between two spans 20 ms and 999 ms apart, is not interpolated: it lands at or above the
+    // exact p95 and no higher than the exact p99.
+    const [est, ex] = [long.services[0]!, exact.services[0]!];
+    expect(Math.abs(est.p50Ms! - ex.p50Ms!)).toBeLessThanOrEqual(1);
+    expect(est.p95Ms!).toBeGreaterThanOrEqual(ex.p95Ms!);
+    expect(est.p95Ms!).toBeLessThanOrEqual(ex.p99Ms! + 1e-9);
+    const sum = (b: ServicesOverviewResponse, stepS: number) =>
+      b.services[0]!.series.rate.reduce((n, [, r]) => n + (r ?? 0) * stepS, 0);
+    expect(sum(long, 1800)).toBeCloseTo(long.services[0]!.requests, 9);
+    expect(sum(long, 1800)).toBeCloseTo(sum(exact, 90), 9);
+    // The question asked is one the projection answers, for both its halves.
+    const p = new Params('r');
+    const grid = { fromMs: to - 6 * 60 * MIN, toMs: to, stepMs: 30 * MIN, points: 12 };
+    const range = spanRangeSql(grid, undefined, p, true);
+    const db = ident(s.store.database);
+    const sql = redRollupSql(
+      db,
+      'ServiceName',
+      `${range} AND ${entrySpansSql(db, range)}`,
+      grid,
+      10,
+      p,
+    );
+    const plan = await s.store.reader.query({
+      query: `EXPLAIN ${sql.query}`,
+      query_params: sql.query_params,
+      format: 'JSONEachRow',
+    });
+    const lines = (await plan.json<{ explain: string }>()).map((l) => l.explain);
+    expect(lines.filter((l) => l.includes('ReadFromMergeTree (red_1m)'))).toHaveLength(2);
   });
 
   it('chooses a sparkline step by itself, and filters with the search language', async () => {

@@ -246,6 +246,51 @@ describe('GET /traces', () => {
     // A fresh first page sees the newcomer at the top.
     expect(ids(await search({ service: 'pager', limit: 3 }))[0]).toBe(newer.traceId);
   });
+
+  it('orders long traces by their start, also when only their newest span matches', async () => {
+    // The search reads the newest spans first. Two long traces matched only there (one started
+    // before `from`, which counts: a span inside the range matches) must still come after the
+    // traces that started later, whose spans are older.
+    const from = slot(0) - 5n * 60n * SEC;
+    const to = slot(25);
+    const long = (start: bigint, lateAt: bigint): TestSpan[] => {
+      const root = { traceId: newTraceId(), spanId: newSpanId() };
+      return [
+        { ...root, service: 'win-root', name: 'batch', start, end: to },
+        {
+          traceId: root.traceId,
+          spanId: newSpanId(),
+          parent: root.spanId,
+          service: 'windowed',
+          name: 'late step',
+          start: lateAt,
+          end: lateAt + SEC,
+        },
+      ];
+    };
+    const early = long(from - 5n * 60n * SEC, slot(24) + 40n * SEC);
+    const later = long(from + 60n * SEC, slot(24) + 45n * SEC);
+    const middle = single('windowed', 'middle', slot(15), MS);
+    const newest = single('windowed', 'newest', slot(20), MS);
+    await sendSpans([...early, ...later, middle, newest]);
+    const range = { from: isoOf(from), to: isoOf(to), service: 'windowed' };
+    const all = await search({ ...range, limit: 10 });
+    const expected = [newest, middle, later[0]!, early[0]!].map((s) => s.traceId);
+    expect(ids(all)).toEqual(expected);
+    expect(all.traces[3]).toMatchObject({
+      startTimeUnixNano: String(from - 5n * 60n * SEC),
+      spanCount: 2,
+      rootName: 'batch',
+    });
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search({ ...range, limit: 1, cursor });
+      paged.push(...ids(page));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && paged.length < 6);
+    expect(paged).toEqual(expected);
+  });
 });
 
 describe('GET /services and /services/:service/operations', () => {

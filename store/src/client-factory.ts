@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { pooledConnection, type Connection } from './read-pool.ts';
 
 export interface StoreConnectionOptions {
   /** ClickHouse server URL (http[s]://user:pass@host:8123). Unset → embedded chDB. */
@@ -13,13 +14,18 @@ export interface StoreConnectionOptions {
   readonly queryTimeoutSeconds?: number;
   /** ClickHouse cluster the tables are spread over (server only); see schema/cluster.ts. */
   readonly cluster?: string | undefined;
+  /** Embedded only: chDB sessions serving reads, each running one query at a time (default 2). */
+  readonly readSessions?: number | undefined;
 }
 
 export interface StoreClients {
   readonly kind: 'embedded' | 'server';
   /** Inserts and DDL. One chDB session runs one statement at a time, so writes get their own. */
   readonly writer: ClickHouseClient;
-  /** Queries from the API; a second session on the same folder runs in parallel with the writer. */
+  /**
+   * Queries from the API; embedded, on sessions of their own (in parallel with the writer and
+   * with each other), see `readSessions`.
+   */
   readonly reader: ClickHouseClient;
   readonly database: string;
   /** Human-readable location: the data folder or the server URL without credentials. */
@@ -97,8 +103,11 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
     connection: embeddedConnection(path),
     clickhouse_settings: WRITE_SETTINGS,
   });
+  const sessions = Array.from({ length: Math.max(1, opts.readSessions ?? 2) }, () =>
+    embeddedConnection(path),
+  );
   const reader = createClient({
-    connection: embeddedConnection(path),
+    connection: sessions.length === 1 ? sessions[0] : pooledConnection(sessions),
     clickhouse_settings: readSettings,
   });
   return {
@@ -110,8 +119,6 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
     close: () => closeBoth(writer, reader),
   };
 }
-
-type Connection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
 // chdb implements @clickhouse/client's Connection contract, but types it against the deprecated
 // @clickhouse/client-common package, whose declarations differ only in where they live.

@@ -12,7 +12,13 @@ import { dashboardsTable } from './schema/dashboards.ts';
 import { ingestBatchesTable } from './schema/ingest-batches.ts';
 import { logsTable } from './schema/logs.ts';
 import { metricTable } from './schema/metrics.ts';
-import { traceIdTsTable, traceIdTsView, tracesTable } from './schema/traces.ts';
+import {
+  materializeRedProjection,
+  redProjection,
+  traceIdTsTable,
+  traceIdTsView,
+  tracesTable,
+} from './schema/traces.ts';
 
 export interface Migration {
   readonly version: number;
@@ -64,5 +70,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'saved dashboards',
     statements: (ctx) => [dashboardsTable(ctx)],
+  },
+  {
+    version: 10,
+    name: 'per-minute RED projection of spans',
+    // A cluster re-runs every statement at start-up: there, older parts get the projection as
+    // they merge instead of being rewritten on every start.
+    statements: (ctx) => [
+      redProjection(ctx),
+      ...(ctx.cluster === undefined ? [materializeRedProjection(ctx)] : []),
+    ],
   },
 ];

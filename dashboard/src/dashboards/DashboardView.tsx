@@ -13,6 +13,7 @@ import { errorText, useApi } from '../api.ts';
 import { navigate, withParams, type AppLocation } from '../router.ts';
 import { readTimeRange, resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { ErrorPanel, Loading } from '../components/States.tsx';
+import { StepSelect } from '../components/StepSelect.tsx';
 import { createDashboard, exportDocument, getDashboard, saveDashboard } from './dashboard-api.ts';
 import { generatedDashboard } from './generated.ts';
 import { newPanelId, placeBelow } from './layout.ts';
@@ -28,7 +29,6 @@ const REFRESH_MS: Record<Refresh, number> = {
   '1m': 60_000,
   '5m': 300_000,
 };
-const STEPS = ['auto', '1m', '5m', '15m', '1h'] as const;
 
 /** The board's saved range unless the URL names one (a shared link, or the picker). */
 function boardRange(d: DashboardInput, params: URLSearchParams): TimeRange {
@@ -73,11 +73,12 @@ function Board({
   const [tick, setTick] = useState(0);
   const range = boardRange(draft, loc.params);
   const values = readVariableValues(draft.variables, loc.params);
-  const stepParam = loc.params.get('step') ?? 'auto';
+  // Unset: each panel's own step, or one from its width.
+  const stepParam = loc.params.get('step') ?? undefined;
   const rangeKey = JSON.stringify(range);
   const w = useMemo(() => {
     const r = resolveRange(range, Date.now());
-    return { ...r, step: stepParam === 'auto' ? undefined : stepParam };
+    return { ...r, step: stepParam };
     // A relative range slides on every refresh tick.
   }, [rangeKey, stepParam, tick]);
   const { width, containerRef, mounted } = useContainerWidth();
@@ -160,20 +161,10 @@ function Board({
         )}
         <span className="sub">v{saved.version}</span>
         <div className="spacer" />
-        <label className="sub">
-          Step{' '}
-          <select
-            aria-label="Step"
-            value={stepParam}
-            onChange={(e) =>
-              navigate(withParams(loc, { step: e.target.value === 'auto' ? null : e.target.value }))
-            }
-          >
-            {STEPS.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <StepSelect
+          value={stepParam}
+          onChange={(step) => navigate(withParams(loc, { step: step ?? null }))}
+        />
         <label className="sub">
           Refresh{' '}
           <select

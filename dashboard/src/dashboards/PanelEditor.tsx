@@ -9,6 +9,7 @@ import type {
 import { MetricNamesResponse, type MetricAggregation } from '@sightline/model/api/metrics';
 import { apiGet, useApi } from '../api.ts';
 import { AGGREGATIONS, defaultAggregation, parseFilter } from '../metrics/metric-queries.ts';
+import { StepSelect } from '../components/StepSelect.tsx';
 import { PanelFrame } from './PanelFrame.tsx';
 import type { PanelWindow } from './panel-data.ts';
 import type { VariableValues } from './variables.ts';
@@ -274,6 +275,16 @@ export function PanelEditor({ initial, values, window: w, onApply, onCancel }: P
               }}
             />
           </label>
+        )}
+        {p.type !== 'logs' && p.type !== 'traces' && (
+          <StepSelect
+            value={p.options.step}
+            onChange={(step) => {
+              const rest = omit(p.options, 'step');
+              setP({ ...p, options: step ? { ...rest, step } : rest });
+            }}
+            label="Panel step"
+          />
         )}
         {p.type === 'stat' && (
           <label>

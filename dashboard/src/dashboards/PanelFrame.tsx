@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import type { Panel } from '@sightline/model/api/dashboards';
 import { errorText, useApi } from '../api.ts';
 import { Link } from '../components/Link.tsx';
+import { chartStep } from '../components/step.ts';
+import { useElementWidth } from '../components/use-element-width.ts';
 import { explorerHref, PanelBody } from './PanelBody.tsx';
 import { loadPanel, type PanelWindow } from './panel-data.ts';
 import { applyVariables, type VariableValues } from './variables.ts';
@@ -20,8 +22,12 @@ interface Props {
 export function PanelFrame({ panel, values, window: w, tick, actions }: Props) {
   const query = applyVariables(panel.query, values);
   const run = { ...panel, query };
-  const key = JSON.stringify([panel.type, panel.options, query, w, tick]);
-  const data = useApi(key, (signal) => loadPanel(run, w, signal));
+  const body = useElementWidth<HTMLDivElement>();
+  // The panel's own step, else the board's, else one from the panel's width.
+  const step = body.width === null ? null : chartStep(w, body.width, panel.options.step, w.step);
+  const pw = { ...w, step: step ?? undefined };
+  const key = step === null ? null : JSON.stringify([panel.type, panel.options, query, pw, tick]);
+  const data = useApi(key, (signal) => loadPanel(run, pw, signal));
   return (
     <section
       className="panel card"
@@ -39,7 +45,7 @@ export function PanelFrame({ panel, values, window: w, tick, actions }: Props) {
         </Link>
         {actions}
       </header>
-      <div className="panel-body">
+      <div className="panel-body" ref={body.ref} data-step={step ?? undefined}>
         {data.status === 'loading' && <div className="sub">Loading…</div>}
         {data.status === 'error' && (
           <div className="state-error" role="alert">

@@ -13,6 +13,7 @@ import {
   type TraceSummary,
 } from '@sightline/model/api/traces';
 import { apiGet, apiPost } from '../api.ts';
+import { sharedGet } from './shared-get.ts';
 import { quoteValue } from '../format.ts';
 import { aggregatedUnit } from '../units.ts';
 
@@ -66,11 +67,11 @@ export async function loadPanel(
   const range = { from: String(w.from), to: String(w.to) };
   const limit = panel.options.limit ?? 50;
   if (panel.type === 'logs' && q.signal === 'logs') {
-    const r = await apiGet(LogSearchResponse, '/logs', { ...range, q: q.q, limit }, signal);
+    const r = await sharedGet(LogSearchResponse, '/logs', { ...range, q: q.q, limit }, signal);
     return { kind: 'logs', rows: r.rows };
   }
   if (panel.type === 'traces' && q.signal === 'traces') {
-    const r = await apiGet(
+    const r = await sharedGet(
       TraceSearchResponse,
       '/traces',
       { ...range, service: q.service, operation: q.operation, q: q.q, limit },
@@ -108,7 +109,7 @@ export async function loadPanel(
       };
     }
     case 'logs': {
-      const r = await apiGet(
+      const r = await sharedGet(
         LogHistogramResponse,
         '/logs/histogram',
         { ...range, q: q.q, step: w.step },
@@ -127,7 +128,7 @@ export async function loadPanel(
       const search = [q.service ? `service:${quoteValue(q.service)}` : '', traceSearch(q)]
         .filter(Boolean)
         .join(' ');
-      const r = await apiGet(
+      const r = await sharedGet(
         ServicesOverviewResponse,
         '/services/overview',
         { ...range, q: search, step: w.step },

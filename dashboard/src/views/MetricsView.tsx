@@ -10,6 +10,9 @@ import { paletteColor } from '../format.ts';
 import { navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+import { chartStep } from '../components/step.ts';
+import { StepSelect } from '../components/StepSelect.tsx';
+import { useElementWidth } from '../components/use-element-width.ts';
 import { chartSeries, MetricChart } from '../metrics/MetricChart.tsx';
 import { QueryRowEditor } from '../metrics/QueryRowEditor.tsx';
 import {
@@ -23,7 +26,6 @@ import {
 } from '../metrics/metric-queries.ts';
 
 const MAX_ROWS = 10;
-const STEPS = ['auto', '10s', '1m', '5m', '15m', '1h'] as const;
 
 /** The explorer's first complete query as a dashboard panel. */
 const metricsPanel = (q: MetricQuery | null): NewPanel | null =>
@@ -46,11 +48,13 @@ const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as co
 export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
   const rows = readRows(loc.params);
   const mode = readMode(loc.params);
-  // Unset: the API picks the step from the range.
-  const step = loc.params.get('step') ?? undefined;
+  // Unset: auto, from the chart's width.
+  const fixedStep = loc.params.get('step') ?? undefined;
   // A relative range is fixed once per URL so every query covers the same window.
   const rangeKey = JSON.stringify(range);
   const bounds = useMemo(() => resolveRange(range), [rangeKey]);
+  const chart = useElementWidth<HTMLDivElement>();
+  const step = chart.width === null ? null : chartStep(bounds, chart.width, fixedStep);
   const names = useApi(rangeKey, (signal) =>
     apiGet(MetricNamesResponse, '/metrics/names', bounds, signal),
   );
@@ -75,7 +79,9 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
   );
   const ready = queries.filter((q) => q !== null);
   const res = useApi(
-    names.status === 'ok' && ready.length > 0 ? JSON.stringify([ready, bounds, step]) : null,
+    names.status === 'ok' && ready.length > 0 && step !== null
+      ? JSON.stringify([ready, bounds, step])
+      : null,
     (signal) =>
       apiPost(
         MetricsQueryResponse,
@@ -126,7 +132,7 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
               </li>
             ))}
           </ul>
-          <div className="card metric-chart">
+          <div className="card metric-chart" ref={chart.ref}>
             <div className="query-rows">
               {rows.map((r, i) => (
                 <QueryRowEditor
@@ -151,24 +157,11 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
                 </button>
                 <AddToDashboard panel={metricsPanel(ready[0] ?? null)} />
                 <div className="spacer" />
-                <label className="sub">
-                  Step{' '}
-                  <select
-                    aria-label="Step"
-                    value={step ?? 'auto'}
-                    onChange={(e) =>
-                      navigate(
-                        withParams(loc, {
-                          step: e.target.value === 'auto' ? null : e.target.value,
-                        }),
-                      )
-                    }
-                  >
-                    {STEPS.map((x) => (
-                      <option key={x}>{x}</option>
-                    ))}
-                  </select>
-                </label>
+                <StepSelect
+                  value={fixedStep}
+                  auto={fixedStep === undefined ? (step ?? undefined) : undefined}
+                  onChange={(s) => navigate(withParams(loc, { step: s ?? null }))}
+                />
                 <div className="tabs" role="radiogroup" aria-label="Chart type">
                   {CHART_MODES.map((m) => (
                     <button

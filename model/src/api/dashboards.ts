@@ -102,6 +102,8 @@ export const PanelOptions = Type.Object({
   unit: Type.Optional(Type.String({ maxLength: 32 })),
   /** Stat: colour by the highest threshold the value reaches. */
   thresholds: Type.Optional(Type.Array(Threshold, { maxItems: 10 })),
+  /** A fixed step (`30s`, `5m`) for this panel; absent: the board's, or auto from its width. */
+  step: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}[smhd]$' })),
   /** Log and trace lists, bar: how many rows. */
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 });

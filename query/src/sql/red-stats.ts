@@ -5,6 +5,7 @@ import type { CompiledSearch } from '../search/compile.ts';
 import type { StepGrid, TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
+import { RED_QUANTILES } from '@sightline/store/schema/traces';
 
 const ENTRY_KINDS = `('Server', 'Consumer')`;
 
@@ -18,12 +19,19 @@ export function entrySpansSql(db: string, timeWhere: string): string {
     WHERE ${timeWhere} AND SpanKind IN ${ENTRY_KINDS} GROUP BY ServiceName))`;
 }
 
-/** The time (and service) predicate for otel_traces; the sort key leads with ServiceName. */
-export function spanRangeSql(range: TimeRange, service: string | undefined, p: Params): string {
-  const parts = [
-    `Timestamp >= ${msParam(range.fromMs, p)}`,
-    `Timestamp < ${msParam(range.toMs, p)}`,
-  ];
+/**
+ * The time (and service) predicate for otel_traces; the sort key leads with ServiceName. With
+ * `byMinute` (whole-minute bounds only) the same rows are named by their minute, which is what
+ * lets ClickHouse answer from the per-minute projection (store/src/schema/traces.ts).
+ */
+export function spanRangeSql(
+  range: TimeRange,
+  service: string | undefined,
+  p: Params,
+  byMinute = false,
+): string {
+  const t = byMinute ? 'toStartOfMinute(Timestamp)' : 'Timestamp';
+  const parts = [`${t} >= ${msParam(range.fromMs, p)}`, `${t} < ${msParam(range.toMs, p)}`];
   if (service !== undefined) parts.unshift(`ServiceName = ${p.add(service, 'String')}`);
   return parts.join(' AND ');
 }
@@ -58,9 +66,12 @@ const ms = (ns: number | null | undefined): number | null =>
 
 /**
  * Rate, errors and duration percentiles per service or per operation, overall and per step.
- * Percentiles are ClickHouse's quantileExactInclusive: exact, and linear between the two closest
- * ranks (numpy's default, Excel's PERCENTILE.INC), so a p95 is the number a user computes by
- * hand. It holds one UInt64 per span of the group in memory; ranges are bounded (MAX_RANGE_MS).
+ * Up to ROLLUP_FROM_MS, percentiles are ClickHouse's quantileExactInclusive: exact, and linear
+ * between the two closest ranks (numpy's default, Excel's PERCENTILE.INC), so a p95 is the number
+ * a user computes by hand. It holds one UInt64 per span of the group in memory and reads every
+ * span: at 10M spans a day, 7.5 s for every service over 24 h. Longer ranges at whole-minute
+ * steps are answered from the per-minute projection (see redRollupSql): counts and rates stay
+ * exact, percentiles are t-digest estimates.
  */
 export async function redStats(
   client: ClickHouseClient,
@@ -68,15 +79,16 @@ export async function redStats(
 ): Promise<{ entries: RedEntry[]; truncated: boolean }> {
   const db = ident(input.database);
   const p = new Params('r');
-  const range = spanRangeSql(input.grid, input.service, p);
+  const { grid } = input;
+  const rollup = usesRollup(grid);
+  const range = spanRangeSql(grid, input.service, p, rollup);
   const where = [range, entrySpansSql(db, range)];
   if (input.search) where.push(`(${input.search.sql})`);
   const whereSql = where.join(' AND ');
   const params = { ...(input.search?.params ?? {}) };
   const nameCol = input.by === 'service' ? 'ServiceName' : 'SpanName';
 
-  const { grid } = input;
-  const sql = redSql(db, nameCol, whereSql, grid, input.limit, p);
+  const sql = (rollup ? redRollupSql : redSql)(db, nameCol, whereSql, grid, input.limit, p);
   const rs = await client.query({
     query: sql.query,
     query_params: { ...params, ...sql.query_params },
@@ -140,16 +152,48 @@ export function redSql(
   p: Params,
 ): { query: string; query_params: Record<string, unknown> } {
   const step = p.add(grid.stepMs, 'Int64');
-  const keep = p.add(limit + 1, 'UInt32');
-  const query = `SELECT name, step, b, requests, errors, q FROM (
-      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
-        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
-          SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
+  const rows = `SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
             toUInt8(1 - grouping(b)) AS step, count() AS requests, countIf(StatusCode = 'Error') AS errors,
             quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
           FROM ${db}.otel_traces WHERE ${whereSql}
-          GROUP BY GROUPING SETS ((name), (name, b)))))
+          GROUP BY GROUPING SETS ((name), (name, b))`;
+  return { query: ranked(rows, limit, p), query_params: p.values };
+}
+
+/** Keeps the `limit + 1` names of most requests among total (step 0) and step rows. */
+function ranked(rows: string, limit: number, p: Params): string {
+  const keep = p.add(limit + 1, 'UInt32');
+  return `SELECT name, step, b, requests, errors, q FROM (
+      SELECT *, dense_rank() OVER (ORDER BY total DESC, name) AS rank FROM (
+        SELECT *, max(if(step = 0, requests, 0)) OVER (PARTITION BY name) AS total FROM (
+          ${rows})))
     WHERE rank <= ${keep}
     ORDER BY step, total DESC, name, b`;
-  return { query, query_params: p.values };
 }
+
+/** Ranges at least this long, at steps of whole minutes, are read from the per-minute rollup. */
+export const ROLLUP_FROM_MS = 3 * 3_600_000;
+
+export const usesRollup = (grid: StepGrid): boolean =>
+  grid.stepMs % 60_000 === 0 && grid.toMs - grid.fromMs >= ROLLUP_FROM_MS;
+
+/**
+ * redSql's answer in a form the per-minute projection `red_1m` of otel_traces serves: the time
+ * bounds and buckets are named by the span's minute, the aggregates are the projection's own, and
+ * totals and steps are two GROUP BYs (a projection cannot serve GROUPING SETS). ClickHouse uses
+ * the projection wherever a part has it and the filter names only its keys (service, operation,
+ * kind), and reads the spans otherwise, so the answer is the same either way.
+ */
+export const redRollupSql: typeof redSql = (db, nameCol, whereSql, grid, limit, p) => {
+  const step = p.add(grid.stepMs, 'Int64');
+  const aggregates = `count() AS requests, countIf(StatusCode = 'Error') AS errors,
+            ${RED_QUANTILES} AS q`;
+  const rows = `SELECT ${nameCol} AS name, toInt64(0) AS b, toUInt8(0) AS step, ${aggregates}
+          FROM ${db}.otel_traces WHERE ${whereSql} GROUP BY name
+          UNION ALL
+          SELECT ${nameCol} AS name,
+            intDiv(toInt64(toUnixTimestamp(toStartOfMinute(Timestamp))) * 1000, ${step}) * ${step} AS b,
+            toUInt8(1) AS step, ${aggregates}
+          FROM ${db}.otel_traces WHERE ${whereSql} GROUP BY name, b`;
+  return { query: ranked(rows, limit, p), query_params: p.values };
+};

@@ -30,11 +30,17 @@ const END_NS = `(${START_NS} + toInt64(Duration))`;
  * trace; a second query for the page's summaries would cost another index lookup and scan. Ties
  * between spans starting at the same instant break on columns this read needs anyway (service,
  * name), not on SpanId, which only this tiebreak would read.
+ * With `startsAfterNs`, only traces starting at or after it, found by their spans from it on.
  */
-export function traceSearchSql(database: string, search: TraceSearch): SqlQuery {
+export function traceSearchSql(
+  database: string,
+  search: TraceSearch,
+  startsAfterNs?: bigint,
+): SqlQuery {
   const db = ident(database);
+  const floor = startsAfterNs !== undefined && startsAfterNs > search.range.from;
   const params: Record<string, SearchParamValue> = {
-    from: search.range.from,
+    from: floor ? startsAfterNs : search.range.from,
     to: search.range.to,
     limit: search.limit + 1, // one more than asked: tells whether a next page exists
   };
@@ -56,6 +62,9 @@ export function traceSearchSql(database: string, search: TraceSearch): SqlQuery 
     Object.assign(params, search.search.params);
   }
   const having: string[] = [];
+  if (floor) {
+    having.push('startNs >= {from:Int64}');
+  }
   if (search.after) {
     having.push('(startNs, traceId) < ({afterStart:Int64}, {afterTrace:String})');
     params.afterStart = search.after.start;
@@ -123,12 +132,32 @@ async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
   return rs.json<T>();
 }
 
+/** The first window looked at is this part of the range; each next one is WIDEN times wider. */
+const FIRST_WINDOW = 64n;
+const WIDEN = 4n;
+
+/**
+ * Newest traces first, looked for in widening windows: the traces that START at or after a
+ * window's beginning are all found by the spans in that window (a trace's spans start no earlier
+ * than the trace), so when one window holds a page of them, those are the page, and older spans
+ * need not be read. At 10M spans over 24 h, summarising every trace with an error span of the
+ * day took seconds where the newest hour's took a fraction of a second.
+ */
 export async function searchTraces(
   client: ClickHouseClient,
   database: string,
   search: TraceSearch,
 ): Promise<TraceSearchPage> {
-  const found = await rows<SummaryRow>(client, traceSearchSql(database, search));
+  const { from, to } = search.range;
+  const newest = search.after && search.after.start < to ? search.after.start + 1n : to;
+  let width = (to - from) / FIRST_WINDOW || 1n;
+  let found: SummaryRow[];
+  for (;;) {
+    const start = newest - width;
+    found = await rows<SummaryRow>(client, traceSearchSql(database, search, start));
+    if (start <= from || found.length > search.limit) break;
+    width *= WIDEN;
+  }
   const more = found.length > search.limit;
   const page = more ? found.slice(0, search.limit) : found;
   const traces = page.map((s): TraceSummary => {

@@ -81,3 +81,25 @@ FROM ${qualified(ctx, TRACES_TABLE)}
 WHERE TraceId != ''
 GROUP BY TraceId`;
 }
+
+export const RED_PROJECTION = 'red_1m';
+/** The percentiles the projection keeps; a query must name them exactly so to be served by it. */
+export const RED_QUANTILES = 'quantilesTDigest(0.5, 0.95, 0.99)(Duration)';
+
+/**
+ * Requests, errors and duration percentiles per service, operation, kind and minute, kept inside
+ * every part of otel_traces (a projection: it follows inserts, merges, TTL and deletes by itself,
+ * and a query that cannot use it reads the spans). About 60 rows a minute where a busy store
+ * holds thousands of spans; a day of RED for every service reads it in a fraction of the time.
+ */
+export function redProjection(ctx: DdlContext): string {
+  return `ALTER TABLE ${qualified(ctx, TRACES_TABLE)} ADD PROJECTION IF NOT EXISTS ${RED_PROJECTION} (
+    SELECT ServiceName, SpanName, SpanKind, toStartOfMinute(Timestamp) AS minute,
+      count(), countIf(StatusCode = 'Error'), ${RED_QUANTILES}
+    GROUP BY ServiceName, SpanName, SpanKind, minute)`;
+}
+
+/** Builds the projection for the parts stored before it existed (a background mutation). */
+export function materializeRedProjection(ctx: DdlContext): string {
+  return `ALTER TABLE ${qualified(ctx, TRACES_TABLE)} MATERIALIZE PROJECTION ${RED_PROJECTION}`;
+}
