@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import FastifyOtel from '@fastify/otel';
+import type FastifyOtel from '@fastify/otel';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -10,6 +10,7 @@ import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { onHttpRequest, onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
+import { loadOptionalInstrumentation } from './optional-instrumentation.ts';
 import type { ResolvedConfig } from './options.ts';
 
 const require = createRequire(import.meta.url);
@@ -47,9 +48,18 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
   if (on.undici) list.push(new UndiciInstrumentation());
   // @fastify/otel is the maintained successor of instrumentation-fastify. It attaches itself to
   // every instance through fastify's 'fastify.initialization' channel, so no module patching.
-  if (on.fastify) {
-    list.push(new FastifyOtel.FastifyOtelInstrumentation({ registerOnInitialization: true }));
-  }
+  // An optional peer: its types need fastify's, which an app without fastify does not have.
+  const fastify = on.fastify
+    ? loadOptionalInstrumentation({
+        target: 'fastify',
+        packageName: '@fastify/otel',
+        create: (loaded) =>
+          new (loaded as typeof FastifyOtel).FastifyOtelInstrumentation({
+            registerOnInitialization: true,
+          }),
+      })
+    : undefined;
+  if (fastify !== undefined) list.push(fastify);
   if (on.express) list.push(new ExpressInstrumentation());
   // Producer spans inject trace context and baggage into message headers; consumer spans
   // extract it, so one trace crosses Kafka.

@@ -1,0 +1,98 @@
+import type FastifyOtel from '@fastify/otel';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  loadOptionalInstrumentation,
+  nodeModuleLoader,
+  type ModuleLoader,
+} from './optional-instrumentation.ts';
+
+const warnings: { code?: string; message: string }[] = [];
+const onWarning = (w: Error & { code?: string }): void =>
+  void warnings.push({ code: w.code, message: w.message });
+beforeEach(() => {
+  warnings.length = 0;
+  process.on('warning', onWarning);
+});
+afterEach(() => {
+  process.off('warning', onWarning);
+});
+/** process.emitWarning delivers on the next tick. */
+const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
+/** A loader that knows only `installed`, and records what it was asked to load. */
+function fakeLoader(installed: Record<string, unknown>): ModuleLoader & { loaded: string[] } {
+  const loaded: string[] = [];
+  return {
+    loaded,
+    isInstalled: (name) => name in installed,
+    load: (name) => {
+      loaded.push(name);
+      if (!(name in installed)) throw new Error(`Cannot find module '${name}'`);
+      return installed[name];
+    },
+  };
+}
+
+const made = { instrumentationName: 'made' } as Instrumentation;
+const spec = {
+  target: 'fastify',
+  packageName: '@fastify/otel',
+  create: (loaded: unknown) => ({ ...made, from: loaded }) as unknown as Instrumentation,
+};
+
+describe('loadOptionalInstrumentation', () => {
+  it('loads nothing and says nothing when the app does not have the framework', async () => {
+    const loader = fakeLoader({ '@fastify/otel': {} });
+    expect(loadOptionalInstrumentation(spec, loader)).toBeUndefined();
+    expect(loader.loaded).toEqual([]);
+    await nextTick();
+    expect(warnings).toEqual([]);
+  });
+
+  it('creates the instrumentation from the package when both are installed', async () => {
+    const module = { name: 'the package' };
+    const loader = fakeLoader({ fastify: {}, '@fastify/otel': module });
+    expect(loadOptionalInstrumentation(spec, loader)).toEqual({ ...made, from: module });
+    expect(loader.loaded).toEqual(['@fastify/otel']);
+    await nextTick();
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns, naming the package to install, when the framework is there but it is not', async () => {
+    const loader = fakeLoader({ fastify: {} });
+    expect(loadOptionalInstrumentation(spec, loader)).toBeUndefined();
+    await nextTick();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.code).toBe('SL_ERR_SDK_INSTRUMENTATION_MISSING');
+    expect(warnings[0]?.message).toContain('fastify is installed but @fastify/otel is not');
+    expect(warnings[0]?.message).toContain('npm install @fastify/otel');
+  });
+
+  it('warns instead of throwing when the instrumentation fails to start', async () => {
+    const loader = fakeLoader({ fastify: {}, '@fastify/otel': {} });
+    const failing = {
+      ...spec,
+      create: () => {
+        throw new Error('incompatible');
+      },
+    };
+    expect(loadOptionalInstrumentation(failing, loader)).toBeUndefined();
+    await nextTick();
+    expect(warnings.map((w) => w.code)).toEqual(['SL_ERR_SDK_START_FAILED']);
+    expect(warnings[0]?.message).toContain('@fastify/otel could not start: incompatible');
+  });
+});
+
+describe('nodeModuleLoader', () => {
+  it('finds what is installed here and loads the real @fastify/otel', () => {
+    expect(nodeModuleLoader.isInstalled('fastify')).toBe(true);
+    expect(nodeModuleLoader.isInstalled('no-such-package-sightline')).toBe(false);
+    const instrumentation = loadOptionalInstrumentation({
+      ...spec,
+      create: (loaded) =>
+        new (loaded as typeof FastifyOtel).FastifyOtelInstrumentation({ enabled: false }),
+    });
+    expect(instrumentation?.instrumentationName).toBe('@fastify/otel');
+  });
+});
