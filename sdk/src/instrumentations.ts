@@ -9,7 +9,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { onHttpRequest, onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
+import { onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
 import { loadOptionalInstrumentation } from './optional-instrumentation.ts';
 import type { ResolvedConfig } from './options.ts';
 
@@ -38,7 +38,6 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
     // Server duration histograms (http.server.request.duration) come from this instrumentation.
     list.push(
       new HttpInstrumentation({
-        requestHook: onHttpRequest,
         responseHook: onHttpResponse,
         ignoreIncomingRequestHook: pathMatcher(config.ignoreIncomingPaths),
       }),
