@@ -1,24 +1,14 @@
 import type FastifyOtel from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings, nextTick } from '../test/helpers.ts';
 import {
   loadOptionalInstrumentation,
   nodeModuleLoader,
   type ModuleLoader,
 } from './optional-instrumentation.ts';
 
-const warnings: { code?: string; message: string }[] = [];
-const onWarning = (w: Error & { code?: string }): void =>
-  void warnings.push({ code: w.code, message: w.message });
-beforeEach(() => {
-  warnings.length = 0;
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-});
-/** process.emitWarning delivers on the next tick. */
-const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+const warnings = captureWarnings();
 
 /** A loader that knows only `installed`, and records what it was asked to load. */
 function fakeLoader(installed: Record<string, unknown>): ModuleLoader & { loaded: string[] } {
