@@ -186,10 +186,9 @@ interface AppRun {
 }
 
 const KINDS = [
-  { kind: 'express-require', file: 'express-app.cjs', flags: ['--require'], scope: 'express' },
-  // The same service in TypeScript, compiled to CommonJS where neither fastify nor @fastify/otel
-  // is installed: it must type-check and run.
-  { kind: 'express-typescript', file: 'express-app.js', flags: ['--require'], scope: 'express' },
+  // A CommonJS Express service, written in TypeScript and compiled by tsc where neither fastify
+  // nor @fastify/otel is installed: it must type-check and run.
+  { kind: 'express-require', file: 'express-app.js', flags: ['--require'], scope: 'express' },
   { kind: 'fastify-import', file: 'fastify-app.mjs', flags: ['--import'], scope: 'fastify' },
   // The same fastify app, imported by an entry module that calls init() first.
   { kind: 'fastify-init', file: 'init-app.mjs', flags: [], scope: 'fastify' },
@@ -226,7 +225,7 @@ async function compileExpressApp(dir: string): Promise<void> {
 
 async function runApp({ kind, file, flags }: (typeof KINDS)[number]): Promise<void> {
   const dir = kind.startsWith('express') ? expressProject : fastifyProject;
-  if (kind === 'express-typescript') {
+  if (kind === 'express-require') {
     await compileExpressApp(dir);
   } else {
     for (const name of new Set([file, 'fastify-app.mjs']))

@@ -1,5 +1,5 @@
-// The CommonJS Express service of express-app.cjs written in TypeScript, compiled by tsc in a
-// project with no fastify (nor @fastify/otel) installed, then started with
+// A CommonJS Express service as a team writes it in TypeScript: compiled by tsc (node16, to
+// CommonJS) in a project with no fastify nor @fastify/otel installed, then started with
 //   node --require @sightline/sdk/register express-app.js
 import type { AddressInfo } from 'node:net';
 import express from 'express';
