@@ -45,6 +45,15 @@ const VARIANTS: Variant[] = [
   { name: 'no SDK', preload: [] },
   { name: OTEL, preload: ['--import', `${HERE}otel-preload.ts`] },
   { name: SDK, preload: ['--import', '@sightline/sdk/register'] },
+  // More servers for the same rounds, e.g. another build of the SDK to compare with this one:
+  // BENCH_SDK_EXTRA='SDK before=/tmp/before/register.js;…' (name=module to --import).
+  ...(process.env.BENCH_SDK_EXTRA ?? '')
+    .split(';')
+    .filter((entry) => entry.includes('='))
+    .map((entry) => {
+      const at = entry.indexOf('=');
+      return { name: entry.slice(0, at), preload: ['--import', entry.slice(at + 1)] };
+    }),
 ];
 
 interface Measure {
