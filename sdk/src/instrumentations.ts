@@ -52,6 +52,7 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
     ? loadOptionalInstrumentation({
         target: 'fastify',
         packageName: '@fastify/otel',
+        usedChannel: 'fastify.initialization', // published by every new fastify instance
         create: (loaded) =>
           new (loaded as typeof FastifyOtel).FastifyOtelInstrumentation({
             registerOnInitialization: true,

@@ -1,6 +1,7 @@
 import type FastifyOtel from '@fastify/otel';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { describe, expect, it } from 'vitest';
+import { channel } from 'node:diagnostics_channel';
+import { describe, expect, it, vi } from 'vitest';
 import { captureWarnings, nextTick } from '../test/helpers.ts';
 import {
   loadOptionalInstrumentation,
@@ -55,8 +56,26 @@ describe('loadOptionalInstrumentation', () => {
     await nextTick();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.code).toBe('SL_ERR_SDK_INSTRUMENTATION_MISSING');
-    expect(warnings[0]?.message).toContain('fastify is installed but @fastify/otel is not');
+    expect(warnings[0]?.message).toContain('fastify is in use but @fastify/otel is not installed');
     expect(warnings[0]?.message).toContain('npm install @fastify/otel');
+  });
+
+  it('with a usage channel, warns only once the framework is used, and only once', async () => {
+    const used = channel('sightline.test.framework-used');
+    const loader = fakeLoader({ fastify: {} });
+    const spec2 = { ...spec, usedChannel: used.name as string };
+    expect(loadOptionalInstrumentation(spec2, loader)).toBeUndefined();
+    await nextTick();
+    expect(warnings).toEqual([]);
+    const other = vi.fn();
+    used.subscribe(other);
+    used.publish({ instance: 1 });
+    used.publish({ instance: 2 });
+    await nextTick();
+    expect(warnings.map((w) => w.code)).toEqual(['SL_ERR_SDK_INSTRUMENTATION_MISSING']);
+    // The app's own subscribers still get every message.
+    expect(other).toHaveBeenCalledTimes(2);
+    used.unsubscribe(other);
   });
 
   it('warns instead of throwing when the instrumentation fails to start', async () => {
@@ -71,6 +90,21 @@ describe('loadOptionalInstrumentation', () => {
     await nextTick();
     expect(warnings.map((w) => w.code)).toEqual(['SL_ERR_SDK_START_FAILED']);
     expect(warnings[0]?.message).toContain('@fastify/otel could not start: incompatible');
+  });
+});
+
+describe('fastify without @fastify/otel', () => {
+  it('warns when the app creates its first fastify instance', async () => {
+    const loader = fakeLoader({ fastify: {} });
+    const spec2 = { ...spec, usedChannel: 'fastify.initialization' };
+    expect(loadOptionalInstrumentation(spec2, loader)).toBeUndefined();
+    const { default: Fastify } = await import('fastify');
+    await nextTick();
+    expect(warnings).toEqual([]);
+    const app = Fastify();
+    await nextTick();
+    expect(warnings.map((w) => w.code)).toEqual(['SL_ERR_SDK_INSTRUMENTATION_MISSING']);
+    await app.close();
   });
 });
 

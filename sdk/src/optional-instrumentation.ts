@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -34,16 +35,35 @@ export interface OptionalInstrumentation {
   target: string;
   /** The instrumentation package, an optional peer dependency of the SDK. */
   packageName: string;
+  /**
+   * A diagnostics channel the target publishes on when the app uses it: the warning about a
+   * missing package waits for its first message, so an app that merely has the module installed
+   * (a dependency of a dependency, a monorepo neighbour's) hears nothing.
+   */
+  usedChannel?: string;
   create: (loaded: unknown) => Instrumentation;
 }
 
 /**
  * An instrumentation shipped as an optional peer dependency, so an app that does not use its
  * framework neither installs it nor sees the framework's types. Loaded only when the target
- * module is installed; if the target is there but the instrumentation package is not, warn.
+ * module is installed; if the target is used but the instrumentation package is missing, warn.
  */
+/** Runs `act` once, on the first message published on channel `name`. */
+function onFirstMessage(name: string, act: () => void): void {
+  let done = false;
+  const onMessage = (): void => {
+    if (done) return;
+    done = true;
+    act();
+    // Not while the channel is publishing: removing a subscriber then could skip the next one.
+    queueMicrotask(() => unsubscribe(name, onMessage));
+  };
+  subscribe(name, onMessage);
+}
+
 export function loadOptionalInstrumentation(
-  { target, packageName, create }: OptionalInstrumentation,
+  { target, packageName, usedChannel, create }: OptionalInstrumentation,
   loader: ModuleLoader = nodeModuleLoader,
 ): Instrumentation | undefined {
   if (!loader.isInstalled(target)) return undefined;
@@ -51,14 +71,17 @@ export function loadOptionalInstrumentation(
   try {
     loaded = loader.load(packageName);
   } catch (error) {
-    reportSdkProblem(
-      new SightlineSdkError(
-        'SL_ERR_SDK_INSTRUMENTATION_MISSING',
-        `${target} is installed but ${packageName} is not (${describeError(error)}): ` +
-          `${target} gets no spans of its own; run \`npm install ${packageName}\``,
-        { cause: error },
-      ),
-    );
+    const warn = (): void =>
+      reportSdkProblem(
+        new SightlineSdkError(
+          'SL_ERR_SDK_INSTRUMENTATION_MISSING',
+          `${target} is in use but ${packageName} is not installed (${describeError(error)}): ` +
+            `${target} gets no spans of its own; run \`npm install ${packageName}\``,
+          { cause: error },
+        ),
+      );
+    if (usedChannel === undefined) warn();
+    else onFirstMessage(usedChannel, warn);
     return undefined;
   }
   try {
