@@ -1,4 +1,4 @@
-import { IncomingMessage, ServerResponse, type ClientRequest } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import {
   context,
   isSpanContextValid,
@@ -83,21 +83,17 @@ export class CorrelationPropagator implements TextMapPropagator {
   }
 }
 
-/** http instrumentation `requestHook`: records a supplied id on the server span. */
-export function onHttpRequest(span: Span, request: ClientRequest | IncomingMessage): void {
-  if (!(request instanceof IncomingMessage)) return;
-  const supplied = getSuppliedCorrelationId();
-  if (supplied !== undefined) span.setAttribute(CORRELATION_ATTRIBUTE, supplied);
-}
-
 /**
- * http instrumentation `responseHook`: for a server response it runs as the request starts,
- * before the app writes anything, so the header can still be set.
+ * http instrumentation `responseHook`, the only hook on this path (it runs for every request, so
+ * once and with one context read). For a server response it runs as the request starts, inside
+ * the request's context and before the app writes anything: it records a supplied id on the
+ * server span and answers with the correlation id, so the header can still be set.
  */
 export function onHttpResponse(span: Span, response: IncomingMessage | ServerResponse): void {
   if (!(response instanceof ServerResponse) || response.headersSent) return;
-  const id = getCorrelationId() ?? span.spanContext().traceId;
-  response.setHeader(CORRELATION_RESPONSE_HEADER, id);
+  const supplied = getSuppliedCorrelationId();
+  if (supplied !== undefined) span.setAttribute(CORRELATION_ATTRIBUTE, supplied);
+  response.setHeader(CORRELATION_RESPONSE_HEADER, supplied ?? span.spanContext().traceId);
 }
 
 type KafkaHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;

@@ -4,6 +4,8 @@ import { diag } from '@opentelemetry/api';
 export type SdkErrorCode =
   | 'SL_ERR_SDK_BAD_OPTION'
   | 'SL_ERR_SDK_ALREADY_STARTED'
+  | 'SL_ERR_SDK_WORKER_THREAD'
+  | 'SL_ERR_SDK_INSTRUMENTATION_MISSING'
   | 'SL_ERR_SDK_START_FAILED'
   | 'SL_ERR_SDK_TELEMETRY_DROPPED'
   | 'SL_ERR_SDK_SHUTDOWN_TIMEOUT'

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -197,12 +198,33 @@ function start(config: ResolvedConfig): StartedSdk {
 }
 
 /**
+ * A worker thread has globals of its own: starting here would make a second SDK in the process
+ * (its own exporters, log worker and runtime metrics). So do nothing, and say so once.
+ */
+function inWorkerThread(options: SightlineOptions): SightlineSdk {
+  const existing = getStartedSdk();
+  if (existing !== undefined) return existing;
+  reportSdkProblem(
+    new SightlineSdkError(
+      'SL_ERR_SDK_WORKER_THREAD',
+      'init() was called in a worker thread; the SDK runs on the main thread only, so nothing ' +
+        'is started here and this thread records no telemetry (call init() on the main thread)',
+    ),
+  );
+  const sdk = noopSdk(Object.freeze({ ...resolveConfig(options), disabled: true }));
+  setStartedSdk(sdk);
+  return sdk;
+}
+
+/**
  * Starts tracing, metrics and logs export to Sightline and the automatic instrumentations.
- * Call it once, before the app loads its HTTP framework, Kafka client and so on (or preload
- * `@sightline/sdk/register`). Never throws: a bad option warns and falls back to its default,
- * and a failure to start leaves the app running without telemetry.
+ * Call it once, on the main thread, before the app loads its HTTP framework, Kafka client and so
+ * on (or preload `@sightline/sdk/register`); on a worker thread it starts nothing and warns.
+ * Never throws: a bad option warns and falls back to its default, and a failure to start leaves
+ * the app running without telemetry.
  */
 export function init(options: SightlineOptions = {}): SightlineSdk {
+  if (!isMainThread) return inWorkerThread(options);
   const existing = getStartedSdk();
   if (existing !== undefined) {
     reportSdkProblem(

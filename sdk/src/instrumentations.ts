@@ -2,14 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import FastifyOtel from '@fastify/otel';
+import type FastifyOtel from '@fastify/otel';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { onHttpRequest, onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
+import { onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
+import { loadOptionalInstrumentation } from './optional-instrumentation.ts';
 import type { ResolvedConfig } from './options.ts';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +38,6 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
     // Server duration histograms (http.server.request.duration) come from this instrumentation.
     list.push(
       new HttpInstrumentation({
-        requestHook: onHttpRequest,
         responseHook: onHttpResponse,
         ignoreIncomingRequestHook: pathMatcher(config.ignoreIncomingPaths),
       }),
@@ -47,9 +47,19 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
   if (on.undici) list.push(new UndiciInstrumentation());
   // @fastify/otel is the maintained successor of instrumentation-fastify. It attaches itself to
   // every instance through fastify's 'fastify.initialization' channel, so no module patching.
-  if (on.fastify) {
-    list.push(new FastifyOtel.FastifyOtelInstrumentation({ registerOnInitialization: true }));
-  }
+  // An optional peer: its types need fastify's, which an app without fastify does not have.
+  const fastify = on.fastify
+    ? loadOptionalInstrumentation({
+        target: 'fastify',
+        packageName: '@fastify/otel',
+        usedChannel: 'fastify.initialization', // published by every new fastify instance
+        create: (loaded) =>
+          new (loaded as typeof FastifyOtel).FastifyOtelInstrumentation({
+            registerOnInitialization: true,
+          }),
+      })
+    : undefined;
+  if (fastify !== undefined) list.push(fastify);
   if (on.express) list.push(new ExpressInstrumentation());
   // Producer spans inject trace context and baggage into message headers; consumer spans
   // extract it, so one trace crosses Kafka.

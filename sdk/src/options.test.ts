@@ -1,20 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureWarnings, nextTick } from '../test/helpers.ts';
 import { DEFAULT_ENDPOINT, resolveConfig } from './options.ts';
 
-const warnings: { code?: string; message: string }[] = [];
-const onWarning = (w: Error & { code?: string }): void =>
-  void warnings.push({ code: w.code, message: w.message });
-
-beforeEach(() => {
-  warnings.length = 0;
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-});
-
-/** process.emitWarning delivers on the next tick. */
-const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+const warnings = captureWarnings();
 
 describe('resolveConfig', () => {
   it('defaults to the local Sightline with everything on', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
+import { afterEach, beforeEach } from 'vitest';
 
 export interface PlainResponse {
   status: number;
@@ -45,3 +46,26 @@ export class CapturedLines {
     return this.raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 }
+
+export interface CapturedWarning {
+  code?: string;
+  message: string;
+}
+
+/** The process warnings of the running test: emptied before each test, listened to during it. */
+export function captureWarnings(): CapturedWarning[] {
+  const warnings: CapturedWarning[] = [];
+  const onWarning = (w: Error & { code?: string }): void =>
+    void warnings.push({ code: w.code, message: w.message });
+  beforeEach(() => {
+    warnings.length = 0;
+    process.on('warning', onWarning);
+  });
+  afterEach(() => {
+    process.off('warning', onWarning);
+  });
+  return warnings;
+}
+
+/** process.emitWarning delivers on the next tick. */
+export const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));

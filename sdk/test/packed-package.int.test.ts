@@ -78,9 +78,14 @@ beforeAll(async () => {
   [expressProject, fastifyProject, sightline] = await Promise.all([
     project('express-service', [
       `express@${versionOf('express')}`,
+      `@types/express@${versionOf('@types/express')}`,
       `@types/node@${versionOf('@types/node')}`,
     ]),
-    project('fastify-service', [`fastify@${versionOf('fastify')}`]),
+    // @fastify/otel is an optional peer of the SDK: a fastify service installs it itself.
+    project('fastify-service', [
+      `fastify@${versionOf('fastify')}`,
+      `@fastify/otel@${versionOf('@fastify/otel')}`,
+    ]),
     startTestSightline(),
   ]);
 }, 300_000);
@@ -117,7 +122,11 @@ describe('the packed tarball', () => {
     expect(manifest.engines).toEqual({ node: '>=20.19.0' });
     expect(Object.keys(manifest.exports as object)).toEqual(['.', './register', './package.json']);
     expect(JSON.stringify(manifest)).not.toContain('tsx');
-    expect(Object.keys(manifest.peerDependencies as object)).toEqual(['@opentelemetry/api']);
+    expect(Object.keys(manifest.peerDependencies as object)).toEqual([
+      '@opentelemetry/api',
+      '@fastify/otel',
+    ]);
+    expect(manifest.peerDependenciesMeta).toEqual({ '@fastify/otel': { optional: true } });
     // One copy of the API, shared with anything else in the app that uses it.
     expect(existsSync(join(expressProject, 'node_modules/@opentelemetry/api'))).toBe(true);
   });
@@ -145,6 +154,7 @@ describe('the packed tarball', () => {
     'type-checks a TypeScript app under %s resolution, with no fastify installed',
     async (_name, type, resolution) => {
       expect(existsSync(join(expressProject, 'node_modules/fastify'))).toBe(false);
+      expect(existsSync(join(expressProject, 'node_modules/@fastify/otel'))).toBe(false);
       const dir = join(expressProject, `ts-${resolution.moduleResolution}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
@@ -176,7 +186,9 @@ interface AppRun {
 }
 
 const KINDS = [
-  { kind: 'express-require', file: 'express-app.cjs', flags: ['--require'], scope: 'express' },
+  // A CommonJS Express service, written in TypeScript and compiled by tsc where neither fastify
+  // nor @fastify/otel is installed: it must type-check and run.
+  { kind: 'express-require', file: 'express-app.js', flags: ['--require'], scope: 'express' },
   { kind: 'fastify-import', file: 'fastify-app.mjs', flags: ['--import'], scope: 'fastify' },
   // The same fastify app, imported by an entry module that calls init() first.
   { kind: 'fastify-init', file: 'init-app.mjs', flags: [], scope: 'fastify' },
@@ -192,10 +204,33 @@ async function request(port: number, headers: Record<string, string>) {
   };
 }
 
+/** tsc (node16, CommonJS, every declaration checked) turns express-app.ts into express-app.js. */
+async function compileExpressApp(dir: string): Promise<void> {
+  copyFileSync(join(APPS, 'express-app.ts'), join(dir, 'express-app.ts'));
+  const compilerOptions = {
+    module: 'node16',
+    moduleResolution: 'node16',
+    target: 'es2022',
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: false,
+    types: ['node'],
+  };
+  const config = join(dir, 'tsconfig.express-app.json');
+  writeFileSync(config, JSON.stringify({ compilerOptions, files: ['express-app.ts'] }));
+  const compiled = await run(process.execPath, [TSC, '-p', config], dir);
+  expect(compiled.stdout + compiled.stderr).toBe('');
+  expect(existsSync(join(dir, 'express-app.js'))).toBe(true);
+}
+
 async function runApp({ kind, file, flags }: (typeof KINDS)[number]): Promise<void> {
   const dir = kind.startsWith('express') ? expressProject : fastifyProject;
-  for (const name of new Set([file, 'fastify-app.mjs']))
-    copyFileSync(join(APPS, name), join(dir, name));
+  if (kind === 'express-require') {
+    await compileExpressApp(dir);
+  } else {
+    for (const name of new Set([file, 'fastify-app.mjs']))
+      copyFileSync(join(APPS, name), join(dir, name));
+  }
   const service = `packed-${kind}`;
   const nodeArgs = flags.length === 0 ? [] : [flags[0], '@sightline/sdk/register'];
   const app: SdkProcess = await spawnSdkProcess(service, file, {
