@@ -1,0 +1,222 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { select, startTestSightline } from '../../deploy/test/harness.ts';
+import { startMariadb, startPostgres, startRedis, type DbServer } from './db-servers.ts';
+import { eventually, spawnSdkProcess, type SdkProcess } from './sdk-process.ts';
+
+/**
+ * The SDK's integration points against real servers (PostgreSQL, MariaDB, Redis from the Debian
+ * packages): a service started with the SDK preload makes known calls, and what Sightline stored
+ * is read back — client spans with the database attributes, and the breaker's metrics.
+ */
+
+const SERVICE = fileURLToPath(new URL('./fixtures/deps-service.ts', import.meta.url));
+const NAME = 'deps-app';
+
+let sightline: RunningSightline;
+let servers: { pg: DbServer; maria: DbServer; redis: DbServer };
+let app: SdkProcess;
+
+interface SpanRow {
+  SpanName: string;
+  SpanKind: string;
+  StatusCode: string;
+  ParentSpanId: string;
+  TraceId: string;
+  SpanAttributes: Record<string, string>;
+  'Events.Name': string[];
+  'Events.Attributes': Record<string, string>[];
+}
+let spans: SpanRow[] = [];
+
+async function call(path: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
+  await res.text();
+  return res.status;
+}
+
+/** The breaker's gauge values in time order, repeats collapsed. */
+async function stateSequence(): Promise<number[]> {
+  const rows = await select<{ Value: number }>(
+    sightline,
+    `SELECT Value FROM sightline.otel_metrics_gauge
+     WHERE ServiceName = {s:String} AND MetricName = 'circuit_breaker.state'
+       AND Attributes['circuit_breaker.name'] = 'orders-db'
+     ORDER BY TimeUnix`,
+    { s: NAME },
+  );
+  return rows.map((r) => r.Value).filter((v, i, all) => i === 0 || all[i - 1] !== v);
+}
+
+/** Waits until the stored states begin with `sequence` (later ones may have arrived too). */
+async function waitForState(sequence: number[]): Promise<void> {
+  let seen: number[] = [];
+  try {
+    await eventually(
+      async () => {
+        seen = await stateSequence();
+        return seen.slice(0, sequence.length).join() === sequence.join() ? true : undefined;
+      },
+      `breaker states ${sequence.join(' → ')}`,
+      30_000,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; stored: ${seen.join(' → ')}`, { cause: error });
+  }
+}
+
+beforeAll(async () => {
+  const [s, pg, maria, redis] = await Promise.all([
+    startTestSightline(),
+    startPostgres(),
+    startMariadb(),
+    startRedis(),
+  ]);
+  sightline = s;
+  servers = { pg, maria, redis };
+  app = await spawnSdkProcess(NAME, SERVICE, {
+    preload: true,
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sightline.otlpUrl,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
+      OTEL_METRIC_EXPORT_INTERVAL: '100',
+      PG_PORT: String(pg.port),
+      MYSQL_PORT: String(maria.port),
+      REDIS_PORT: String(redis.port),
+      BREAKER_RESET_MS: '1500',
+    },
+  });
+
+  for (const path of ['/pg', '/mysql', '/ioredis', '/redis', '/orders', '/orders', '/orders']) {
+    expect(await call(path), path).toBe(200);
+  }
+  await waitForState([0]);
+  // The dependency breaks: two failures open the breaker, the next call is rejected.
+  await call('/chaos?on=1');
+  expect([await call('/orders'), await call('/orders')]).toEqual([503, 503]);
+  expect(await call('/orders')).toBe(503);
+  await waitForState([0, 2]);
+  // It recovers: after resetTimeout the breaker lets one trial call through, which succeeds.
+  await call('/chaos?on=0');
+  await app.waitForLine((l) => l.to === 'halfOpen');
+  await waitForState([0, 2, 1]);
+  expect(await call('/orders')).toBe(200);
+  await waitForState([0, 2, 1, 0]);
+
+  app.child.kill('SIGTERM');
+  await app.exit;
+  spans = await select<SpanRow>(
+    sightline,
+    `SELECT SpanName, SpanKind, StatusCode, ParentSpanId, TraceId, SpanAttributes,
+            Events.Name, Events.Attributes
+     FROM sightline.otel_traces WHERE ServiceName = {s:String} ORDER BY Timestamp`,
+    { s: NAME },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  app?.kill();
+  await Promise.all([
+    sightline?.close(),
+    servers?.pg.stop(),
+    servers?.maria.stop(),
+    servers?.redis.stop(),
+  ]);
+});
+
+const byText = (text: string): SpanRow | undefined =>
+  spans.find((s) => s.SpanAttributes['db.query.text'] === text);
+
+/** The server span of the request in which `span` was made. */
+const requestOf = (span: SpanRow | undefined): SpanRow | undefined =>
+  spans.find((s) => s.TraceId === span?.TraceId && s.SpanKind === 'Server');
+
+describe('database and cache spans from real servers', () => {
+  it('pg: client spans with system, namespace, operation, address, port and sanitised text', () => {
+    const literal = byText('SELECT item FROM orders WHERE item = ? AND id = ?');
+    expect(literal?.SpanKind).toBe('Client');
+    expect(literal?.SpanAttributes).toMatchObject({
+      'db.system.name': 'postgresql',
+      'db.namespace': 'sightline',
+      'db.operation.name': 'SELECT',
+      'server.address': '127.0.0.1',
+      'server.port': String(servers.pg.port),
+    });
+    expect(requestOf(literal)?.SpanAttributes['url.path']).toBe('/pg');
+    expect(byText('SELECT $1::int + ? AS n, ? AS label')).toBeDefined();
+    expect(JSON.stringify(spans)).not.toContain('ünïcode');
+    expect(JSON.stringify(spans)).not.toContain("'book'");
+  });
+
+  it('mysql2 (MariaDB): the formatted values are masked too', () => {
+    const span = byText('SELECT ? + ? AS n, ? AS s');
+    expect(span?.SpanKind).toBe('Client');
+    expect(span?.SpanAttributes).toMatchObject({
+      'db.system.name': 'mysql',
+      'db.operation.name': 'SELECT',
+      'server.address': '127.0.0.1',
+      'server.port': String(servers.maria.port),
+    });
+    expect(requestOf(span)?.SpanAttributes['url.path']).toBe('/mysql');
+    expect(JSON.stringify(spans)).not.toContain('secret');
+  });
+
+  it.each([
+    ['ioredis', '/ioredis', 'cart:7', 'three books'],
+    ['node-redis', '/redis', 'session:9', 'token-abc'],
+  ])('%s: command spans keep the key and drop the value', (_client, path, key, value) => {
+    const commands = spans.filter(
+      (s) =>
+        s.SpanAttributes['db.system.name'] === 'redis' &&
+        requestOf(s)?.SpanAttributes['url.path'] === path,
+    );
+    expect(commands.map((s) => s.SpanAttributes['db.operation.name']?.toLowerCase())).toEqual([
+      'set',
+      'get',
+    ]);
+    for (const span of commands) {
+      expect(span.SpanKind).toBe('Client');
+      expect(span.SpanAttributes['server.port']).toBe(String(servers.redis.port));
+      expect(span.SpanAttributes['db.query.text']).toContain(key);
+    }
+    expect(JSON.stringify(commands)).not.toContain(value);
+  });
+});
+
+describe('circuit breaker through real failures', () => {
+  it('went closed → open → half-open → closed, as the state gauge shows', async () => {
+    expect(await stateSequence()).toEqual([0, 2, 1, 0]);
+  });
+
+  it('counted each call by outcome', async () => {
+    const rows = await select<{ outcome: string; calls: number }>(
+      sightline,
+      `SELECT Attributes['outcome'] AS outcome, max(Value) AS calls FROM sightline.otel_metrics_sum
+       WHERE ServiceName = {s:String} AND MetricName = 'circuit_breaker.calls'
+         AND Attributes['circuit_breaker.name'] = 'orders-db'
+       GROUP BY outcome ORDER BY outcome`,
+      { s: NAME },
+    );
+    expect(rows).toEqual([
+      { outcome: 'failure', calls: 2 },
+      { outcome: 'rejected', calls: 1 },
+      { outcome: 'success', calls: 4 },
+    ]);
+  });
+
+  it('marked the rejected request’s span, and the failing queries are error spans', () => {
+    const rejected = spans.filter((s) => s['Events.Name'].includes('circuit_breaker.rejected'));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.SpanAttributes).toMatchObject({
+      'url.path': '/orders',
+      'circuit_breaker.name': 'orders-db',
+      'circuit_breaker.outcome': 'rejected',
+    });
+    const failed = spans.filter(
+      (s) => s.SpanAttributes['db.query.text']?.includes('no_such_table') === true,
+    );
+    expect(failed.map((s) => s.StatusCode)).toEqual(['Error', 'Error']);
+  });
+});
