@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dependency, ServiceDependenciesResponse } from '@sightline/model/api/dependencies';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { select, startTestSightline } from '../../deploy/test/harness.ts';
 import { startMariadb, startPostgres, startRedis, type DbServer } from './db-servers.ts';
-import { eventually, spawnSdkProcess, type SdkProcess } from './sdk-process.ts';
+import { eventually, getJson, spawnSdkProcess, type SdkProcess } from './sdk-process.ts';
 
 /**
  * The SDK's integration points against real servers (PostgreSQL, MariaDB, Redis from the Debian
@@ -12,11 +13,13 @@ import { eventually, spawnSdkProcess, type SdkProcess } from './sdk-process.ts';
  */
 
 const SERVICE = fileURLToPath(new URL('./fixtures/deps-service.ts', import.meta.url));
+const PEER = fileURLToPath(new URL('./fixtures/chain-service.ts', import.meta.url));
 const NAME = 'deps-app';
 
 let sightline: RunningSightline;
 let servers: { pg: DbServer; maria: DbServer; redis: DbServer };
 let app: SdkProcess;
+let peer: SdkProcess;
 
 interface SpanRow {
   SpanName: string;
@@ -29,6 +32,8 @@ interface SpanRow {
   'Events.Attributes': Record<string, string>[];
 }
 let spans: SpanRow[] = [];
+let dependencies: ServiceDependenciesResponse;
+const started = Date.now();
 
 async function call(path: string): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
@@ -75,13 +80,21 @@ beforeAll(async () => {
   ]);
   sightline = s;
   servers = { pg, maria, redis };
+  const telemetry = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sightline.otlpUrl,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_BLRP_SCHEDULE_DELAY: '100',
+    OTEL_METRIC_EXPORT_INTERVAL: '100',
+  };
+  peer = await spawnSdkProcess('deps-peer', PEER, {
+    preload: true,
+    env: { ...telemetry, FRAMEWORK: 'http' },
+  });
   app = await spawnSdkProcess(NAME, SERVICE, {
     preload: true,
     env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: sightline.otlpUrl,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      OTEL_BLRP_SCHEDULE_DELAY: '100',
-      OTEL_METRIC_EXPORT_INTERVAL: '100',
+      ...telemetry,
+      PEER_URL: `http://127.0.0.1:${peer.port}`,
       PG_PORT: String(pg.port),
       MYSQL_PORT: String(maria.port),
       REDIS_PORT: String(redis.port),
@@ -89,7 +102,10 @@ beforeAll(async () => {
     },
   });
 
-  for (const path of ['/pg', '/mysql', '/ioredis', '/redis', '/orders', '/orders', '/orders']) {
+  for (const path of ['/pg', '/mysql', '/ioredis', '/redis', '/peer', '/peer']) {
+    expect(await call(path), path).toBe(200);
+  }
+  for (const path of ['/orders', '/orders', '/orders']) {
     expect(await call(path), path).toBe(200);
   }
   await waitForState([0]);
@@ -106,7 +122,8 @@ beforeAll(async () => {
   await waitForState([0, 2, 1, 0]);
 
   app.child.kill('SIGTERM');
-  await app.exit;
+  peer.child.kill('SIGTERM');
+  await Promise.all([app.exit, peer.exit]);
   spans = await select<SpanRow>(
     sightline,
     `SELECT SpanName, SpanKind, StatusCode, ParentSpanId, TraceId, SpanAttributes,
@@ -114,10 +131,14 @@ beforeAll(async () => {
      FROM sightline.otel_traces WHERE ServiceName = {s:String} ORDER BY Timestamp`,
     { s: NAME },
   );
+  dependencies = await getJson<ServiceDependenciesResponse>(
+    `${sightline.apiUrl}/api/v1/services/${NAME}/dependencies?from=${started - 1000}&to=${Date.now() + 1000}`,
+  );
 }, 180_000);
 
 afterAll(async () => {
   app?.kill();
+  peer?.kill();
   await Promise.all([
     sightline?.close(),
     servers?.pg.stop(),
@@ -218,5 +239,77 @@ describe('circuit breaker through real failures', () => {
       (s) => s.SpanAttributes['db.query.text']?.includes('no_such_table') === true,
     );
     expect(failed.map((s) => s.StatusCode)).toEqual(['Error', 'Error']);
+  });
+});
+
+describe('GET /services/{service}/dependencies', () => {
+  const find = (kind: string, name: string): Dependency | undefined =>
+    dependencies.dependencies.find((d) => d.kind === kind && d.name === name);
+  const clientSpans = (system: string): SpanRow[] =>
+    spans.filter((s) => s.SpanKind === 'Client' && s.SpanAttributes['db.system.name'] === system);
+
+  it('lists each database and cache by system and address, counting the calls made', () => {
+    const postgres = find('database', `postgresql 127.0.0.1:${servers.pg.port}`);
+    const pgSpans = clientSpans('postgresql');
+    // Two table set-up queries at start, two in /pg, six through the breaker (two failing).
+    expect(pgSpans.filter((s) => s.SpanAttributes['db.query.text'] !== undefined)).toHaveLength(10);
+    expect(postgres).toMatchObject({
+      system: 'postgresql',
+      address: `127.0.0.1:${servers.pg.port}`,
+      requests: pgSpans.length,
+      errors: 2,
+    });
+    expect(postgres?.errorRate).toBeCloseTo(2 / pgSpans.length, 10);
+
+    const maria = find('database', `mysql 127.0.0.1:${servers.maria.port}`);
+    expect(maria).toMatchObject({ requests: clientSpans('mysql').length, errors: 0, errorRate: 0 });
+    expect(clientSpans('mysql').length).toBeGreaterThanOrEqual(1);
+
+    const redis = find('cache', `redis 127.0.0.1:${servers.redis.port}`);
+    expect(redis).toMatchObject({ requests: clientSpans('redis').length, errors: 0 });
+    expect(clientSpans('redis').length).toBeGreaterThanOrEqual(4);
+
+    for (const d of [postgres, maria, redis]) {
+      const { p50Ms, p95Ms, p99Ms } = d ?? {};
+      expect(p50Ms).toBeGreaterThan(0);
+      expect(p95Ms).toBeGreaterThanOrEqual(p50Ms ?? Infinity);
+      expect(p99Ms).toBeGreaterThanOrEqual(p95Ms ?? Infinity);
+      const seriesRequests = (d?.series.rate ?? []).reduce(
+        (n, [, rate]) => n + (rate ?? 0) * (dependencies.step / 1000),
+        0,
+      );
+      expect(Math.round(seriesRequests)).toBe(d?.requests);
+    }
+  });
+
+  it('lists the called service by the peer that served the calls', () => {
+    const service = find('service', 'deps-peer');
+    expect(service).toMatchObject({ system: null, address: `127.0.0.1:${peer.port}` });
+    expect(service?.requests).toBe(2);
+    expect(service?.errors).toBe(0);
+  });
+
+  it('lists the breaker with its calls, current state and time spent open', () => {
+    const breaker = find('circuit_breaker', 'orders-db');
+    expect(breaker).toMatchObject({
+      requests: 7,
+      errors: 3,
+      p95Ms: null,
+      breaker: { state: 'closed', outcomes: { success: 4, failure: 2, rejected: 1 } },
+    });
+    expect(breaker?.errorRate).toBeCloseTo(3 / 7, 10);
+    // Open for resetTimeout (1.5 s), as sampled by 100 ms metric exports.
+    expect(breaker?.breaker?.openSeconds).toBeGreaterThan(1.2);
+    expect(breaker?.breaker?.openSeconds).toBeLessThan(3);
+  });
+
+  it('puts the worst first and answers 400 for a bad range', async () => {
+    const rates = dependencies.dependencies.map((d) => d.errorRate ?? -1);
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
+    const res = await fetch(
+      `${sightline.apiUrl}/api/v1/services/${NAME}/dependencies?from=yesterday`,
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('from');
   });
 });

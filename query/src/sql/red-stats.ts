@@ -44,7 +44,7 @@ export interface RedEntry extends RedStats {
 }
 
 /** A total row (`step` 0) or one step's row (`step` 1) of a name. */
-interface RedRow {
+export interface RedRow {
   name: string;
   step: number;
   b: string;
@@ -82,10 +82,18 @@ export async function redStats(
     query_params: { ...params, ...sql.query_params },
     format: 'JSONEachRow',
   });
-  const found = await rs.json<RedRow>();
+  return redEntries(await rs.json<RedRow>(), grid, input.limit);
+}
+
+/** Turns the rows of `redSql` into entries with their series; `limit` as given to `redSql`. */
+export function redEntries(
+  found: RedRow[],
+  grid: StepGrid,
+  limit: number,
+): { entries: RedEntry[]; truncated: boolean } {
   const totals = found.filter((r) => r.step === 0);
-  const truncated = totals.length > input.limit;
-  const kept = totals.slice(0, input.limit);
+  const truncated = totals.length > limit;
+  const kept = totals.slice(0, limit);
   if (kept.length === 0) return { entries: [], truncated };
   const steps = found.filter((r) => r.step === 1);
 
@@ -133,11 +141,13 @@ export async function redStats(
  */
 export function redSql(
   db: string,
-  nameCol: 'ServiceName' | 'SpanName',
+  nameCol: string,
   whereSql: string,
   grid: StepGrid,
   limit: number,
   p: Params,
+  /** What the spans are read from: the span table by default, or a subquery with its columns. */
+  source = `${db}.otel_traces`,
 ): { query: string; query_params: Record<string, unknown> } {
   const step = p.add(grid.stepMs, 'Int64');
   const keep = p.add(limit + 1, 'UInt32');
@@ -147,7 +157,7 @@ export function redSql(
           SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
             toUInt8(1 - grouping(b)) AS step, count() AS requests, countIf(StatusCode = 'Error') AS errors,
             quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
-          FROM ${db}.otel_traces WHERE ${whereSql}
+          FROM ${source} WHERE ${whereSql}
           GROUP BY GROUPING SETS ((name), (name, b)))))
     WHERE rank <= ${keep}
     ORDER BY step, total DESC, name, b`;

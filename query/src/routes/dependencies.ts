@@ -1,0 +1,57 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse } from '@sightline/model/api/common';
+import {
+  ServiceDependenciesQuery,
+  ServiceDependenciesResponse,
+} from '@sightline/model/api/dependencies';
+import { ServiceParams } from '@sightline/model/api/services';
+import type { StoreClients } from '@sightline/store/client-factory';
+import { breakerDependencies, spanDependencies, worstFirst } from '../sql/dependencies.ts';
+import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
+
+export interface DependenciesRouteOptions {
+  readonly store: StoreClients;
+}
+
+const POINTS = 60;
+// The peer join holds a range's spans in memory, as the service map's does.
+const MAX_RANGE_MS = 7 * 86_400_000;
+
+export const dependenciesRoutes: FastifyPluginCallbackTypebox<DependenciesRouteOptions> = (
+  app,
+  opts,
+  done,
+) => {
+  const { reader, database } = opts.store;
+  app.get(
+    '/services/:service/dependencies',
+    {
+      schema: {
+        summary:
+          "A service's downstream dependencies (services, databases, caches, messaging, circuit breakers) with rate, errors, p50/p95/p99 and breaker state",
+        params: ServiceParams,
+        querystring: ServiceDependenciesQuery,
+        response: { 200: ServiceDependenciesResponse, 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const range = resolveRange(req.query.from, req.query.to, Date.now(), undefined, MAX_RANGE_MS);
+      const grid = resolveGrid(range, req.query.step, POINTS);
+      const service = req.params.service;
+      const limit = req.query.limit ?? 200;
+      const [spans, breakers] = await Promise.all([
+        spanDependencies(reader, database, service, grid, limit),
+        breakerDependencies(reader, database, service, grid),
+      ]);
+      return {
+        service,
+        from: grid.fromMs,
+        to: grid.toMs,
+        step: grid.stepMs,
+        dependencies: [...spans.dependencies, ...breakers].sort(worstFirst),
+        truncated: spans.truncated,
+      };
+    },
+  );
+  done();
+};
