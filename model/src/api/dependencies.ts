@@ -70,3 +70,29 @@ export const ServiceDependenciesResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type ServiceDependenciesResponse = Static<typeof ServiceDependenciesResponse>;
+
+export const CircuitBreakersQuery = Type.Object({
+  from: Type.Optional(TimeParam),
+  to: Type.Optional(TimeParam),
+});
+export type CircuitBreakersQuery = Static<typeof CircuitBreakersQuery>;
+
+/** One breaker of one service, for the grid of all breakers. */
+export const CircuitBreakerSummary = Type.Object({
+  service: Type.String(),
+  name: Type.String(),
+  requests: Type.Integer(),
+  errors: Type.Integer({ description: 'failures, timeouts and rejections' }),
+  requestRate: Type.Number(),
+  errorRate: Type.Union([Type.Number(), Type.Null()]),
+  ...BreakerStatus.properties,
+});
+export type CircuitBreakerSummary = Static<typeof CircuitBreakerSummary>;
+
+export const CircuitBreakersResponse = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  /** Worst first: open, then half-open, then by error rate. */
+  breakers: Type.Array(CircuitBreakerSummary),
+});
+export type CircuitBreakersResponse = Static<typeof CircuitBreakersResponse>;

@@ -6,7 +6,7 @@ import type {
 } from '@sightline/model/api/dependencies';
 import type { RedSeries } from '@sightline/model/api/services';
 import { ident } from '@sightline/store/schema/ddl-context';
-import type { StepGrid } from './metrics-grid.ts';
+import type { StepGrid, TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
 import { redEntries, redSql, spanRangeSql, type RedRow } from './red-stats.ts';
 import { PARENT_AFTER_MS, PARENT_BEFORE_MS } from './service-map.ts';
@@ -89,12 +89,14 @@ export async function spanDependencies(
 }
 
 interface StateRow {
+  service: string;
   name: string;
   state: number;
   open_ms: string;
 }
 
 interface CallsRow {
+  service: string;
   name: string;
   outcome: string;
   calls: string;
@@ -132,54 +134,63 @@ async function rows<T>(
 export async function breakerDependencies(
   client: ClickHouseClient,
   database: string,
-  service: string,
+  /** One service's breakers, or every service's. */
+  service: string | undefined,
+  /** The range asked for, its end no later than now: an open breaker is open until then. */
+  range: TimeRange,
+  /** The sparkline grid of the other dependencies (breakers get empty series on it). */
   grid: StepGrid,
-): Promise<Dependency[]> {
+): Promise<(Dependency & { service: string })[]> {
   const db = ident(database);
   const p = new Params('b');
-  const svc = p.add(service, 'String');
-  const from = msParam(grid.fromMs, p);
-  const to = msParam(grid.toMs, p);
+  const ofService = service === undefined ? '1' : `ServiceName = ${p.add(service, 'String')}`;
+  const from = msParam(range.fromMs, p);
+  const to = msParam(range.toMs, p);
   const [states, calls] = await Promise.all([
     rows<StateRow>(
       client,
-      `SELECT name, argMax(Value, t) AS state,
+      `SELECT service, name, argMax(Value, t) AS state,
           sumIf(least(next_t, toUnixTimestamp64Milli(${to})) - t, Value = 2) AS open_ms
         FROM (
-          SELECT Attributes['circuit_breaker.name'] AS name, Value,
+          SELECT ServiceName AS service, Attributes['circuit_breaker.name'] AS name, Value,
             toUnixTimestamp64Milli(TimeUnix) AS t,
             leadInFrame(toUnixTimestamp64Milli(TimeUnix), 1, toUnixTimestamp64Milli(${to}))
-              OVER (PARTITION BY name ORDER BY TimeUnix
+              OVER (PARTITION BY service, name ORDER BY TimeUnix
                     ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_t
           FROM ${db}.otel_metrics_gauge
-          WHERE ServiceName = ${svc} AND MetricName = 'circuit_breaker.state'
+          WHERE ${ofService} AND MetricName = 'circuit_breaker.state'
             AND TimeUnix >= ${from} AND TimeUnix < ${to})
-        GROUP BY name`,
+        GROUP BY service, name`,
       p.values,
     ),
     rows<CallsRow>(
       client,
-      `SELECT name, outcome, sum(calls) AS calls FROM (
-          SELECT Attributes['circuit_breaker.name'] AS name, Attributes['outcome'] AS outcome,
+      `SELECT service, name, outcome, sum(calls) AS calls FROM (
+          SELECT ServiceName AS service, Attributes['circuit_breaker.name'] AS name,
+            Attributes['outcome'] AS outcome,
             greatest(maxIf(Value, TimeUnix >= ${from}) - maxIf(Value, TimeUnix < ${from}), 0) AS calls
           FROM ${db}.otel_metrics_sum
-          WHERE ServiceName = ${svc} AND MetricName = 'circuit_breaker.calls' AND TimeUnix < ${to}
-          GROUP BY name, outcome, Attributes, StartTimeUnix
+          WHERE ${ofService} AND MetricName = 'circuit_breaker.calls' AND TimeUnix < ${to}
+          GROUP BY service, name, outcome, Attributes, StartTimeUnix
           HAVING countIf(TimeUnix >= ${from}) > 0)
-        GROUP BY name, outcome`,
+        GROUP BY service, name, outcome`,
       p.values,
     ),
   ]);
-  const names = [...new Set([...states.map((r) => r.name), ...calls.map((r) => r.name)])].sort();
-  const rangeSeconds = (grid.toMs - grid.fromMs) / 1000;
-  return names.map((name): Dependency => {
-    const state = states.find((r) => r.name === name);
+  const keyOf = (r: { service: string; name: string }): string =>
+    JSON.stringify([r.service, r.name]);
+  const keys = [...new Set([...states.map(keyOf), ...calls.map(keyOf)])].sort();
+  const rangeSeconds = (range.toMs - range.fromMs) / 1000;
+  return keys.map((key): Dependency & { service: string } => {
+    const [service, name] = JSON.parse(key) as [string, string];
+    const state = states.find((r) => keyOf(r) === key);
     const outcomes = Object.fromEntries(
-      calls.filter((r) => r.name === name).map((r) => [r.outcome, Number(r.calls)]),
+      calls.filter((r) => keyOf(r) === key).map((r) => [r.outcome, Number(r.calls)]),
     );
     const requests = BREAKER_CALLS.reduce((n, k) => n + (outcomes[k] ?? 0), 0);
     const errors = BREAKER_ERRORS.reduce((n, k) => n + (outcomes[k] ?? 0), 0);
     return {
+      service,
       kind: 'circuit_breaker',
       name,
       system: null,
