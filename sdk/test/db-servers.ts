@@ -1,10 +1,10 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, waitForPort } from '../../demo/src/runner/fleet.ts';
 
 /**
  * Real database servers from the Debian packages (scripts/setup-system.sh), each started on a
@@ -12,39 +12,12 @@ import { promisify } from 'node:util';
  */
 
 const run = promisify(execFile);
+// Generous: the machine is shared; the wait ends as soon as the server listens.
+const START_TIMEOUT_MS = 60_000;
 
 export interface DbServer {
   readonly port: number;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Resolves once a TCP connection to the port succeeds; polls until `timeoutMs`. */
-async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function start(
@@ -109,7 +82,7 @@ export async function startPostgres(): Promise<DbServer> {
     'postgres',
     user,
   );
-  await waitForPort(port, child, 'postgres');
+  await waitForPort(port, child, START_TIMEOUT_MS);
   // initdb made the `postgres` database; the tests use one named after the user.
   await run(postgresBin('createdb'), [
     '-h',
@@ -152,7 +125,7 @@ export async function startMariadb(): Promise<DbServer> {
     dir,
     'mariadbd',
   );
-  await waitForPort(port, child, 'mariadbd');
+  await waitForPort(port, child, START_TIMEOUT_MS);
   return { port, stop: () => stopChild(child, 'SIGTERM', dir) };
 }
 
@@ -176,6 +149,6 @@ export async function startRedis(): Promise<DbServer> {
     dir,
     'redis-server',
   );
-  await waitForPort(port, child, 'redis-server');
+  await waitForPort(port, child, START_TIMEOUT_MS);
   return { port, stop: () => stopChild(child, 'SIGTERM', dir) };
 }

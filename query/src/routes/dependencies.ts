@@ -11,6 +11,7 @@ import { ServiceParams } from '@sightline/model/api/services';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { breakerDependencies, spanDependencies, worstFirst } from '../sql/dependencies.ts';
 import { resolveGrid, resolveRange, type TimeRange } from '../sql/metrics-grid.ts';
+import { MAX_MAP_RANGE_MS } from './service-map.ts';
 
 export interface DependenciesRouteOptions {
   readonly store: StoreClients;
@@ -26,7 +27,7 @@ const untilNow = (range: TimeRange): TimeRange => ({
 const withoutService = ({ service: _service, ...dependency }: Dependency & { service: string }) =>
   dependency;
 // The peer join holds a range's spans in memory, as the service map's does.
-const MAX_RANGE_MS = 7 * 86_400_000;
+const MAX_RANGE_MS = MAX_MAP_RANGE_MS;
 
 export const dependenciesRoutes: FastifyPluginCallbackTypebox<DependenciesRouteOptions> = (
   app,
