@@ -5,9 +5,12 @@
 #   librdkafka-dev, gcc  build the in-process Kafka test broker (collector/test/kafka-mock)
 #   chromium             drives the dashboard in browser tests
 #   prometheus           sends remote write to Sightline in deploy/test/prometheus.int.test.ts
+#   postgresql, mariadb-server, redis-server
+#                        real servers for the SDK's database/cache instrumentation tests
+#                        (sdk/test/integrations); the tests start their own on free ports
 set -euo pipefail
 
-PACKAGES=(librdkafka-dev gcc chromium prometheus)
+PACKAGES=(librdkafka-dev gcc chromium prometheus postgresql mariadb-server redis-server)
 
 log() { printf 'setup-system: %s\n' "$*"; }
 

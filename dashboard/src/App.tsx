@@ -12,6 +12,7 @@ import { TraceView } from './views/TraceView.tsx';
 import { LogsView } from './views/LogsView.tsx';
 import { MetricsView } from './views/MetricsView.tsx';
 import { PipelineView } from './views/PipelineView.tsx';
+import { BreakersView } from './views/BreakersView.tsx';
 import { SignInView } from './views/SignInView.tsx';
 import { KeysView } from './views/KeysView.tsx';
 import { useAuth } from './auth.ts';
@@ -30,6 +31,7 @@ const NAV = [
   { view: 'metrics', label: 'Metrics', path: '/explore/metrics', also: [] },
   { view: 'dashboards', label: 'Dashboards', path: '/dashboards', also: [] },
   { view: 'alerts', label: 'Alerts', path: '/alerts', also: ['alert', 'alert-new', 'alert-edit'] },
+  { view: 'breakers', label: 'Breakers', path: '/breakers', also: [] },
   { view: 'pipeline', label: 'Pipeline', path: '/pipeline', also: [] },
 ] as const;
 
@@ -70,6 +72,9 @@ export function App() {
       break;
     case 'pipeline':
       page = <PipelineView loc={loc} range={range} />;
+      break;
+    case 'breakers':
+      page = <BreakersView loc={loc} range={range} />;
       break;
     case 'dashboards':
       page = (

@@ -74,6 +74,7 @@ export type Route =
   | { readonly view: 'logs' }
   | { readonly view: 'metrics' }
   | { readonly view: 'pipeline' }
+  | { readonly view: 'breakers' }
   | { readonly view: 'keys' }
   | { readonly view: 'dashboards'; readonly id: string | null }
   | { readonly view: 'not-found' };
@@ -92,6 +93,8 @@ export function matchRoute(path: string): Route {
       return second === undefined ? { view: 'logs' } : { view: 'not-found' };
     case 'pipeline':
       return second === undefined ? { view: 'pipeline' } : { view: 'not-found' };
+    case 'breakers':
+      return second === undefined ? { view: 'breakers' } : { view: 'not-found' };
     case 'keys':
       return second === undefined ? { view: 'keys' } : { view: 'not-found' };
     case 'dashboards':

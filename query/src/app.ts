@@ -11,6 +11,7 @@ import { logRoutes } from './routes/logs.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { metricRoutes } from './routes/metrics.ts';
+import { dependenciesRoutes } from './routes/dependencies.ts';
 import { redRoutes } from './routes/red.ts';
 import { serviceMapRoutes } from './routes/service-map.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -69,6 +70,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
       await api.register(metricRoutes, { store: opts.store });
       await api.register(redRoutes, { store: opts.store });
       await api.register(serviceMapRoutes, { store: opts.store });
+      await api.register(dependenciesRoutes, { store: opts.store });
       await api.register(alertRoutes, {
         store: opts.store,
         publicUrl: opts.publicUrl ?? (() => ''),

@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import { DB_CLIENT_PACKAGES } from './db-instrumentations.ts';
 
 /**
  * CommonJS packages imported from an ES module never pass through `require`, so
@@ -6,7 +7,7 @@ import { register } from 'node:module';
  * wraps the packages named here (wrapping everything slows start-up and breaks some modules).
  * Built-in http/https are patched through `require` instead (see instrumentations.ts).
  */
-export const ESM_HOOKED_PACKAGES: readonly string[] = ['express', 'kafkajs'];
+export const ESM_HOOKED_PACKAGES: readonly string[] = ['express', 'kafkajs', ...DB_CLIENT_PACKAGES];
 
 const REGISTERED = Symbol.for('@sightline/sdk/esm-hooks-registered');
 

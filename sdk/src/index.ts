@@ -27,3 +27,12 @@ export {
 } from './metrics.ts';
 export { getDroppedCounts, type DroppedCounts } from './drop-counter.ts';
 export { SightlineSdkError, type SdkErrorCode } from './errors.ts';
+export {
+  circuitBreaker,
+  BreakerState,
+  type CircuitBreakerOptions,
+  type BreakerOutcome,
+  type BreakerStateName,
+} from './circuit-breaker.ts';
+export { withTimeout, TimeoutError, type WithTimeoutOptions } from './with-timeout.ts';
+export type { DbQueryTextMode } from './db-query-text.ts';

@@ -22,6 +22,7 @@ import { startInstrumentations } from './instrumentations.ts';
 import { logShipper } from './logger.ts';
 import { InThreadSink } from './log-shipper.ts';
 import { WorkerLogSink } from './log-worker-client.ts';
+import { DbQueryTextProcessor } from './db-query-text.ts';
 import { resolveConfig, type ResolvedConfig, type SightlineOptions } from './options.ts';
 import { createPropagator } from './propagators.ts';
 import { configuredResourceAttributes, createResource, processAttributes } from './resource.ts';
@@ -104,7 +105,11 @@ function start(config: ResolvedConfig): StartedSdk {
   const tracerProvider = new NodeTracerProvider({
     resource,
     sampler: createSampler(config.sampler),
-    spanProcessors: [new BoundedSpanProcessor(spanProcessor, spanBudget, dropCounter)],
+    // The query-text policy runs first, so no exporter ever sees what it removes.
+    spanProcessors: [
+      new DbQueryTextProcessor(config.dbQueryText),
+      new BoundedSpanProcessor(spanProcessor, spanBudget, dropCounter),
+    ],
   });
   tracerProvider.register({ propagator: createPropagator(config.propagators) });
 

@@ -9,6 +9,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { createDbInstrumentations } from './db-instrumentations.ts';
 import { onHttpResponse, onKafkaConsume, onKafkaProduce } from './correlation.ts';
 import { loadOptionalInstrumentation } from './optional-instrumentation.ts';
 import type { ResolvedConfig } from './options.ts';
@@ -69,6 +70,7 @@ function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
     );
   }
   if (on.runtime) list.push(new RuntimeNodeInstrumentation());
+  list.push(...createDbInstrumentations(on));
   return list;
 }
 

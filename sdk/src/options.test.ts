@@ -114,3 +114,33 @@ describe('resolveConfig', () => {
     expect(config.shutdownSignals).toEqual([]);
   });
 });
+
+describe('database query text', () => {
+  it('is sanitized by default, set by option or SIGHTLINE_DB_QUERY_TEXT, and a bad value warns', async () => {
+    expect(resolveConfig({}, {}).dbQueryText).toBe('sanitized');
+    expect(
+      resolveConfig({ dbQueryText: 'none' }, { SIGHTLINE_DB_QUERY_TEXT: 'raw' }).dbQueryText,
+    ).toBe('none');
+    expect(resolveConfig({}, { SIGHTLINE_DB_QUERY_TEXT: 'RAW' }).dbQueryText).toBe('raw');
+    expect(resolveConfig({}, { SIGHTLINE_DB_QUERY_TEXT: 'all' }).dbQueryText).toBe('sanitized');
+    await nextTick();
+    expect(warnings).toEqual([
+      {
+        code: 'SL_ERR_SDK_BAD_OPTION',
+        message:
+          'SIGHTLINE_DB_QUERY_TEXT should be one of sanitized, raw, none, got "all"; using "sanitized"',
+      },
+    ]);
+  });
+
+  it('turns each database client off on its own', () => {
+    const config = resolveConfig({ instrumentations: { pg: false, redis: false } }, {});
+    expect(config.instrumentations).toMatchObject({
+      pg: false,
+      redis: false,
+      mysql2: true,
+      ioredis: true,
+      mongodb: true,
+    });
+  });
+});

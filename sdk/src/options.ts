@@ -1,4 +1,5 @@
 import { reportSdkProblem, SightlineSdkError } from './errors.ts';
+import type { DbQueryTextMode } from './db-query-text.ts';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318';
 
@@ -14,6 +15,13 @@ export interface InstrumentationToggles {
   kafkajs?: boolean;
   /** Node runtime metrics: event-loop delay, heap, GC. */
   runtime?: boolean;
+  /** Database and cache clients, each instrumented only when the app has it installed. */
+  pg?: boolean;
+  mysql2?: boolean;
+  ioredis?: boolean;
+  /** node-redis (`redis`, `@redis/client`) */
+  redis?: boolean;
+  mongodb?: boolean;
 }
 
 export interface BatchOptions {
@@ -49,6 +57,11 @@ export interface SightlineOptions {
   /** Per-request OTLP export timeout, retries included (else OTEL_EXPORTER_OTLP_TIMEOUT, else 10 000 ms). */
   exportTimeoutMs?: number;
   instrumentations?: InstrumentationToggles;
+  /**
+   * What database spans keep of the query (else SIGHTLINE_DB_QUERY_TEXT): `sanitized` (default;
+   * string and number literals replaced by `?`), `raw` (as sent) or `none` (no query text).
+   */
+  dbQueryText?: DbQueryTextMode;
   /** Incoming request paths (exact string, or pattern) that get no span, e.g. health checks. */
   ignoreIncomingPaths?: (string | RegExp)[];
   /** Signals on which telemetry is flushed before the process exits; `false` installs no handler. */
@@ -88,6 +101,7 @@ export interface ResolvedConfig {
   readonly metricIntervalMs: number;
   readonly exportTimeoutMs: number;
   readonly instrumentations: Readonly<Required<InstrumentationToggles>>;
+  readonly dbQueryText: DbQueryTextMode;
   readonly ignoreIncomingPaths: readonly (string | RegExp)[];
   readonly shutdownSignals: readonly NodeJS.Signals[];
   readonly shutdownTimeoutMs: number;
@@ -322,6 +336,17 @@ function pickSignals(options: SightlineOptions): NodeJS.Signals[] {
   });
 }
 
+const QUERY_TEXT_MODES: readonly DbQueryTextMode[] = ['sanitized', 'raw', 'none'];
+
+function pickQueryTextMode(option: DbQueryTextMode | undefined, env: Env): DbQueryTextMode {
+  const raw = option ?? nonEmpty(env.SIGHTLINE_DB_QUERY_TEXT)?.toLowerCase();
+  if (raw === undefined) return 'sanitized';
+  if ((QUERY_TEXT_MODES as readonly string[]).includes(raw)) return raw as DbQueryTextMode;
+  const name = option === undefined ? 'SIGHTLINE_DB_QUERY_TEXT' : 'dbQueryText';
+  badOption(name, `one of ${QUERY_TEXT_MODES.join(', ')}`, raw, 'sanitized');
+  return 'sanitized';
+}
+
 /** Checks options and environment once; never throws (a bad value warns and falls back). */
 export function resolveConfig(
   options: SightlineOptions = {},
@@ -369,7 +394,13 @@ export function resolveConfig(
       express: toggles.express ?? true,
       kafkajs: toggles.kafkajs ?? true,
       runtime: toggles.runtime ?? true,
+      pg: toggles.pg ?? true,
+      mysql2: toggles.mysql2 ?? true,
+      ioredis: toggles.ioredis ?? true,
+      redis: toggles.redis ?? true,
+      mongodb: toggles.mongodb ?? true,
     }),
+    dbQueryText: pickQueryTextMode(options.dbQueryText, env),
     ignoreIncomingPaths: Object.freeze([...(options.ignoreIncomingPaths ?? [])]),
     shutdownSignals: Object.freeze(pickSignals(options)),
     shutdownTimeoutMs: pickInt(

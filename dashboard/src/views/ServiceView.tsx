@@ -11,6 +11,7 @@ import { SeriesChart } from '../components/Charts.tsx';
 import { AddToDashboard } from '../dashboards/AddToDashboard.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
+import { DependenciesPanel } from '../services/DependenciesPanel.tsx';
 
 interface Props {
   readonly loc: AppLocation;
@@ -19,7 +20,8 @@ interface Props {
 }
 
 export function ServiceView({ loc, range, service }: Props) {
-  const key = JSON.stringify([range, service]);
+  const dependencies = loc.params.get('tab') === 'dependencies';
+  const key = dependencies ? null : JSON.stringify([range, service]);
   const res = useApi(key, (signal) => {
     const { from, to } = resolveRange(range);
     return apiGet(
@@ -52,15 +54,37 @@ export function ServiceView({ loc, range, service }: Props) {
           Logs
         </Link>
       </h1>
-      <Calls loc={loc} range={range} service={service} />
-      {res.status === 'loading' && <Loading what={`operations of ${service}`} />}
-      {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
-      {res.status === 'ok' && res.data.operations.length === 0 && (
+      <nav className="service-tabs" aria-label="Service views">
+        <Link
+          href={hrefTo(`/services/${encodeURIComponent(service)}`, { tab: null }, loc.params)}
+          aria-current={dependencies ? undefined : 'page'}
+        >
+          Operations
+        </Link>
+        <Link
+          href={hrefTo(
+            `/services/${encodeURIComponent(service)}`,
+            { tab: 'dependencies' },
+            loc.params,
+          )}
+          aria-current={dependencies ? 'page' : undefined}
+        >
+          Dependencies
+        </Link>
+      </nav>
+      {dependencies && <DependenciesPanel loc={loc} range={range} service={service} />}
+      {!dependencies && <Calls loc={loc} range={range} service={service} />}
+      {!dependencies && res.status === 'loading' && <Loading what={`operations of ${service}`} />}
+      {!dependencies && res.status === 'error' && (
+        <ErrorPanel error={res.error} retry={res.reload} />
+      )}
+      {!dependencies && res.status === 'ok' && res.data.operations.length === 0 && (
         <Empty title={`${service} has no spans in this time range`}>
           Widen the time range above.
         </Empty>
       )}
-      {res.status === 'ok' &&
+      {!dependencies &&
+        res.status === 'ok' &&
         res.data.operations.map((op) => (
           <article key={op.operation} className="operation card">
             <header>

@@ -25,7 +25,7 @@ export interface RunningService {
   restarts: number;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -34,7 +34,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Waits until something accepts TCP connections on the port (no HTTP request: no span). */
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`exited (${child.exitCode ?? child.signalCode})`);

@@ -10,7 +10,7 @@ export interface ServiceMapRouteOptions {
 }
 
 // The parent/child join holds a range's spans in memory; a week is the default retention.
-const MAX_MAP_RANGE_MS = 7 * 86_400_000;
+export const MAX_MAP_RANGE_MS = 7 * 86_400_000;
 
 export const serviceMapRoutes: FastifyPluginCallbackTypebox<ServiceMapRouteOptions> = (
   app,

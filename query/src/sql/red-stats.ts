@@ -52,7 +52,7 @@ export interface RedEntry extends RedStats {
 }
 
 /** A total row (`step` 0) or one step's row (`step` 1) of a name. */
-interface RedRow {
+export interface RedRow {
   name: string;
   step: number;
   b: string;
@@ -94,10 +94,18 @@ export async function redStats(
     query_params: { ...params, ...sql.query_params },
     format: 'JSONEachRow',
   });
-  const found = await rs.json<RedRow>();
+  return redEntries(await rs.json<RedRow>(), grid, input.limit);
+}
+
+/** Turns the rows of `redSql` into entries with their series; `limit` as given to `redSql`. */
+export function redEntries(
+  found: RedRow[],
+  grid: StepGrid,
+  limit: number,
+): { entries: RedEntry[]; truncated: boolean } {
   const totals = found.filter((r) => r.step === 0);
-  const truncated = totals.length > input.limit;
-  const kept = totals.slice(0, input.limit);
+  const truncated = totals.length > limit;
+  const kept = totals.slice(0, limit);
   if (kept.length === 0) return { entries: [], truncated };
   const steps = found.filter((r) => r.step === 1);
 
@@ -145,17 +153,19 @@ export async function redStats(
  */
 export function redSql(
   db: string,
-  nameCol: 'ServiceName' | 'SpanName',
+  nameCol: string,
   whereSql: string,
   grid: StepGrid,
   limit: number,
   p: Params,
+  /** What the spans are read from: the span table by default, or a subquery with its columns. */
+  source = `${db}.otel_traces`,
 ): { query: string; query_params: Record<string, unknown> } {
   const step = p.add(grid.stepMs, 'Int64');
   const rows = `SELECT ${nameCol} AS name, intDiv(toUnixTimestamp64Milli(Timestamp), ${step}) * ${step} AS b,
             toUInt8(1 - grouping(b)) AS step, count() AS requests, countIf(StatusCode = 'Error') AS errors,
             quantilesExactInclusive(0.5, 0.95, 0.99)(Duration) AS q
-          FROM ${db}.otel_traces WHERE ${whereSql}
+          FROM ${source} WHERE ${whereSql}
           GROUP BY GROUPING SETS ((name), (name, b))`;
   return { query: ranked(rows, limit, p), query_params: p.values };
 }
