@@ -247,10 +247,27 @@ export interface RangeFunctionInput {
  */
 export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
   const { source: src, grid, rangeMs } = input;
+  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, needsStart(input.fn));
+  return rangeOverSamples(read, gcols(src), input, p);
+}
+
+/** Whether a function's samples must carry their start time `st` (a new one is a reset). */
+export const needsStart = (fn: RangeFunction): boolean =>
+  fn === 'rate' || fn === 'increase' || fn === 'irate';
+
+/**
+ * `fn` over samples read by any query with columns (g…, sk, d, t, v, stale, and st when
+ * `needsStart(fn)`): rows (g…, sk, i, val). `g` lists the group columns, e.g. `g0, g1, `.
+ */
+export function rangeOverSamples(
+  read: string,
+  g: string,
+  input: Omit<RangeFunctionInput, 'source'>,
+  p: Params,
+): string {
+  const { grid, rangeMs } = input;
   const at = evalAt(grid, p);
   const f = rangeValue(input.fn, input.quantile ?? 0.5, rangeMs, at, p);
-  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, f.lag);
-  const g = gcols(src);
   const lagged = f.lag
     ? `SELECT *, if(pt IS NULL, 0, if(v < pv OR st != pst, pv, 0)) AS rc FROM (
         SELECT *, lagInFrame(toNullable(t)) OVER w AS pt, lagInFrame(v) OVER w AS pv,
@@ -268,8 +285,12 @@ export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
 
 /** The metric's value per series at every step: the newest sample within the lookback. */
 export function instantSql(source: SeriesSource, grid: StepGrid, p: Params): string {
-  const g = gcols(source);
   const read = samples(source, grid, evalTimeMs(grid, 0) - LOOKBACK_MS, p);
+  return instantOverSamples(read, gcols(source), grid, p);
+}
+
+/** The instant value over samples read by any query with columns (g…, sk, t, v, stale). */
+export function instantOverSamples(read: string, g: string, grid: StepGrid, p: Params): string {
   return `SELECT ${g}sk, i, if(argMax(stale, t), NULL, argMax(v, t)) AS val
     FROM (SELECT *, ${fanOut('t', LOOKBACK_MS, grid, p)} AS i FROM (${read}))
     GROUP BY ${g}sk, i`;
