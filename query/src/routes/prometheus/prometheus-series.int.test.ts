@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { END, START, storeFixtures } from '../../../../deploy/test/prom-api-fixtures.ts';
+import { sightline, useSightline } from '../../../test/use-sightline.ts';
+
+// /series, /labels and /label/<name>/values over remote-written and OTLP series.
+
+interface Envelope {
+  status: string;
+  data?: unknown;
+  warnings?: string[];
+  errorType?: string;
+  error?: string;
+}
+
+async function call(path: string, params: [string, string][], method: 'GET' | 'POST' = 'GET') {
+  const url = `${sightline().apiUrl}/prometheus/api/v1/${path}`;
+  const form = new URLSearchParams(params).toString();
+  const res =
+    method === 'GET'
+      ? await fetch(`${url}?${form}`)
+      : await fetch(url, {
+          method,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form,
+        });
+  return { status: res.status, body: (await res.json()) as Envelope };
+}
+
+const window: [string, string][] = [
+  ['start', String(START / 1000)],
+  ['end', String(END / 1000)],
+];
+
+const SHOP_200 = {
+  __name__: 'sl_requests_total',
+  code: '200',
+  instance: 'shop-1:9100',
+  job: 'shop',
+};
+const SHOP_500 = { ...SHOP_200, code: '500' };
+const TEMPERATURE = {
+  __name__: 'sl_temperature_celsius',
+  instance: 'shop-1:9100',
+  job: 'shop',
+  room: 'café ☕',
+};
+const QUEUE = { __name__: 'queue_depth', instance: 'w-1', job: 'worker', queue: 'mail' };
+
+useSightline(() => storeFixtures(sightline()));
+
+describe('GET and POST /series', () => {
+  it('lists the label sets of every match[] (repeated keys), sorted, names as stored or exported', async () => {
+    const params: [string, string][] = [
+      ['match[]', 'sl_requests_total'],
+      ['match[]', '{job="worker"}'],
+      ['match[]', '{room=~"caf.*"}'],
+      ...window,
+    ];
+    const byGet = await call('series', params);
+    expect(byGet).toEqual({
+      status: 200,
+      body: { status: 'success', data: [QUEUE, SHOP_200, SHOP_500, TEMPERATURE] },
+    });
+    expect(await call('series', params, 'POST')).toEqual(byGet);
+  });
+
+  it('reads every stored time without start and end, nothing outside a window', async () => {
+    expect((await call('series', [['match[]', 'queue_depth']])).body.data).toEqual([QUEUE]);
+    const before = await call('series', [
+      ['match[]', 'queue_depth'],
+      ['start', String((START - 3_600_000) / 1000)],
+      ['end', String((START - 60_000) / 1000)],
+    ]);
+    expect(before.body).toEqual({ status: 'success', data: [] });
+  });
+
+  it('cuts at limit with a warning', async () => {
+    const r = await call('series', [
+      ['match[]', '{job=~"shop|worker"}'],
+      ['limit', '2'],
+      ...window,
+    ]);
+    expect(r.body).toEqual({
+      status: 'success',
+      data: [QUEUE, SHOP_200],
+      warnings: ['results truncated due to limit'],
+    });
+  });
+});
+
+describe('/labels and /label/<name>/values', () => {
+  it('lists label names, of all series or of the matched ones', async () => {
+    expect((await call('labels', window)).body.data).toEqual(
+      expect.arrayContaining(['__name__', 'code', 'instance', 'job', 'queue', 'room']),
+    );
+    const matched = await call(
+      'labels',
+      [['match[]', 'sl_temperature_celsius'], ...window],
+      'POST',
+    );
+    expect(matched.body).toEqual({
+      status: 'success',
+      data: ['__name__', 'instance', 'job', 'room'],
+    });
+  });
+
+  it("lists a label's values, metric names for __name__, sorted bytewise", async () => {
+    const names = await call('label/__name__/values', window);
+    expect(names.body.data).toEqual(
+      expect.arrayContaining(['queue_depth', 'sl_requests_total', 'sl_temperature_celsius']),
+    );
+    const data = names.body.data as string[];
+    expect(data).toEqual([...data].sort());
+    expect(
+      (await call('label/code/values', [['match[]', 'sl_requests_total'], ...window])).body,
+    ).toEqual({
+      status: 'success',
+      data: ['200', '500'],
+    });
+    expect((await call('label/room/values', window)).body.data).toEqual(['café ☕']);
+    expect((await call('label/nobody_has_it/values', window)).body).toEqual({
+      status: 'success',
+      data: [],
+    });
+    expect((await call('label/job/values', [['limit', '1'], ...window])).body).toEqual({
+      status: 'success',
+      data: ['shop'],
+      warnings: ['results truncated due to limit'],
+    });
+  });
+});
