@@ -166,12 +166,14 @@ export async function startPromQLHarness(): Promise<PromQLHarness> {
     firstSampleMs,
     async sync(ms) {
       const window = 3_600_000;
+      // Every raw sample of the jobs (a range selector's answer), counted here: count_over_time
+      // would drop the names and make series collide.
       const counted = async () => {
-        const r = await prom.api<{ result: { value: [number, string] }[] }>('query', {
-          query: `sum(count_over_time({job=~"${JOBS.join('|')}"}[${window / 1000}s]))`,
+        const r = await prom.api<{ result: { values: unknown[] }[] }>('query', {
+          query: `{job=~"${JOBS.join('|')}"}[${window / 1000}s]`,
           time: (ms / 1000).toFixed(3),
         });
-        return Number(r.result[0]?.value[1] ?? 0);
+        return r.result.reduce((n, x) => n + x.values.length, 0);
       };
       const want = await counted();
       let have = 0;
