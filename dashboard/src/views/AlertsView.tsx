@@ -1,7 +1,7 @@
 import { useApi } from '../api.ts';
 import { listAlerts, listRules } from '../alerts/alert-api.ts';
 import { alertPath } from '../alerts/alert-routes.ts';
-import { describeQuery } from '../alerts/rule-draft.ts';
+import { describeRule } from '../alerts/rule-draft.ts';
 import { isStateName, ruleRows, STATES } from '../alerts/rule-rows.ts';
 import { SilencesPanel } from '../alerts/SilencesPanel.tsx';
 import { SeverityBadge, StateBadge } from '../alerts/StateBadge.tsx';
@@ -94,7 +94,7 @@ export function AlertsView({ loc }: { loc: AppLocation }) {
                 <td>
                   <Link href={hrefTo(alertPath(r.rule.id), {}, loc.params)}>{r.rule.name}</Link>
                   <div className="sub">
-                    {describeQuery(r.rule.query)} {r.rule.condition.op} {r.rule.condition.threshold}
+                    {describeRule(r.rule)}
                     {!r.rule.enabled && ' · disabled'}
                   </div>
                 </td>
