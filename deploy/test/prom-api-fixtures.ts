@@ -27,7 +27,7 @@ export const SPAN_ID = 'eee19b7ec3c1b174';
 
 const label = (name: string, value: string) => ({ name, value });
 
-async function remoteWrite(s: RunningSightline): Promise<void> {
+async function remoteWrite(s: RunningSightline, auth: Record<string, string>): Promise<void> {
   const series = (labels: [string, string][], value: (k: number) => number) => ({
     labels: labels.map(([n, v]) => label(n, v)),
     samples: TIMES.map((t, k) => ({ value: value(k), timestamp: String(t) })),
@@ -83,6 +83,7 @@ async function remoteWrite(s: RunningSightline): Promise<void> {
       'content-type': 'application/x-protobuf',
       'content-encoding': 'snappy',
       'x-prometheus-remote-write-version': '0.1.0',
+      ...auth,
     },
     body: Buffer.from(compress(WriteRequest.encode(message).finish())),
   });
@@ -98,7 +99,7 @@ const attrs = (a: Record<string, string>) =>
 /** `queue.depth` (unit `{item}`) of service worker: `queue_depth{job="worker",instance="w-1",queue="mail"}`. */
 export const queueDepthAt = (k: number): number => k % 4;
 
-async function sendOtlp(s: RunningSightline): Promise<void> {
+async function sendOtlp(s: RunningSightline, auth: Record<string, string>): Promise<void> {
   const body = {
     resourceMetrics: [
       {
@@ -141,14 +142,44 @@ async function sendOtlp(s: RunningSightline): Promise<void> {
   };
   const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify(body),
   });
   if (res.status !== 200) throw new Error(`OTLP: ${res.status} ${await res.text()}`);
 }
 
-/** Stores every fixture series; each request is answered once its rows are stored. */
-export async function storeFixtures(s: RunningSightline): Promise<void> {
-  await remoteWrite(s);
-  await sendOtlp(s);
+/** Stores every fixture series (with an ingest key when auth is on); answered once stored. */
+export async function storeFixtures(s: RunningSightline, ingestKey?: string): Promise<void> {
+  const auth: Record<string, string> = ingestKey ? { authorization: `Bearer ${ingestKey}` } : {};
+  await remoteWrite(s, auth);
+  await sendOtlp(s, auth);
+}
+
+/**
+ * A key with `scopes`, made the way a new user makes the first one: sign in as the admin
+ * (SIGHTLINE_ADMIN_PASSWORD), then POST /api/v1/keys with the session and its CSRF token.
+ */
+export async function adminMadeKey(
+  s: RunningSightline,
+  password: string,
+  scopes: readonly string[],
+): Promise<string> {
+  const signIn = await fetch(`${s.apiUrl}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'admin', password }),
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${await signIn.text()}`);
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const res = await fetch(`${s.apiUrl}/api/v1/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: `test ${scopes.join('+')}`, scopes }),
+  });
+  if (res.status !== 201) throw new Error(`new key: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
 }
