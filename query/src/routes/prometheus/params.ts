@@ -48,13 +48,13 @@ export class PromParams {
     return ms;
   }
 
-  /** `limit`: a non-negative integer, 0 or absent meaning none. */
-  limit(): number {
-    const v = this.get('limit');
+  /** `limit` (or `limit_per_metric`): a non-negative integer, 0 or absent meaning none. */
+  limit(name = 'limit'): number {
+    const v = this.get(name);
     if (v === '') return 0;
-    if (!/^[+-]?\d+$/.test(v)) throw invalidParam('limit', `cannot parse "${v}" to a valid limit`);
+    if (!/^[+-]?\d+$/.test(v)) throw invalidParam(name, `cannot parse "${v}" to a valid limit`);
     const n = Number(v);
-    if (n < 0) throw invalidParam('limit', 'limit must be non-negative');
+    if (n < 0) throw invalidParam(name, 'limit must be non-negative');
     return n;
   }
 }

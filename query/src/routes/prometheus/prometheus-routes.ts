@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import {
   PromError,
+  PromExemplarQuery,
   PromInstantQuery,
   PromLabelParams,
+  PromMetadataQuery,
   PromRangeQuery,
   PromSeriesQuery,
   PromSuccess,
@@ -18,6 +20,8 @@ import {
 } from '../../promql/evaluate.ts';
 import { sortedLabels } from '../../promql/format.ts';
 import { promErrorHandling, success } from './envelope.ts';
+import { queryExemplars } from './exemplars.ts';
+import { metadata } from './metadata.ts';
 import { invalidParam, MAX_TIME_MS, MIN_TIME_MS, PromParams } from './params.ts';
 import { labelNamesSql, labelValuesSql, parseMatchers, seriesSql } from './series-sql.ts';
 
@@ -248,6 +252,24 @@ export function prometheusRoutes(
         r.warnings,
       );
     },
+  );
+
+  route(
+    ['GET'],
+    '/api/v1/metadata',
+    { summary: 'Metric families: type, help and unit', querystring: PromMetadataQuery },
+    async (req) => success(await metadata(reader, database, paramsOf(req), opts.limits.maxSeries)),
+  );
+
+  route(
+    ['GET', 'POST'],
+    '/api/v1/query_exemplars',
+    {
+      summary: 'Exemplars (trace and span ids) of the series a query selects',
+      querystring: PromExemplarQuery,
+    },
+    async (req) =>
+      success(await queryExemplars(reader, database, paramsOf(req), opts.limits.maxSamples)),
   );
 
   // Before the dashboard's catch-all can answer an unknown path here with its page.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { END, START, storeFixtures } from '../../../../deploy/test/prom-api-fixtures.ts';
+import {
+  END,
+  SPAN_ID,
+  START,
+  TRACE_ID,
+  storeFixtures,
+} from '../../../../deploy/test/prom-api-fixtures.ts';
 import { sightline, useSightline } from '../../../test/use-sightline.ts';
 
 // /series, /labels and /label/<name>/values over remote-written and OTLP series.
@@ -127,5 +133,71 @@ describe('/labels and /label/<name>/values', () => {
       data: ['shop'],
       warnings: ['results truncated due to limit'],
     });
+  });
+});
+
+describe('/metadata', () => {
+  it("lists each family's type, help and unit, remote-written and OTLP alike", async () => {
+    const r = await call('metadata', []);
+    expect(r.status).toBe(200);
+    const data = r.body.data as Record<string, unknown>;
+    expect(data).toMatchObject({
+      sl_requests_total: [{ type: 'counter', help: 'Requests served.', unit: '' }],
+      sl_temperature_celsius: [{ type: 'gauge', help: 'Room temperature.', unit: 'celsius' }],
+      queue_depth: [{ type: 'gauge', help: 'Jobs waiting.', unit: '' }],
+    });
+    expect(await call('metadata', [['metric', 'queue_depth']])).toEqual({
+      status: 200,
+      body: {
+        status: 'success',
+        data: { queue_depth: [{ type: 'gauge', help: 'Jobs waiting.', unit: '' }] },
+      },
+    });
+    expect(
+      Object.keys((await call('metadata', [['limit', '1']])).body.data as object),
+    ).toHaveLength(1);
+  });
+});
+
+describe('/query_exemplars', () => {
+  it('gives the trace and span of the exemplars stored with the selected series', async () => {
+    const r = await call(
+      'query_exemplars',
+      [['query', 'max_over_time(queue_depth{queue="mail"}[5m]) > 1'], ...window],
+      'POST',
+    );
+    expect(r).toEqual({
+      status: 200,
+      body: {
+        status: 'success',
+        data: [
+          {
+            seriesLabels: QUEUE,
+            exemplars: [
+              {
+                labels: { span_id: SPAN_ID, trace_id: TRACE_ID, worker: 'w-1' },
+                value: '3',
+                timestamp: (END - 1000) / 1000,
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('is empty where no exemplar was stored, or outside the window', async () => {
+    expect(
+      (await call('query_exemplars', [['query', 'rate(sl_requests_total[5m])'], ...window])).body,
+    ).toEqual({
+      status: 'success',
+      data: [],
+    });
+    const before = [
+      ['query', 'queue_depth'],
+      ['start', String(START / 1000)],
+      ['end', String((END - 2000) / 1000)],
+    ] as [string, string][];
+    expect((await call('query_exemplars', before)).body).toEqual({ status: 'success', data: [] });
   });
 });

@@ -49,7 +49,7 @@ export function parseMatchers(values: readonly string[]): VectorSelector[] {
 
 // Prometheus' start/end when unset are ±292 million years; the store holds nothing before 1970
 // nor past 2262 (DateTime64(9)), so the window is clamped to what it can hold.
-const clampMs = (ms: number): number => Math.min(Math.max(ms, 0), 9_000_000_000_000);
+export const clampMs = (ms: number): number => Math.min(Math.max(ms, 0), 9_000_000_000_000);
 
 export interface SeriesWindow {
   readonly selectors: readonly VectorSelector[];
