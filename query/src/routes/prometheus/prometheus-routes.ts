@@ -77,7 +77,10 @@ export function prometheusRoutes(
       schema: {
         tags: ['prometheus'],
         ...schema,
-        response: { 200: PromSuccess, '4xx': PromError, '5xx': PromError },
+        response: {
+          200: PromSuccess,
+          ...Object.fromEntries([400, 401, 403, 422, 499, 500, 503].map((c) => [c, PromError])),
+        },
       },
       // The schemas document the API; parameters are read and checked by PromParams, as
       // Prometheus reads them (from the form body too, with its own messages).
