@@ -1,16 +1,13 @@
 import type { Aggregate, Expr } from '../ast.ts';
 import type { Compiled, CompileContext } from '../compile.ts';
 import { badData } from '../errors.ts';
-import { labelsHashSql, narrowLabelsSql } from './labels-sql.ts';
+import { groupLabelsSql, labelsHashSql } from './labels-sql.ts';
 import { scalarOperand } from './scalar-operand.ts';
 
 type CompileArg = (e: Expr, ctx: CompileContext) => Compiled;
 
-/** The labels of a group: `by` names kept, or `without` names and the metric name dropped. */
 const groupSql = (a: Aggregate, ls: string, ctx: CompileContext): string =>
-  a.by || a.without
-    ? narrowLabelsSql(ls, a.by, a.without, ctx.p)
-    : `CAST(map(), 'Map(String, String)')`;
+  groupLabelsSql(a.by, a.without, ls, ctx.p);
 
 /**
  * topk and bottomk: per group and step the k series of highest (lowest) value, NaN last in both

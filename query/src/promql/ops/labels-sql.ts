@@ -30,3 +30,12 @@ export const labelMapSql = (labels: Readonly<Record<string, string>>, p: Params)
   if (keys.length === 0) return `CAST(map(), 'Map(String, String)')`;
   return `mapFromArrays(${p.add(keys, 'Array(String)')}, ${p.add(Object.values(labels), 'Array(String)')})`;
 };
+
+/** An aggregation's group: `by` names kept, or `without` names and the name dropped; else {}. */
+export const groupLabelsSql = (
+  by: readonly string[] | undefined,
+  without: readonly string[] | undefined,
+  ls: string,
+  p: Params,
+): string =>
+  by || without ? narrowLabelsSql(ls, by, without, p) : `CAST(map(), 'Map(String, String)')`;
