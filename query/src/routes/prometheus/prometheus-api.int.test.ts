@@ -155,6 +155,17 @@ describe('Prometheus API errors', () => {
     expect(r.body.error).toMatch(/parse error/);
   });
 
+  it('names an unsupported function in bad_data', async () => {
+    expect(await get('query', { query: 'predict_linear(up[5m], 60)' })).toEqual({
+      status: 400,
+      body: {
+        status: 'error',
+        errorType: 'bad_data',
+        error: 'function "predict_linear" is not supported',
+      },
+    });
+  });
+
   it('answers unknown paths under /prometheus in its envelope, not with the dashboard', async () => {
     const r = await get('nope');
     expect(r).toEqual({
