@@ -164,7 +164,7 @@ export async function readHistory(
   }
   const rs = await t.reader.query({
     query: `SELECT rule_id, rule_name, group_key, group_labels, from_state, to_state, value,
-        threshold, no_data, silenced, toUnixTimestamp64Milli(at) AS at
+        if(isNaN(threshold), NULL, threshold) AS threshold, no_data, silenced, toUnixTimestamp64Milli(at) AS at
       FROM ${qualified(t, ALERT_HISTORY_TABLE)}
       WHERE ${where.join(' AND ')}
       ORDER BY at DESC, indexOf(['pending', 'firing'], to_state) DESC LIMIT {limit:UInt32}`,
