@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildQueryApp } from '../../app.ts';
 import {
   END,
   SPAN_ID,
@@ -199,5 +200,64 @@ describe('/query_exemplars', () => {
       ['end', String((END - 2000) / 1000)],
     ] as [string, string][];
     expect((await call('query_exemplars', before)).body).toEqual({ status: 'success', data: [] });
+  });
+});
+
+describe('limits', () => {
+  it('query with limit keeps the first series in order and warns', async () => {
+    const r = await call('query', [
+      ['query', 'sl_requests_total'],
+      ['time', String(END / 1000)],
+      ['limit', '1'],
+    ]);
+    expect(r.body).toEqual({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: SHOP_200, value: [END / 1000, '400'] }] },
+      warnings: ['results truncated due to limit'],
+    });
+  });
+
+  it('past the series limit: an execution error (422), in SQL, not after loading', async () => {
+    // A second app over the same store, with the limits a deployment would set.
+    const app = buildQueryApp({
+      store: sightline().store,
+      version: 'test',
+      maxTraceSpans: 10,
+      promql: { maxSeries: 2, maxSamples: 20, timeoutMs: 60_000 },
+    });
+    try {
+      const series = await app.inject({
+        method: 'GET',
+        url: `/prometheus/api/v1/series?match[]={job=~"shop|worker"}&start=${START / 1000}&end=${END / 1000}`,
+      });
+      expect(series.statusCode).toBe(422);
+      expect(series.json()).toEqual({
+        status: 'error',
+        errorType: 'execution',
+        error: 'more than 2 series match; narrow match[] or the time range, or pass limit',
+      });
+      const query = await app.inject({
+        method: 'POST',
+        url: '/prometheus/api/v1/query_range',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `query=${encodeURIComponent('{job=~"shop|worker"}')}&start=${START / 1000}&end=${END / 1000}&step=60`,
+      });
+      expect(query.statusCode).toBe(422);
+      expect(query.json()).toMatchObject({ status: 'error', errorType: 'execution' });
+      expect(query.json<{ error: string }>().error).toMatch(/too many series/);
+      // One series, 41 samples over the range: past 20.
+      const samples = await app.inject({
+        method: 'GET',
+        url: `/prometheus/api/v1/query_range?query=queue_depth&start=${START / 1000}&end=${END / 1000}&step=15`,
+      });
+      expect(samples.statusCode).toBe(422);
+      expect(samples.json()).toEqual({
+        status: 'error',
+        errorType: 'execution',
+        error: 'query processing would load too many samples into memory in query execution',
+      });
+    } finally {
+      await app.close();
+    }
   });
 });
