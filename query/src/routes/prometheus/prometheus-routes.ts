@@ -195,6 +195,19 @@ export function prometheusRoutes(
     );
   };
 
+  /** A list of names or values (column `v`) in the envelope. */
+  const strings = async (
+    build: (max: number) => { sql: string; params: Record<string, unknown> },
+    limit: number,
+    what: string,
+  ) => {
+    const r = await listed<{ v: string }>(build, limit, what);
+    return success(
+      r.rows.map((row) => row.v),
+      r.warnings,
+    );
+  };
+
   route(
     ['GET', 'POST'],
     '/api/v1/series',
@@ -223,15 +236,7 @@ export function prometheusRoutes(
     { summary: 'Label names', querystring: PromSeriesQuery },
     async (req) => {
       const { window, limit } = seriesParams(paramsOf(req));
-      const r = await listed<{ name: string }>(
-        (max) => labelNamesSql(window, max, database),
-        limit,
-        'label names',
-      );
-      return success(
-        r.rows.map((row) => row.name),
-        r.warnings,
-      );
+      return strings((max) => labelNamesSql(window, max, database), limit, 'label names');
     },
   );
 
@@ -245,15 +250,7 @@ export function prometheusRoutes(
         throw new PromQLError('bad_data', `invalid label name: "${name}"`);
       }
       const { window, limit } = seriesParams(paramsOf(req));
-      const r = await listed<{ value: string }>(
-        (max) => labelValuesSql(window, name, max, database),
-        limit,
-        'label values',
-      );
-      return success(
-        r.rows.map((row) => row.value),
-        r.warnings,
-      );
+      return strings((max) => labelValuesSql(window, name, max, database), limit, 'label values');
     },
   );
 

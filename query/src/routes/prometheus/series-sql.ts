@@ -73,19 +73,19 @@ export function seriesSql(w: SeriesWindow, max: number, database: string) {
   return { sql, params: p.values };
 }
 
-/** Label names, sorted bytewise. */
+/** Label names (column `v`), sorted bytewise. */
 export function labelNamesSql(w: SeriesWindow, max: number, database: string) {
   const p = new Params('s');
-  const sql = `SELECT DISTINCT arrayJoin(mapKeys(ls)) AS name FROM (${unionSql(w, p, database)})
-    WHERE name != '' ORDER BY name LIMIT ${p.add(max, 'UInt64')}`;
+  const sql = `SELECT DISTINCT arrayJoin(mapKeys(ls)) AS v FROM (${unionSql(w, p, database)})
+    WHERE v != '' ORDER BY v LIMIT ${p.add(max, 'UInt64')}`;
   return { sql, params: p.values };
 }
 
-/** The values one label takes, sorted bytewise (an empty value is no value). */
+/** The values one label takes (column `v`), sorted bytewise (an empty value is no value). */
 export function labelValuesSql(w: SeriesWindow, label: string, max: number, database: string) {
   const p = new Params('s');
   const key = p.add(label, 'String');
-  const sql = `SELECT DISTINCT ls[${key}] AS value FROM (${unionSql(w, p, database)})
-    WHERE value != '' ORDER BY value LIMIT ${p.add(max, 'UInt64')}`;
+  const sql = `SELECT DISTINCT ls[${key}] AS v FROM (${unionSql(w, p, database)})
+    WHERE v != '' ORDER BY v LIMIT ${p.add(max, 'UInt64')}`;
   return { sql, params: p.values };
 }
