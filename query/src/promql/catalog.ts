@@ -22,6 +22,8 @@ export interface FamilyRead {
   readonly name: string;
   /** The family's name, as /metadata lists it (a histogram's without `_bucket`…), SQL. */
   readonly family: string;
+  /** What the member appends to the family's name (`_bucket`, `_sum`, `_count`, or ''). */
+  readonly suffix: string;
   /** The sample value, SQL over the row (and the ARRAY JOIN's `bk`). */
   readonly value: string;
   /** A label the member adds (`le`, `quantile`), and its value, SQL. */
@@ -81,72 +83,107 @@ const word = (col: string, table: readonly (readonly [string, string])[]): strin
 const sanitize = (s: string): string =>
   `replaceRegexpOne(replaceRegexpAll(replaceRegexpAll(${s}, '[^a-zA-Z0-9_:]', '_'), '_{2,}', '_'), '^([0-9])', '_\\\\1')`;
 
-/** The unit suffix of an OTLP metric, SQL ('' for none). */
-function unitSuffix(gauge: boolean): string {
-  const u = `replaceRegexpAll(MetricUnit, '\\\\{[^}]*\\\\}', '')`;
-  const main = `splitByChar('/', ${u})[1]`;
-  const per = `if(position(${u}, '/') > 0, splitByChar('/', ${u})[2], '')`;
-  const mainWord = `if(${main} = '1', ${gauge ? `if(${per} = '', 'ratio', '')` : `''`}, ${word(main, UNIT_WORDS)})`;
-  const both = `multiIf(${per} = '', ${mainWord}, ${mainWord} = '', concat('per_', ${word(per, PER_WORDS)}),
-    concat(${mainWord}, '_per_', ${word(per, PER_WORDS)}))`;
-  return `trim(BOTH '_' FROM ${sanitize(both)})`;
+type TableKind = 'gauge' | 'sum' | 'histogram' | 'summary';
+
+/**
+ * How a table's rows are named, as steps each defining an alias over the columns and the earlier
+ * aliases: `_family` (the family name) and `_pname` (the member's name, `suffix` appended).
+ */
+function namingSteps(kind: TableKind, suffix: string): (readonly [string, string])[] {
+  const gauge = { gauge: '1', sum: 'NOT _mono', histogram: '0', summary: '0' }[kind];
+  const family = {
+    gauge: `if(_rw, MetricName, _base)`,
+    sum: `if(_rw, MetricName, if(_mono AND NOT endsWith(_base, '_total'), concat(_base, '_total'), _base))`,
+    histogram: '_base',
+    summary: '_base',
+  }[kind];
+  return [
+    ['_rw', REMOTE_WRITE],
+    ['_mono', kind === 'sum' ? 'IsMonotonic' : '0'],
+    ['_u', `replaceRegexpAll(MetricUnit, '\\\\{[^}]*\\\\}', '')`],
+    ['_umain', `splitByChar('/', _u)[1]`],
+    ['_uper', `if(position(_u, '/') > 0, splitByChar('/', _u)[2], '')`],
+    [
+      '_uword',
+      `if(_umain = '1', if(${gauge} AND _uper = '', 'ratio', ''), ${word('_umain', UNIT_WORDS)})`,
+    ],
+    ['_uperword', word('_uper', PER_WORDS)],
+    [
+      '_usuf',
+      `trim(BOTH '_' FROM ${sanitize(`multiIf(_uper = '', _uword, _uword = '', concat('per_', _uperword), concat(_uword, '_per_', _uperword))`)})`,
+    ],
+    ['_sname', sanitize('MetricName')],
+    [
+      '_base',
+      `if(_usuf = '' OR endsWith(_sname, concat('_', _usuf)), _sname, concat(_sname, '_', _usuf))`,
+    ],
+    ['_family', family],
+    ['_pname', suffix === '' ? '_family' : `concat(_family, '${suffix}')`],
+  ];
 }
 
-/** The base Prometheus name of an OTLP metric: sanitised, with its unit suffix. */
-function otlpBase(gauge: boolean): string {
-  const name = sanitize('MetricName');
-  const suffix = unitSuffix(gauge);
-  return `if(${suffix} = '' OR endsWith(${name}, concat('_', ${suffix})), ${name}, concat(${name}, '_', ${suffix}))`;
+/** One step's expression with the aliases it uses written out: for SQL where aliases can't go. */
+function inline(steps: readonly (readonly [string, string])[], alias: string): string {
+  const at = steps.findIndex(([a]) => a === alias);
+  let expr = steps[at]![1];
+  for (let k = at - 1; k >= 0; k--) {
+    const [a, e] = steps[k]!;
+    expr = expr.replace(new RegExp(`\\b${a}\\b`, 'g'), `(${e})`);
+  }
+  return expr;
 }
 
-const SUM_NAME = `if(${REMOTE_WRITE}, MetricName, if(IsMonotonic AND NOT endsWith(${otlpBase(false)}, '_total'),
-      concat(${otlpBase(false)}, '_total'), ${otlpBase(true)}))`;
+const tableKind = (table: string): TableKind =>
+  table === METRIC_TABLES.gauge
+    ? 'gauge'
+    : table === METRIC_TABLES.sum
+      ? 'sum'
+      : table === METRIC_TABLES.histogram
+        ? 'histogram'
+        : 'summary';
 
-const withSuffix = (base: string, suffix: string) => `concat(${base}, '${suffix}')`;
+const read = (
+  table: string,
+  suffix: string,
+  more: Omit<FamilyRead, 'table' | 'name' | 'family' | 'suffix'>,
+): FamilyRead => {
+  const steps = namingSteps(tableKind(table), suffix);
+  return {
+    table,
+    suffix,
+    name: inline(steps, '_pname'),
+    family: inline(steps, '_family'),
+    ...more,
+  };
+};
 
 /** Every way of reading the metric tables as Prometheus series. */
 export const FAMILY_READS: readonly FamilyRead[] = [
-  {
-    table: METRIC_TABLES.gauge,
-    name: `if(${REMOTE_WRITE}, MetricName, ${otlpBase(true)})`,
-    family: `if(${REMOTE_WRITE}, MetricName, ${otlpBase(true)})`,
-    value: 'Value',
-    temporality: false,
-    type: 'gauge',
-  },
-  {
-    table: METRIC_TABLES.sum,
-    name: SUM_NAME,
-    family: SUM_NAME,
-    value: 'Value',
-    temporality: true,
-    type: 'counter',
-  },
-  ...(['_bucket', '_sum', '_count'] as const).map((suffix): FamilyRead => ({
-    table: METRIC_TABLES.histogram,
-    name: withSuffix(otlpBase(false), suffix),
-    family: otlpBase(false),
-    value: { _bucket: 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
-    temporality: true,
-    type: 'histogram',
-    ...(suffix === '_bucket' && {
-      extra: ['le', 'bk.1'] as const,
-      arrayJoin: `arrayZip(arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
+  read(METRIC_TABLES.gauge, '', { value: 'Value', temporality: false, type: 'gauge' }),
+  read(METRIC_TABLES.sum, '', { value: 'Value', temporality: true, type: 'counter' }),
+  ...(['_bucket', '_sum', '_count'] as const).map((suffix) =>
+    read(METRIC_TABLES.histogram, suffix, {
+      value: { _bucket: 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
+      temporality: true,
+      type: 'histogram',
+      ...(suffix === '_bucket' && {
+        extra: ['le', 'bk.1'] as const,
+        arrayJoin: `arrayZip(arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
           arrayCumSum(arrayResize(BucketCounts, length(ExplicitBounds) + 1))) AS bk`,
+      }),
     }),
-  })),
-  ...(['', '_sum', '_count'] as const).map((suffix): FamilyRead => ({
-    table: METRIC_TABLES.summary,
-    name: withSuffix(otlpBase(false), suffix),
-    family: otlpBase(false),
-    value: { '': 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
-    temporality: false,
-    type: 'summary',
-    ...(suffix === '' && {
-      extra: ['quantile', 'toString(bk.1)'] as const,
-      arrayJoin: `arrayZip(ValueAtQuantiles.Quantile, ValueAtQuantiles.Value) AS bk`,
+  ),
+  ...(['', '_sum', '_count'] as const).map((suffix) =>
+    read(METRIC_TABLES.summary, suffix, {
+      value: { '': 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
+      temporality: false,
+      type: 'summary',
+      ...(suffix === '' && {
+        extra: ['quantile', 'toString(bk.1)'] as const,
+        arrayJoin: `arrayZip(ValueAtQuantiles.Quantile, ValueAtQuantiles.Value) AS bk`,
+      }),
     }),
-  })),
+  ),
 ];
 
 const JOB = `if(${REMOTE_WRITE} OR ResourceAttributes['service.namespace'] = '', ServiceName,
@@ -154,16 +191,18 @@ const JOB = `if(${REMOTE_WRITE} OR ResourceAttributes['service.namespace'] = '',
 const ATTRIBUTES = `if(${REMOTE_WRITE}, CAST(Attributes, 'Map(String, String)'),
   mapApply((k, v) -> (replaceRegexpAll(k, '[^a-zA-Z0-9_]', '_'), v), CAST(Attributes, 'Map(String, String)')))`;
 
-/** A family read's label map, `__name__` included, SQL. */
-export function labelsSql(f: FamilyRead): string {
+export function labelMap(name: string, extra: string | undefined, f: FamilyRead): string {
   const own = [
-    `'__name__', ${f.name}`,
+    `'__name__', ${name}`,
     `'job', ${JOB}`,
     `'instance', ResourceAttributes['service.instance.id']`,
-    ...(f.extra ? [`'${f.extra[0]}', ${f.extra[1]}`] : []),
+    ...(f.extra && extra ? [`'${f.extra[0]}', ${extra}`] : []),
   ];
   return `mapFilter((k, v) -> v != '', mapUpdate(${ATTRIBUTES}, map(${own.join(', ')})))`;
 }
+
+/** A family read's label map over a table's row, `__name__` included, SQL. */
+export const labelsSql = (f: FamilyRead): string => labelMap(f.name, f.extra?.[1], f);
 
 /** A matcher as SQL over a label's value (RE2, anchored as Prometheus anchors). */
 export function matcherSql(m: LabelMatcher, value: string, p: Params): string {
@@ -180,7 +219,7 @@ export function matcherSql(m: LabelMatcher, value: string, p: Params): string {
 }
 
 /** The WHERE of a selector's rows in a family read: its name matchers first (cheap), then labels. */
-function selectorWhere(f: FamilyRead, sel: VectorSelector, p: Params): string[] {
+export function selectorWhere(f: FamilyRead, sel: VectorSelector, p: Params): string[] {
   const byName = sel.matchers.filter((m) => m.name === '__name__');
   const others = sel.matchers.filter((m) => m.name !== '__name__');
   return [
@@ -196,25 +235,108 @@ export interface SampleReadOptions {
   readonly toMs: number;
 }
 
+/** A stored stream's naming key, SQL over the row: what its Prometheus name depends on. */
+export const storedKey = (f: FamilyRead): string =>
+  `concat(MetricName, char(0), MetricUnit, char(0), ScopeName${f.table === METRIC_TABLES.sum ? ', char(0), toString(toUInt8(IsMonotonic))' : ''})`;
+
+const nameKeys = (f: FamilyRead) =>
+  `MetricName, MetricUnit, ScopeName${f.table === METRIC_TABLES.sum ? ', IsMonotonic' : ''}`;
+
+/**
+ * The stored names of a family read with data in the window whose Prometheus name the selector's
+ * name matchers accept, with that name (`pname`): named once per distinct stored name, not per row.
+ */
+export function namesSql(
+  f: FamilyRead,
+  sel: VectorSelector,
+  window: string,
+  p: Params,
+  db: string,
+): string {
+  const steps = namingSteps(tableKind(f.table), f.suffix);
+  const byName = sel.matchers.filter((m) => m.name === '__name__');
+  const where = byName.map((m) => matcherSql(m, '_pname', p));
+  return `SELECT ${nameKeys(f)}, ${storedKey(f)} AS _key, ${steps.map(([a, e]) => `${e} AS ${a}`).join(', ')}
+    FROM (SELECT ${nameKeys(f)} FROM ${db}.${f.table} WHERE ${window} GROUP BY ${nameKeys(f)})
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/**
+ * A selector's rows of one family read: the row columns `cols` (over the table's row and the ARRAY
+ * JOIN's `bk`), the label map `ls`, narrowed by the label matchers.
+ */
+function familyRowsSql(
+  f: FamilyRead,
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  cols: string,
+  distinct: boolean,
+  p: Params,
+): string {
+  const db = ident(o.database);
+  const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
+  const others = sel.matchers.filter((m) => m.name !== '__name__');
+  const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
+  const extra = f.extra ? `, ${f.extra[1]} AS _extra` : '';
+  const rows = `SELECT ${distinct ? 'DISTINCT ' : ''}${nameKeys(f)}, ServiceName, ResourceAttributes, Attributes${extra}${cols ? `, ${cols}` : ''}
+      FROM ${db}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''} WHERE ${window}`;
+  return `SELECT *, ${labelMap('n._pname', '_extra', f)} AS ls
+    FROM (${rows}) AS r INNER JOIN (${namesSql(f, sel, window, p, db)}) AS n USING (${nameKeys(f)})
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/** The stored streams a selector denotes in one family read: naming keys and Prometheus names. */
+export interface FamilyNames {
+  readonly metrics: readonly string[];
+  readonly keys: readonly string[];
+  readonly names: readonly string[];
+}
+
+const sampleCols = (f: FamilyRead) =>
+  `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes${f.extra ? `, ${f.extra[1]}` : ''}) AS sk,
+    ${f.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
+    toUnixTimestamp64Milli(TimeUnix) AS t, toUnixTimestamp64Milli(StartTimeUnix) AS st,
+    toFloat64(${f.value}) AS v, bitAnd(Flags, 1) = 1 AS stale`;
+
+const NO_SAMPLES = `SELECT CAST(map(), 'Map(String, String)') AS ls, toUInt64(0) AS sk, toUInt8(0) AS d,
+  toInt64(0) AS t, toInt64(0) AS st, toFloat64(0) AS v, false AS stale WHERE 0`;
+
 /**
  * The samples a selector denotes: rows (ls, sk, d, t, v, stale, st) as metrics-prom-sql reads
- * them, from every family read, one series key per stored stream.
+ * them, one series key per stored stream. With `resolved` (per family read, from resolveNames)
+ * only the stored names found are read, through the sort key; without, names are matched in SQL.
  */
-export function selectorSamplesSql(sel: VectorSelector, o: SampleReadOptions, p: Params): string {
-  const from = msParam(o.fromMs, p);
-  const to = msParam(o.toMs, p);
-  return FAMILY_READS.map((f) => {
-    const where = [`TimeUnix >= ${from}`, `TimeUnix <= ${to}`, ...selectorWhere(f, sel, p)];
-    const key = f.extra
-      ? `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes, ${f.extra[1]})`
-      : `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes)`;
-    return `SELECT ${labelsSql(f)} AS ls, ${key} AS sk,
-        ${f.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
-        toUnixTimestamp64Milli(TimeUnix) AS t, toUnixTimestamp64Milli(StartTimeUnix) AS st,
-        toFloat64(${f.value}) AS v, bitAnd(Flags, 1) = 1 AS stale
+export function selectorSamplesSql(
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  p: Params,
+  resolved?: readonly (FamilyNames | undefined)[],
+): string {
+  const reads = FAMILY_READS.flatMap((f, k) => {
+    if (resolved === undefined) {
+      return [
+        `SELECT ls, sk, d, t, st, v, stale FROM (${familyRowsSql(f, sel, o, sampleCols(f), false, p)})`,
+      ];
+    }
+    const names = resolved[k];
+    if (names === undefined || names.keys.length === 0) return [];
+    const key = storedKey(f);
+    const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
+    const keys = p.add(names.keys, 'Array(String)');
+    const pname =
+      names.keys.length === 1
+        ? p.add(names.names[0]!, 'String')
+        : `transform(${key}, ${keys}, ${p.add(names.names, 'Array(String)')}, '')`;
+    const others = sel.matchers.filter((m) => m.name !== '__name__');
+    const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
+    const rows = `SELECT ${labelMap(pname, f.extra?.[1], f)} AS ls, ${sampleCols(f)}
       FROM ${ident(o.database)}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''}
-      WHERE ${where.join(' AND ')}`;
-  }).join('\nUNION ALL\n');
+      WHERE MetricName IN ${p.add(names.metrics, 'Array(String)')} AND ${window} AND ${key} IN ${keys}`;
+    return [
+      `SELECT ls, sk, d, t, st, v, stale FROM (${rows})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    ];
+  });
+  return reads.length === 0 ? NO_SAMPLES : reads.join('\nUNION ALL\n');
 }
 
 /**
@@ -228,12 +350,8 @@ export function matchingSeriesSql(
   p: Params,
   database: string,
 ): string {
-  const from = msParam(fromMs, p);
-  const to = msParam(toMs, p);
-  return FAMILY_READS.map((f) => {
-    const where = [`TimeUnix >= ${from}`, `TimeUnix <= ${to}`, ...selectorWhere(f, sel, p)];
-    return `SELECT DISTINCT ${labelsSql(f)} AS ls
-      FROM ${ident(database)}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''}
-      WHERE ${where.join(' AND ')}`;
-  }).join('\nUNION ALL\n');
+  const o = { database, fromMs, toMs };
+  return FAMILY_READS.map(
+    (f) => `SELECT DISTINCT ls FROM (${familyRowsSql(f, sel, o, '', true, p)})`,
+  ).join('\nUNION ALL\n');
 }

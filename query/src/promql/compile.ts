@@ -2,6 +2,7 @@ import type { Params } from '../sql/metrics-keys.ts';
 import type { Aggregate, Binary, Call, Expr } from './ast.ts';
 import { badData } from './errors.ts';
 import type { ValueType } from './functions.ts';
+import type { NameResolver } from './resolve-names.ts';
 import { compileAggregation } from './aggregate.ts';
 import { compileAggregateK, compileBinary, compileCall } from './ops/index.ts';
 import { compileMatrix, compileRangeFunction, compileVectorSelector } from './selectors.ts';
@@ -23,6 +24,8 @@ export interface CompileContext {
   /** The query's own start and end (ms): what `@ start()` and `@ end()` denote. */
   readonly startMs: number;
   readonly endMs: number;
+  /** The stored names selectors denote, found before compiling (evaluate.ts compiles twice). */
+  readonly names?: NameResolver | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sightline, useSightline } from '../../test/use-sightline.ts';
-import { evaluateInstant, type PromQLContext } from './evaluate.ts';
+import { PromQLError } from './errors.ts';
+import { evaluateInstant, evaluateRange, type PromQLContext } from './evaluate.ts';
 
 /**
  * PromQL over samples written through the OTLP endpoint: series with no instrumentation scope
@@ -133,5 +134,153 @@ describe('selectors', () => {
       [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'hall' }, '12'],
       [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'kitchen' }, '22.5'],
     ]);
+  });
+});
+
+describe('OTLP metrics under the OpenTelemetry Prometheus exporter names', () => {
+  it('names gauges, sums and histograms with unit and _total suffixes, job with namespace', async () => {
+    const series = async (q: string) => (await vec(q, B + S)).map(([m]) => m);
+    const res = { job: 'prod/api', instance: 'i-9' };
+    expect(await series('http_server_active_requests')).toEqual([
+      { __name__: 'http_server_active_requests', http_route: '/x', ...res },
+    ]);
+    expect(await series('cpu_utilization_ratio')).toEqual([
+      { __name__: 'cpu_utilization_ratio', ...res },
+    ]);
+    expect(await series('db_io_bytes_per_second')).toEqual([
+      { __name__: 'db_io_bytes_per_second', ...res },
+    ]);
+    expect(await series('http_requests_total')).toEqual([
+      { __name__: 'http_requests_total', ...res },
+    ]);
+    expect(await series('queue_size')).toEqual([{ __name__: 'queue_size', ...res }]);
+    expect(await vec('http_server_duration_milliseconds_bucket', B + S)).toEqual([
+      [{ __name__: 'http_server_duration_milliseconds_bucket', le: '+Inf', ...res }, '6'],
+      [{ __name__: 'http_server_duration_milliseconds_bucket', le: '10', ...res }, '1'],
+      [{ __name__: 'http_server_duration_milliseconds_bucket', le: '100.5', ...res }, '3'],
+    ]);
+    expect(await vec('http_server_duration_milliseconds_sum', B + S)).toEqual([
+      [{ __name__: 'http_server_duration_milliseconds_sum', ...res }, '450'],
+    ]);
+    expect(await vec('{__name__=~"http_server_duration_milliseconds_(count|sum)"}', B + S)).toEqual(
+      [
+        [{ __name__: 'http_server_duration_milliseconds_count', ...res }, '6'],
+        [{ __name__: 'http_server_duration_milliseconds_sum', ...res }, '450'],
+      ],
+    );
+    expect(await series('{job="prod/api", __name__=~"cpu.*|queue.*"}')).toEqual([
+      { __name__: 'cpu_utilization_ratio', ...res },
+      { __name__: 'queue_size', ...res },
+    ]);
+  });
+});
+
+describe('instant selectors', () => {
+  it('applies each matcher op, the lookback, staleness, offset and @', async () => {
+    const t = B + 45 * S;
+    expect(await vec('temp{room!="kitchen"}', B + 30 * S)).toEqual([
+      [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'hall' }, '12'],
+    ]);
+    // The hall went stale at +45 s: gone at once, not after 5 min.
+    expect(await vec('temp{room=~"h.*"}', t)).toEqual([]);
+    expect(await vec('temp{room!~"h.*"}', t)).toEqual([
+      [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'kitchen' }, '23'],
+    ]);
+    // The last sample (+75 s) holds for 5 min, then the series is gone.
+    expect(await vec('temp', B + 75 * S + 300 * S)).toHaveLength(1);
+    expect(await vec('temp', B + 75 * S + 301 * S)).toEqual([]);
+    expect(await vec('temp{room="kitchen"} offset 30s', t)).toEqual([
+      [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'kitchen' }, '21'],
+    ]);
+    expect(await vec(`temp{room="kitchen"} @ ${(B + 60 * S) / 1000}`, t)).toEqual([
+      [{ __name__: 'temp', instance: 'a:1', job: 'shop', room: 'kitchen' }, '0'],
+    ]);
+    expect(await vec('reqs_total{path="/ä"}', B + 20 * S)).toEqual([
+      [{ __name__: 'reqs_total', instance: 'a:1', job: 'shop', path: '/ä' }, '10'],
+    ]);
+  });
+
+  it('answers a range query on the grid start + i·step, @ end() on every step', async () => {
+    const r = await evaluateRange(ctx(), 'temp{room="kitchen"} @ end()', B, B + 30 * S, 15 * S);
+    expect(r.data).toEqual({
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { __name__: 'temp', instance: 'a:1', job: 'shop', room: 'kitchen' },
+          values: [
+            [B / 1000, '22.5'],
+            [(B + 15 * S) / 1000, '22.5'],
+            [(B + 30 * S) / 1000, '22.5'],
+          ],
+        },
+      ],
+    });
+    const raw = await instant('temp{room="hall"}[30s]', B + 30 * S);
+    expect(raw).toEqual({
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { __name__: 'temp', instance: 'a:1', job: 'shop', room: 'hall' },
+          values: [
+            [B / 1000, '10'],
+            [(B + 15 * S) / 1000, '11'],
+            [(B + 30 * S) / 1000, '12'],
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe('range functions and aggregations', () => {
+  it('counts resets and changes, and rates across a reset', async () => {
+    const t = B + 75 * S;
+    expect(await vec('resets(reqs_total{path="/ä"}[2m])', t)).toEqual([
+      [{ instance: 'a:1', job: 'shop', path: '/ä' }, '1'],
+    ]);
+    expect(await vec('changes(reqs_total[2m])', t)).toEqual([
+      [{ instance: 'a:1', job: 'shop', path: '/b' }, '0'],
+      [{ instance: 'a:1', job: 'shop', path: '/ä' }, '5'],
+    ]);
+    // 0→40, reset to 5, →20: an increase of 40 + 5 + 15 = 60 over the 75 s the samples span,
+    // no extrapolation at the edges (the samples sit on them).
+    expect(await vec('increase(reqs_total{path="/ä"}[75s])', t)).toEqual([
+      [{ instance: 'a:1', job: 'shop', path: '/ä' }, '60'],
+    ]);
+    expect(await vec('idelta(temp{room="kitchen"}[1m])', t)).toEqual([
+      [{ instance: 'a:1', job: 'shop', room: 'kitchen' }, '-4'],
+    ]);
+  });
+
+  it('aggregates with by and without, skipping NaN in min and max', async () => {
+    const t = B + 30 * S;
+    expect(await vec('sum by (job) (temp)', t)).toEqual([[{ job: 'shop' }, '34.5']]);
+    expect(await vec('max without (room) (temp)', t)).toEqual([
+      [{ instance: 'a:1', job: 'shop' }, '22.5'],
+    ]);
+    expect(await vec('count(temp)', t)).toEqual([[{}, '2']]);
+    expect(await vec('avg without (instance, job) (temp)', t)).toEqual([
+      [{ room: 'hall' }, '12'],
+      [{ room: 'kitchen' }, '22.5'],
+    ]);
+  });
+});
+
+describe('limits', () => {
+  it('refuses answers over the series or samples limit with Prometheus execution errors', async () => {
+    const over = (limits: Partial<PromQLContext['limits']>, q: string) =>
+      evaluateRange(ctx(limits), q, B, B + 60 * S, 15 * S).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const series = await over({ maxSeries: 1 }, 'temp');
+    expect(series).toBeInstanceOf(PromQLError);
+    expect((series as PromQLError).errorType).toBe('execution');
+    expect((series as PromQLError).message).toMatch(/too many series/);
+    expect(await over({ maxSamples: 5 }, 'temp')).toMatchObject({
+      errorType: 'execution',
+      message: 'query processing would load too many samples into memory in query execution',
+    });
+    expect(await over({ maxSeries: 2, maxSamples: 9 }, 'temp')).toBeUndefined();
   });
 });

@@ -12,6 +12,8 @@ import {
 } from './format.ts';
 import { sqlThrownError } from './ops/throw-sql.ts';
 import { parsePromQL, typeOf } from './parse.ts';
+import { NameResolver } from './resolve-names.ts';
+import type { Expr } from './ast.ts';
 
 export interface PromQLLimits {
   /** Series in an answer at most. */
@@ -54,8 +56,7 @@ export async function evaluateInstant(
   const expr = parsePromQL(text);
   const type = typeOf(expr);
   const grid: Grid = { startMs: timeMs, stepMs: 1, points: 1 };
-  const cc = compileContext(ctx, grid, timeMs, timeMs);
-  const c = compile(expr, cc);
+  const { c, cc } = await compileResolved(ctx, expr, grid, timeMs, timeMs);
   if (c.type === 'string') {
     return answer({ resultType: 'string', result: [formatTime(timeMs), String(c.value)] });
   }
@@ -116,8 +117,7 @@ export async function evaluateRange(
     );
   }
   const grid: Grid = { startMs, stepMs, points };
-  const cc = compileContext(ctx, grid, startMs, endMs);
-  const c = compile(expr, cc);
+  const { c, cc } = await compileResolved(ctx, expr, grid, startMs, endMs);
   const rows = await run(ctx, c, cc);
   return answer({
     resultType: 'matrix',
@@ -129,6 +129,28 @@ export async function evaluateRange(
 }
 
 const answer = (data: PromData): PromQLAnswer => ({ data, warnings: [] });
+
+/**
+ * Compiles twice: the first pass records which stored names each selector's read needs, one query
+ * finds them, and the second pass reads only those, through the tables' sort key.
+ */
+async function compileResolved(
+  ctx: PromQLContext,
+  expr: Expr,
+  grid: Grid,
+  startMs: number,
+  endMs: number,
+): Promise<{ c: Compiled; cc: CompileContext }> {
+  const names = new NameResolver();
+  compile(expr, { ...compileContext(ctx, grid, startMs, endMs), names });
+  try {
+    await names.resolve(ctx.client, ctx.database, settings(ctx), ctx.signal);
+  } catch (err) {
+    throw mapError(err, ctx);
+  }
+  const cc = { ...compileContext(ctx, grid, startMs, endMs), names };
+  return { c: compile(expr, cc), cc };
+}
 
 function compileContext(
   ctx: PromQLContext,
@@ -202,21 +224,24 @@ function pairs(r: Row, c: Compiled, grid: Grid): [number, number][] {
   return out.map(([i, v]) => [grid.startMs + i * grid.stepMs, v]);
 }
 
+function settings(ctx: PromQLContext) {
+  return {
+    max_execution_time: Math.max(1, Math.ceil(ctx.limits.timeoutMs / 1000)),
+    timeout_overflow_mode: 'throw',
+    output_format_json_quote_denormals: 1,
+    output_format_json_quote_64bit_integers: 0,
+  } as const;
+}
+
 /** One read, with the timeout and cancellation mapped to Prometheus's error types. */
 async function query<T>(ctx: PromQLContext, sql: string, p: Params): Promise<T[]> {
-  const seconds = Math.max(1, Math.ceil(ctx.limits.timeoutMs / 1000));
   try {
     const rs = await ctx.client.query({
       query: sql,
       query_params: p.values,
       format: 'JSONEachRow',
       abort_signal: ctx.signal,
-      clickhouse_settings: {
-        max_execution_time: seconds,
-        timeout_overflow_mode: 'throw',
-        output_format_json_quote_denormals: 1,
-        output_format_json_quote_64bit_integers: 0,
-      },
+      clickhouse_settings: settings(ctx),
     });
     return await rs.json<T>();
   } catch (err) {

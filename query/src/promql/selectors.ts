@@ -2,8 +2,8 @@ import {
   fanOut,
   instantOverSamples,
   LOOKBACK_MS,
+  PROM_RANGE_FUNCTIONS,
   rangeOverSamples,
-  type RangeFunction,
 } from '../sql/metrics-prom-sql.ts';
 import type { StepGrid } from '../sql/metrics-grid.ts';
 import type {
@@ -56,14 +56,15 @@ function broadcast(sql: string, pl: Placement, ctx: CompileContext): string {
     CROSS JOIN (SELECT number FROM numbers(${ctx.grid.points})) AS n`;
 }
 
+function samplesOf(sel: VectorSelector, fromMs: number, toMs: number, ctx: CompileContext) {
+  const resolved = ctx.names?.lookup(sel, fromMs, toMs);
+  return selectorSamplesSql(sel, { database: ctx.database, fromMs, toMs }, ctx.p, resolved);
+}
+
 /** An instant vector selector: each series' newest sample within the lookback, not stale. */
 export function compileVectorSelector(sel: VectorSelector, ctx: CompileContext): Compiled {
   const pl = place(sel.at, sel.offsetMs, ctx);
-  const read = selectorSamplesSql(
-    sel,
-    { database: ctx.database, fromMs: pl.grid.startMs - LOOKBACK_MS, toMs: lastMs(pl.grid) },
-    ctx.p,
-  );
+  const read = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
   const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
   const sql = `SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL`;
   return { type: 'vector', sql: broadcast(sql, pl, ctx) };
@@ -87,11 +88,7 @@ export function compileMatrix(
 
 function matrixSelector(e: MatrixSelector, ctx: CompileContext): MatrixInfo {
   const pl = place(e.vector.at, e.vector.offsetMs, ctx);
-  const read = selectorSamplesSql(
-    e.vector,
-    { database: ctx.database, fromMs: pl.grid.startMs - e.rangeMs, toMs: lastMs(pl.grid) },
-    ctx.p,
-  );
+  const read = samplesOf(e.vector, pl.grid.startMs - e.rangeMs, lastMs(pl.grid), ctx);
   return { read, rangeMs: e.rangeMs, grid: pl.grid, broadcast: pl.broadcast };
 }
 
@@ -119,31 +116,14 @@ function subquery(e: SubqueryExpr, ctx: CompileContext, compileArg: CompileArg):
   return { read, rangeMs: e.rangeMs, grid: pl.grid, broadcast: pl.broadcast };
 }
 
-/** The range functions metrics-prom-sql implements, by PromQL name. */
-const RANGE_FUNCTIONS: ReadonlySet<string> = new Set<RangeFunction>([
-  'rate',
-  'increase',
-  'irate',
-  'delta',
-  'avg_over_time',
-  'min_over_time',
-  'max_over_time',
-  'sum_over_time',
-  'count_over_time',
-  'last_over_time',
-  'stddev_over_time',
-  'stdvar_over_time',
-  'quantile_over_time',
-]);
-
 /** `fn(range vector)` through metrics-prom-sql, or undefined when fn is not one of them. */
 export function compileRangeFunction(
   call: Call,
   ctx: CompileContext,
   compileArg: CompileArg,
 ): Compiled | undefined {
-  if (!RANGE_FUNCTIONS.has(call.fn)) return undefined;
-  const fn = call.fn as RangeFunction;
+  const fn = PROM_RANGE_FUNCTIONS.find((f) => f === call.fn);
+  if (fn === undefined) return undefined;
   const quantile = fn === 'quantile_over_time' ? constantArg(call.args[0]!, fn) : undefined;
   const arg = compileArg(call.args[fn === 'quantile_over_time' ? 1 : 0]!, ctx);
   const m = arg.matrix!;

@@ -51,6 +51,19 @@ export const RANGE_FUNCTIONS: readonly RangeFunction[] = [
 export const isRangeFunction = (a: string): a is RangeFunction =>
   (RANGE_FUNCTIONS as readonly string[]).includes(a);
 
+/** The range functions PromQL has beyond those the metrics API offers, implemented here too. */
+export type PromRangeFunction =
+  RangeFunction | 'idelta' | 'deriv' | 'resets' | 'changes' | 'present_over_time';
+
+export const PROM_RANGE_FUNCTIONS: readonly PromRangeFunction[] = [
+  ...RANGE_FUNCTIONS,
+  'idelta',
+  'deriv',
+  'resets',
+  'changes',
+  'present_over_time',
+];
+
 /** The series of one metric in one table, narrowed by filters and labelled for grouping. */
 export interface SeriesSelection {
   readonly database: string;
@@ -155,7 +168,13 @@ const gcols = (src: SeriesSource) =>
   Array.from({ length: groupCount(src) }, (_, i) => `g${i}, `).join('');
 
 /** Per-window aggregates and the function's value, by function. */
-function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: string, p: Params) {
+function rangeValue(
+  fn: PromRangeFunction,
+  quantile: number,
+  rangeMs: number,
+  at: string,
+  p: Params,
+) {
   const seconds = p.add(rangeMs / 1000, 'Float64');
   switch (fn) {
     case 'rate':
@@ -214,8 +233,39 @@ function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: st
           if(n < 2, NULL, if(vn < pvn, vn, vn - pvn) / ((tn - ptn) / 1000)))`,
         lag: true,
       };
+    case 'idelta':
+      // The last two samples; the one before the last is in the window when there are two.
+      return {
+        aggs: ['count() AS n', 'argMax(v, t) AS vn', 'argMax(pv, t) AS pvn'],
+        lets: [],
+        value: 'if(n < 2, NULL, vn - pvn)',
+        lag: true,
+      };
+    case 'resets':
+    case 'changes': {
+      // Pairs of samples both in the window: the earlier one no older than its start.
+      const inWindow = `pt IS NOT NULL AND pt >= ${at} - ${p.add(rangeMs, 'Int64')}`;
+      const event = fn === 'resets' ? 'v < pv' : 'v != pv AND NOT (isNaN(v) AND isNaN(pv))';
+      return {
+        aggs: [`toFloat64(countIf(${inWindow} AND ${event})) AS fv`],
+        lets: [],
+        value: 'fv',
+        lag: true,
+      };
+    }
+    case 'deriv': {
+      // Least-squares slope per second; times relative to the evaluation keep the precision.
+      const x = `(t - ${at}) / 1000`;
+      return {
+        aggs: ['count() AS n', `covarPop(${x}, v) AS cxy`, `varPop(${x}) AS vx`],
+        lets: [],
+        value: 'if(n < 2, NULL, cxy / vx)',
+        lag: false,
+      };
+    }
     default: {
       const agg = {
+        present_over_time: 'toFloat64(1)',
         avg_over_time: 'avg(v)',
         min_over_time: 'min(v)',
         max_over_time: 'max(v)',
@@ -235,7 +285,7 @@ function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: st
 export interface RangeFunctionInput {
   readonly source: SeriesSource;
   readonly grid: StepGrid;
-  readonly fn: RangeFunction;
+  readonly fn: PromRangeFunction;
   readonly rangeMs: number;
   /** quantile_over_time's φ. */
   readonly quantile?: number;
@@ -252,8 +302,8 @@ export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
 }
 
 /** Whether a function's samples must carry their start time `st` (a new one is a reset). */
-export const needsStart = (fn: RangeFunction): boolean =>
-  fn === 'rate' || fn === 'increase' || fn === 'irate';
+export const needsStart = (fn: PromRangeFunction): boolean =>
+  ['rate', 'increase', 'irate', 'idelta', 'resets', 'changes'].includes(fn);
 
 /**
  * `fn` over samples read by any query with columns (g…, sk, d, t, v, stale, and st when
