@@ -208,19 +208,31 @@ export async function run(): Promise<void> {
     console.log('| query | Sightline p50 | Prometheus p50 | Sightline/Prometheus | same answer |');
     console.log('|---|---:|---:|---:|---|');
     for (const q of cases) {
-      const same = difference(
-        await rangeQuery(sightline, q, from, endMs, step),
-        await rangeQuery(prom.url, q, from, endMs, step),
-      );
-      const ours: number[] = [];
       const theirs: number[] = [];
+      const timed = async <T>(f: () => Promise<T>, into: number[]) => {
+        const t = performance.now();
+        const r = await f();
+        into.push(performance.now() - t);
+        return r;
+      };
+      const reference = await timed(() => rangeQuery(prom!.url, q, from, endMs, step), []);
+      let answer: Matrix;
+      try {
+        answer = await rangeQuery(sightline, q, from, endMs, step);
+      } catch (err) {
+        // Over the query timeout (or another limit): the row says so, with Prometheus' time.
+        for (let i = 0; i < RUNS; i++)
+          await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs);
+        console.log(
+          `| \`${q}\` | failed: ${(err as Error).message} | ${median(theirs).toFixed(0)} | — | — |`,
+        );
+        continue;
+      }
+      const same = difference(answer, reference);
+      const ours: number[] = [];
       for (let i = 0; i < RUNS; i++) {
-        let t = performance.now();
-        await rangeQuery(sightline, q, from, endMs, step);
-        ours.push(performance.now() - t);
-        t = performance.now();
-        await rangeQuery(prom.url, q, from, endMs, step);
-        theirs.push(performance.now() - t);
+        await timed(() => rangeQuery(sightline, q, from, endMs, step), ours);
+        await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs);
       }
       const [a, b] = [median(ours), median(theirs)];
       console.log(
