@@ -48,8 +48,10 @@ function quantile(a: Aggregate, ctx: CompileContext, compileArg: CompileArg): Co
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A value as Go's strconv.FormatFloat(v, 'f', -1, 64) writes it, for values without exponent. */
-const formatSql = (v: string): string =>
-  `multiIf(isNaN(${v}), 'NaN', ${v} = inf, '+Inf', ${v} = -inf, '-Inf', toString(${v}))`;
+const formatSql = (val: string): string => {
+  const v = `assumeNotNull(${val})`;
+  return `multiIf(isNaN(${v}), 'NaN', ${v} = inf, '+Inf', ${v} = -inf, '-Inf', toString(${v}))`;
+};
 
 /** count_values("label", v): per group and step, how many series have each value. */
 function countValues(a: Aggregate, ctx: CompileContext, compileArg: CompileArg): Compiled {

@@ -81,6 +81,12 @@ describe('arithmetic and comparison operators', () => {
   it('scalar op scalar, modulo with the sign of the dividend, atan2', async () => {
     expect(await rows('2 ^ 3 - (0 - 7) % 2', 1)).toEqual([[{}, 0, 9]]);
     expect(await rows('1 atan2 0', 1)).toEqual([[{}, 0, Math.PI / 2]]);
+    // Prometheus 2.x keeps the name through atan2, unlike the other arithmetic operators.
+    expect(await rows('a atan2 1', 1)).toContainEqual([
+      { __name__: 'a', x: '2' },
+      0,
+      Math.atan2(-3, 1),
+    ]);
   });
 
   it('vector op vector matches by all labels but the name, one to one', async () => {

@@ -33,6 +33,10 @@ const COMPARISON: Readonly<Partial<Record<BinaryOp, string>>> = {
 };
 
 export const isArithmetic = (op: BinaryOp): boolean => ARITHMETIC[op] !== undefined;
+
+// Prometheus 2.x keeps the metric name through atan2 (its shouldDropMetricName leaves it out).
+const dropsName = (op: BinaryOp, bool: boolean): boolean =>
+  bool || (isArithmetic(op) && op !== 'atan2');
 export const isComparison = (op: BinaryOp): boolean => COMPARISON[op] !== undefined;
 
 /** The result value, and whether the row is kept, of `l op r` (comparisons keep l's value). */
@@ -60,7 +64,7 @@ function vectorScalar(b: Binary, v: Compiled, s: Compiled, swap: boolean, p: Par
   const { val, keep } = valueAndKeep(b.op, l, r, b.bool);
   // A comparison keeps the vector's value even when the scalar is on the left.
   const value = keep !== '1' ? 'v.val' : val;
-  const drop = isArithmetic(b.op) || b.bool;
+  const drop = dropsName(b.op, b.bool);
   const sql = `SELECT ${drop ? dropName('v.ls') : 'v.ls'} AS ls, v.i AS i, ${value} AS val
     FROM (${v.sql}) AS v${sv.join} WHERE ${keep}`;
   return { type: 'vector', sql: drop ? uniqueLabelsSql(sql) : sql };
@@ -69,7 +73,7 @@ function vectorScalar(b: Binary, v: Compiled, s: Compiled, swap: boolean, p: Par
 /** The labels of a vector/vector result: the "many" side's, as Prometheus's resultMetric. */
 function resultLabels(b: Binary, many: string, one: string, p: Params): string {
   const m = b.matching;
-  let ls = isArithmetic(b.op) || b.bool ? dropName(many) : many;
+  let ls = dropsName(b.op, b.bool) ? dropName(many) : many;
   if (m.card === 'one-to-one') {
     if (m.on) ls = narrowLabelsSql(ls, m.on, undefined, p);
     else if (m.ignoring && m.ignoring.length > 0)
