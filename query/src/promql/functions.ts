@@ -1,3 +1,5 @@
+import { PROM_RANGE_FUNCTIONS } from '../sql/metrics-prom-sql.ts';
+
 /** PromQL's functions and their signatures, as Prometheus's parser checks them. */
 
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
@@ -49,25 +51,10 @@ const vectorToVector = [
   'histogram_avg',
 ];
 
+// The range functions metrics-prom-sql implements (quantile_over_time has its φ first), and more.
 const matrixToVector = [
-  'rate',
-  'irate',
-  'increase',
-  'delta',
-  'idelta',
-  'deriv',
-  'resets',
-  'changes',
+  ...PROM_RANGE_FUNCTIONS.filter((f) => f !== 'quantile_over_time'),
   'absent_over_time',
-  'present_over_time',
-  'avg_over_time',
-  'min_over_time',
-  'max_over_time',
-  'sum_over_time',
-  'count_over_time',
-  'last_over_time',
-  'stddev_over_time',
-  'stdvar_over_time',
   'mad_over_time',
 ];
 
