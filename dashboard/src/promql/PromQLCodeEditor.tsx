@@ -63,10 +63,11 @@ export default function PromQLCodeEditor({
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': label }),
           keymap.of([
-            // Before the default keymap, where Enter inserts a line break.
+            // Enter picks the highlighted completion while the list is open, else runs the query;
+            // both before the default keymap, where Enter inserts a line break.
+            ...completionKeymap,
             { key: 'Enter', run },
             ...closeBracketsKeymap,
-            ...completionKeymap,
             ...historyKeymap,
             ...defaultKeymap,
           ]),
