@@ -37,6 +37,60 @@ const BUCKET = 'shop_latency_seconds_bucket';
 
 export const CASES: readonly PromQLCase[] = [
   // CORE
+  // Selectors: every matcher op, the name as a matcher, offset and @.
+  instant(T),
+  range(`${REQ}{path="/cart"}`),
+  instant(`${REQ}{code!="200"}`),
+  range(`${T}{room=~"k.*|hall"}`),
+  instant(`${REQ}{path!~"/c.*"}`),
+  instant(`{__name__=~"shop_temp.*", room!=""}`),
+  range(`${T} offset 10s`),
+  range(`${T} @ start()`),
+  instant(`${REQ} @ end() offset 5s`),
+  // Range functions, through metrics-prom-sql.
+  range(`rate(${REQ}[10s])`),
+  range(`irate(${REQ}[10s])`),
+  range(`increase(${REQ}[30s])`),
+  range(`rate(${REQ}[10s] offset 10s)`),
+  range(`delta(${T}[10s])`),
+  range(`idelta(${T}[10s])`),
+  range(`deriv(${T}[20s])`),
+  range(`resets(${REQ}[30s])`),
+  range(`changes(${T}[30s])`),
+  range(`avg_over_time(${T}[10s])`),
+  range(`min_over_time(${T}[10s])`),
+  range(`max_over_time(${T}[10s])`),
+  range(`sum_over_time(${T}[10s])`),
+  range(`count_over_time(${T}[10s])`),
+  range(`last_over_time(${T}[10s])`),
+  range(`stddev_over_time(${T}[10s])`),
+  range(`stdvar_over_time(${T}[10s])`),
+  range(`quantile_over_time(0.9, ${T}[10s])`),
+  range(`present_over_time(${REQ}[5s])`),
+  instant(`rate(${REQ}[30s] @ start())`),
+  // The OTLP copy of the histogram, under the exporter's names.
+  range(`rate(otlp_latency_seconds_count[10s])`, { prom: `rate(shop_latency_seconds_count[10s])` }),
+  instant(`sum by (le) (otlp_latency_seconds_bucket)`, { prom: `sum by (le) (${BUCKET})` }),
+  // Aggregations, with by and without.
+  range(`sum by (path) (rate(${REQ}[10s]))`),
+  range(`sum without (instance, code) (${REQ})`),
+  instant(`sum(${REQ})`),
+  instant(`avg by (room) (${T})`),
+  range(`avg without (instance) (${T})`),
+  range(`min by (job) (${T})`),
+  instant(`max without (room) (${T})`),
+  instant(`count by (code) (${REQ})`),
+  range(`count without (path) (${REQ})`),
+  instant(`group by (job) ({job="shop"})`),
+  instant(`group without (path, code) (${REQ})`),
+  range(`stddev by (instance) (${T})`),
+  instant(`stdvar without (room) (${T})`),
+  // Subqueries feeding range functions, with offset and @.
+  range(`max_over_time(rate(${REQ}[10s])[30s:5s])`),
+  instant(`avg_over_time(${T}[20s:2s] offset 10s)`),
+  instant(`rate(sum(${REQ})[30s:1s])`),
+  range(`sum_over_time(${T}[20s:5s] @ end())`),
+  instant(`-sum by (room) (${T})`),
 
   // OPS
   // Arithmetic: vector/scalar, scalar/vector, scalar/scalar, vector/vector one-to-one.
@@ -68,7 +122,7 @@ export const CASES: readonly PromQLCase[] = [
   range(`${T} > bool 0`),
   instant(`${T} == bool 0`),
   instant(`1 < bool 2`),
-  range(`${T} > on(instance, room) ${T} offset 5s`),
+  range(`${T} > on(instance, room) (${T} offset 5s)`),
   range(`${T} <= bool ignoring(room) group_left ${T}{room="hall"}`),
   // Set operators.
   range(`${T} and ${T} > 0`),
@@ -105,7 +159,7 @@ export const CASES: readonly PromQLCase[] = [
   range(`scalar(sum(${T}{room="kitchen"}))`),
   range(`scalar(${T})`),
   instant(`sort(${T}{room!="cellar"})`, { ordered: true }),
-  instant(`sort_desc(${REQ})`, { ordered: true }),
+  instant(`sort_desc(${REQ}{code="200"})`, { ordered: true }),
   // histogram_quantile: classic buckets, aggregated, out-of-range φ, and the OTLP copy.
   range(`histogram_quantile(0.9, rate(${BUCKET}[30s]))`),
   range(`histogram_quantile(0.5, sum by (le) (rate(${BUCKET}[30s])))`),

@@ -53,9 +53,11 @@ export function shopExposition(n: number, inst: number): string {
     `shop_path_info{path="/größe",team="ünits"} 1`,
     '# HELP shop_temperature Temperature, degrees Celsius.',
     '# TYPE shop_temperature gauge',
-    `shop_temperature{room="kitchen"} ${temps[n % 6]! + inst}`,
-    `shop_temperature{room="hall"} ${n / 10 - 3 + inst}`,
-    `shop_temperature{room="cellar"} ${n % 5 === 0 ? 'NaN' : -1 - inst}`,
+    // Offsets chosen so that no two series ever tie (topk, sort): Prometheus orders ties as it
+    // happens to; only one cellar is ever NaN at a time.
+    `shop_temperature{room="kitchen"} ${temps[n % 6]! + inst / 8}`,
+    `shop_temperature{room="hall"} ${n / 10 - 2.99 + inst}`,
+    `shop_temperature{room="cellar"} ${inst === 0 && n % 5 === 0 ? 'NaN' : -1 - inst}`,
     '# HELP shop_latency_seconds Request latency.',
     '# TYPE shop_latency_seconds histogram',
   ];
