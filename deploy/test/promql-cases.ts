@@ -177,4 +177,15 @@ export const CASES: readonly PromQLCase[] = [
   instant(`quantile without (instance) (0.9, ${T})`),
   instant(`count_values("value", ${REQ})`),
   range(`count_values by (room) ("t", ${T})`),
+  // More shapes: scalar on the left with bool, 0/0, set operators with modifiers, renaming.
+  range(`0 < bool ${T}`),
+  range(`${T} / ${T}`),
+  instant(`${T}{room="hall"} or on(instance) ${T}{room="kitchen"}`),
+  range(`${REQ} unless ignoring(code) ${REQ}{code="500"}`),
+  range(`clamp(${T}, 2, 1)`, { empty: true }),
+  instant(`label_replace(${REQ}, "__name__", "renamed_$1", "code", "(.*)")`),
+  instant(`count_values without (instance) ("v", ${T}{room="cellar"})`),
+  range(`histogram_quantile(0.5, sum by (le, job) (rate(otlp_latency_seconds_bucket[30s])))`, {
+    prom: `histogram_quantile(0.5, sum by (le, job) (rate(${BUCKET}[30s])))`,
+  }),
 ];
