@@ -29,7 +29,7 @@ const RULE = {
 async function pickFile(text: string, answer: { status: number; body: unknown }) {
   const sent: { url: string; body: unknown }[] = [];
   vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
-    sent.push({ url, body: JSON.parse(String(init.body)) });
+    sent.push({ url, body: JSON.parse(init.body as string) });
     return Promise.resolve(new Response(JSON.stringify(answer.body), { status: answer.status }));
   });
   const onImported = vi.fn();
