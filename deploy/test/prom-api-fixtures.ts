@@ -148,11 +148,53 @@ async function sendOtlp(s: RunningSightline, auth: Record<string, string>): Prom
   if (res.status !== 200) throw new Error(`OTLP: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * One OTLP histogram point of service `api` at END (bounds 10 and 100 ms, counts 1, 2, 3) with an
+ * exemplar of 42 ms: `http_server_duration_milliseconds_bucket{job="api",le="100"}` holds it.
+ */
+async function sendHistogram(s: RunningSightline, auth: Record<string, string>): Promise<void> {
+  const point = {
+    startTimeUnixNano: ns(START),
+    timeUnixNano: ns(END),
+    count: '6',
+    sum: 400,
+    bucketCounts: ['1', '2', '3'],
+    explicitBounds: [10, 100],
+    exemplars: [{ timeUnixNano: ns(END - 2000), asDouble: 42, traceId: TRACE_ID, spanId: SPAN_ID }],
+  };
+  const body = {
+    resourceMetrics: [
+      {
+        resource: { attributes: attrs({ 'service.name': 'api' }) },
+        scopeMetrics: [
+          {
+            scope: { name: 'fixtures' },
+            metrics: [
+              {
+                name: 'http.server.duration',
+                unit: 'ms',
+                histogram: { aggregationTemporality: 2, dataPoints: [point] },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`OTLP: ${res.status} ${await res.text()}`);
+}
+
 /** Stores every fixture series (with an ingest key when auth is on); answered once stored. */
 export async function storeFixtures(s: RunningSightline, ingestKey?: string): Promise<void> {
   const auth: Record<string, string> = ingestKey ? { authorization: `Bearer ${ingestKey}` } : {};
   await remoteWrite(s, auth);
   await sendOtlp(s, auth);
+  await sendHistogram(s, auth);
 }
 
 /**

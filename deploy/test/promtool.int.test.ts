@@ -115,7 +115,7 @@ describe('promtool query', () => {
     const out = await promtool('labels', '-o', 'json', server, 'code');
     expect(JSON.parse(out)).toEqual(['200', '500']);
     const jobs = await promtool('labels', server, 'job');
-    expect(jobs.trim().split('\n')).toEqual(['shop', 'worker']);
+    expect(jobs.trim().split('\n')).toEqual(['api', 'shop', 'worker']);
   });
 
   it('fails with the API error without a key', async () => {

@@ -131,7 +131,7 @@ describe('/labels and /label/<name>/values', () => {
     });
     expect((await call('label/job/values', [['limit', '1'], ...window])).body).toEqual({
       status: 'success',
-      data: ['shop'],
+      data: ['api'],
       warnings: ['results truncated due to limit'],
     });
   });
@@ -184,6 +184,32 @@ describe('/query_exemplars', () => {
           },
         ],
       },
+    });
+  });
+
+  it("puts a histogram's exemplar on the bucket its value falls in", async () => {
+    const r = await call('query_exemplars', [
+      ['query', 'histogram_quantile(0.9, rate(http_server_duration_milliseconds_bucket[5m]))'],
+      ...window,
+    ]);
+    expect(r.body).toEqual({
+      status: 'success',
+      data: [
+        {
+          seriesLabels: {
+            __name__: 'http_server_duration_milliseconds_bucket',
+            job: 'api',
+            le: '100',
+          },
+          exemplars: [
+            {
+              labels: { span_id: SPAN_ID, trace_id: TRACE_ID },
+              value: '42',
+              timestamp: (END - 2000) / 1000,
+            },
+          ],
+        },
+      ],
     });
   });
 
