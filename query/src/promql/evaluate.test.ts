@@ -35,9 +35,12 @@ describe('evaluate errors', () => {
     expect((await error(evaluateRange(ctx(unused), '1', 0, 5, 0))).message).toMatch(
       /zero or negative query resolution step/,
     );
-    expect((await error(evaluateRange(ctx(unused), '1', 0, 11_000_000, 1000))).message).toMatch(
-      /exceeded maximum resolution of 11000 points/,
+    expect((await error(evaluateRange(ctx(unused), '1', 0, 11_001_000, 1000))).message).toMatch(
+      /exceeded maximum resolution of 11,000 points/,
     );
+    // 11,000 whole steps (11,001 points) pass the check and reach the store.
+    const most = await error(evaluateRange(ctx(unused), '1', 0, 11_000_000, 1000));
+    expect(most).toMatchObject({ errorType: 'execution', message: 'no query expected' });
     expect((await error(evaluateRange(ctx(unused), '"a"', 0, 5, 1))).message).toBe(
       'invalid expression type "string" for range query, must be Scalar or instant Vector',
     );

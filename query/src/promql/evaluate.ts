@@ -44,7 +44,7 @@ export interface PromQLAnswer {
   readonly warnings: string[];
 }
 
-/** Points per series at most in a range query, as Prometheus's API allows. */
+/** Whole steps from start to end at most in a range query, as Prometheus's API allows. */
 export const MAX_POINTS = 11_000;
 
 /** `expr` at one time (ms), as Prometheus's /api/v1/query answers. */
@@ -102,12 +102,13 @@ export async function evaluateRange(
       'zero or negative query resolution step widths are not accepted. Try a positive integer',
     );
   }
-  const points = Math.floor((endMs - startMs) / stepMs) + 1;
-  if (points > MAX_POINTS) {
+  // Prometheus's rule: (end − start) / step, in whole steps, at most 11,000.
+  if (Math.floor((endMs - startMs) / stepMs) > MAX_POINTS) {
     throw badData(
-      `exceeded maximum resolution of ${MAX_POINTS} points per timeseries. Try decreasing the query resolution (?step=XX)`,
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
     );
   }
+  const points = Math.floor((endMs - startMs) / stepMs) + 1;
   const expr = parsePromQL(text);
   const type = typeOf(expr);
   if (type !== 'scalar' && type !== 'vector') {

@@ -83,6 +83,15 @@ describe('parsePromQL', () => {
     expect(badData('x offset 1m offset 2m')).toMatch(/offset may not be set multiple times/);
     expect(badData('x @ 1 @ 2')).toMatch(/may not be set multiple times/);
     expect(badData('sum(x) offset 1m')).toMatch(/offset and @ apply to selectors/);
+    // The modifier belongs to the operand it follows, not to the binary expression.
+    expect(parsePromQL('a > on(x) b offset 5s')).toMatchObject({
+      lhs: sel('a'),
+      rhs: sel('b', { offsetMs: 5000 }),
+    });
+    expect(parsePromQL('a + b * c @ 5')).toMatchObject({
+      lhs: sel('a'),
+      rhs: { op: '*', lhs: sel('b'), rhs: sel('c', { at: 5000 }) },
+    });
     expect(badData('x[5m+1m]')).toMatch(/duration expression .* is not supported/);
   });
 
@@ -154,6 +163,8 @@ describe('parsePromQL', () => {
     });
     expect(parsePromQL('(a + b) * c')).toMatchObject({ op: '*', lhs: { kind: 'Paren' } });
     expect(parsePromQL('a > bool 1')).toMatchObject({ op: '>', bool: true });
+    expect(parsePromQL('a == 0')).toMatchObject({ op: '==' });
+    expect(parsePromQL('a != bool 0')).toMatchObject({ op: '!=', bool: true });
     expect(parsePromQL('a / on(x, y) group_left(z) b')).toMatchObject({
       matching: { on: ['x', 'y'], card: 'many-to-one', include: ['z'] },
     });

@@ -24,6 +24,7 @@ const BINARY_OPS: Record<string, BinaryOp> = {
   Mod: '%',
   Pow: '^',
   Atan2: 'atan2',
+  Eql: '==',
   EqlC: '==',
   Neq: '!=',
   Gtr: '>',
@@ -172,27 +173,12 @@ class Builder {
     return Math.round(seconds * 1000);
   }
 
-  /** Applies `offset` or `@` to the selector or subquery it follows. */
+  /**
+   * Applies `offset` or `@` to the selector or subquery it follows. The grammar reads `a + b
+   * offset 1m` as the offset of the whole binary expression; Prometheus's parser gives it to `b`.
+   */
   private modify(n: Node, mod: { offsetMs?: number; at?: AtModifier }): Expr {
-    const inner = this.expr(n);
-    const target = inner.kind === 'MatrixSelector' ? inner.vector : inner;
-    if (target.kind !== 'VectorSelector' && target.kind !== 'SubqueryExpr') {
-      throw badData(
-        `parse error at char ${n.from + 1}: offset and @ apply to selectors and subqueries only`,
-      );
-    }
-    if (mod.offsetMs !== undefined && target.offsetMs !== 0) {
-      throw badData(`parse error at char ${n.from + 1}: offset may not be set multiple times`);
-    }
-    if (mod.at !== undefined && target.at !== undefined) {
-      throw badData(
-        `parse error at char ${n.from + 1}: @ <timestamp> may not be set multiple times`,
-      );
-    }
-    const changed = { ...target, ...mod };
-    return inner.kind === 'MatrixSelector'
-      ? { ...inner, vector: changed as VectorSelector }
-      : changed;
+    return applyModifier(this.expr(n), mod, n.from + 1);
   }
 
   private vectorOf(n: Node, what: string): VectorSelector {
@@ -337,6 +323,24 @@ class Builder {
     }
     return { on, ignoring, card, include };
   }
+}
+
+function applyModifier(inner: Expr, mod: { offsetMs?: number; at?: AtModifier }, at: number): Expr {
+  if (inner.kind === 'Binary') return { ...inner, rhs: applyModifier(inner.rhs, mod, at) };
+  const target = inner.kind === 'MatrixSelector' ? inner.vector : inner;
+  if (target.kind !== 'VectorSelector' && target.kind !== 'SubqueryExpr') {
+    throw badData(`parse error at char ${at}: offset and @ apply to selectors and subqueries only`);
+  }
+  if (mod.offsetMs !== undefined && target.offsetMs !== 0) {
+    throw badData(`parse error at char ${at}: offset may not be set multiple times`);
+  }
+  if (mod.at !== undefined && target.at !== undefined) {
+    throw badData(`parse error at char ${at}: @ <timestamp> may not be set multiple times`);
+  }
+  const changed = { ...target, ...mod };
+  return inner.kind === 'MatrixSelector'
+    ? { ...inner, vector: changed as VectorSelector }
+    : changed;
 }
 
 function matchesEmpty(m: LabelMatcher): boolean {

@@ -66,7 +66,7 @@ export function compileVectorSelector(sel: VectorSelector, ctx: CompileContext):
   const pl = place(sel.at, sel.offsetMs, ctx);
   const read = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
   const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
-  const sql = `SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL`;
+  const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (${values}) WHERE val IS NOT NULL`;
   return { type: 'vector', sql: broadcast(sql, pl, ctx) };
 }
 
@@ -135,7 +135,7 @@ export function compileRangeFunction(
   );
   // last_over_time keeps the metric name, as Prometheus does.
   const ls = fn === 'last_over_time' ? 'ls' : `mapFilter((k, v) -> k != '__name__', ls)`;
-  const sql = `SELECT ${ls} AS ls, i, val FROM (${values}) WHERE val IS NOT NULL`;
+  const sql = `SELECT ${ls} AS ls, i, assumeNotNull(val) AS val FROM (${values}) WHERE val IS NOT NULL`;
   return { type: 'vector', sql: broadcast(sql, { grid: m.grid, broadcast: m.broadcast }, ctx) };
 }
 
