@@ -112,6 +112,8 @@ export const CASES: readonly PromQLCase[] = [
   range(`shop_path_info * on(instance, path) group_right(team) ${REQ}`),
   range(`${REQ} / ignoring(code) group_left sum without (code) (${REQ})`),
   instant(`${REQ} + on(path) shop_path_info`, { error: 'execution' }),
+  instant(`label_replace(${T}, "a-b", "x", "room", ".*")`, { error: 'execution' }),
+  instant(`count_values("a b", ${T})`, { error: 'execution' }),
   // Comparisons, filtering and with bool.
   range(`${T} > 0`),
   range(`${T} < 1`),

@@ -272,8 +272,9 @@ function rangeValue(
         sum_over_time: 'sum(v)',
         count_over_time: 'toFloat64(count())',
         last_over_time: 'argMax(v, t)',
-        stddev_over_time: 'stddevPop(v)',
-        stdvar_over_time: 'varPop(v)',
+        // Prometheus's running variance turns NaN once a value is not finite; ClickHouse's skips it.
+        stddev_over_time: `if(countIf(NOT isFinite(v)) > 0, nan, stddevPop(v))`,
+        stdvar_over_time: `if(countIf(NOT isFinite(v)) > 0, nan, varPop(v))`,
         // Prometheus interpolates between the closest ranks, (n − 1)·q: R's type 7.
         quantile_over_time: `quantileExactInclusive(${p.add(quantile, 'Float64')})(v)`,
       }[fn];
