@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SightlineError } from '@sightline/model/errors';
 import { convertTemplate, importPrometheusRules, toAlertDuration } from './prom-rules-import.ts';
+import { message400 } from './expect-400.ts';
 
 const FILE = `
 groups:
@@ -30,16 +30,7 @@ groups:
           description: 'p99 is {{ $value | humanizeDuration }}'
 `;
 
-const messageOf = (text: string): string => {
-  try {
-    importPrometheusRules(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SightlineError);
-    expect((err as SightlineError).statusCode).toBe(400);
-    return (err as SightlineError).message;
-  }
-  throw new Error('expected a 400');
-};
+const messageOf = (text: string): string => message400(() => importPrometheusRules(text));
 
 describe('Prometheus alerting-rule import', () => {
   it('turns each alerting rule into a PromQL rule and lists recording rules as skipped', () => {

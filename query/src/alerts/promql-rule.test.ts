@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRuleInput } from '@sightline/model/api/alerts';
-import { SightlineError } from '@sightline/model/errors';
 import { INITIAL_STATE, step } from './state-machine.ts';
 import { validateRule } from './validate.ts';
+import { message400 } from './expect-400.ts';
 
 const rule: AlertRuleInput = {
   name: 'node seen',
@@ -14,16 +14,7 @@ const rule: AlertRuleInput = {
   channels: [],
 };
 
-const messageOf = (input: AlertRuleInput): string => {
-  try {
-    validateRule(input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SightlineError);
-    expect((err as SightlineError).statusCode).toBe(400);
-    return (err as SightlineError).message;
-  }
-  throw new Error('expected a validation error');
-};
+const messageOf = (input: AlertRuleInput): string => message400(() => validateRule(input));
 
 describe('PromQL alert rules', () => {
   it('need no condition, and a series no longer returned resolves by default', () => {
