@@ -1,6 +1,6 @@
 import type { Aggregate, Expr } from '../ast.ts';
 import type { Compiled, CompileContext } from '../compile.ts';
-import { badData } from '../errors.ts';
+import { badData, PromQLError } from '../errors.ts';
 import { groupLabelsSql, labelsHashSql } from './labels-sql.ts';
 import { scalarOperand } from './scalar-operand.ts';
 
@@ -57,7 +57,9 @@ const formatSql = (val: string): string => {
 function countValues(a: Aggregate, ctx: CompileContext, compileArg: CompileArg): Compiled {
   const param = a.param;
   if (param?.kind !== 'StringLiteral') throw badData('count_values(): the label must be a string');
-  if (!LABEL_NAME.test(param.value)) throw badData(`invalid label name "${param.value}"`);
+  if (!LABEL_NAME.test(param.value)) {
+    throw new PromQLError('execution', `invalid label name "${param.value}"`);
+  }
   const v = compileArg(a.expr, ctx);
   const label = ctx.p.add(param.value, 'String');
   const sql = `SELECT g AS ls, i, toFloat64(count()) AS val FROM (

@@ -1,6 +1,6 @@
 import type { Call, Expr } from '../ast.ts';
 import type { Compiled, CompileContext } from '../compile.ts';
-import { badData } from '../errors.ts';
+import { badData, PromQLError } from '../errors.ts';
 import { uniqueLabelsSql } from './throw-sql.ts';
 
 type CompileArg = (e: Expr, ctx: CompileContext) => Compiled;
@@ -47,8 +47,12 @@ export function labelFunction(
   const p = ctx.p;
   const v = compileArg(call.args[0]!, ctx);
   const dstName = stringArg(call, 1);
+  // Prometheus finds these while evaluating: execution errors, not bad_data.
   if (!LABEL_NAME.test(dstName)) {
-    throw badData(`invalid destination label name in ${call.fn}(): ${dstName}`);
+    throw new PromQLError(
+      'execution',
+      `invalid destination label name in ${call.fn}(): ${dstName}`,
+    );
   }
   const dst = p.add(dstName, 'String');
   let value: string;
