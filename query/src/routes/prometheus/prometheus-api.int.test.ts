@@ -155,6 +155,13 @@ describe('Prometheus API errors', () => {
     expect(r.body.error).toMatch(/parse error/);
   });
 
+  it('accepts 11,001 points as Prometheus does (end − start = 11,000 steps)', async () => {
+    const r = await get('query_range', { query: '1', start: '0', end: '11000', step: '1' });
+    expect(r.status).toBe(200);
+    const result = (r.body.data as { result: { values: unknown[] }[] }).result;
+    expect(result[0]?.values).toHaveLength(11_001);
+  });
+
   it('names an unsupported function in bad_data', async () => {
     expect(await get('query', { query: 'predict_linear(up[5m], 60)' })).toEqual({
       status: 400,

@@ -40,8 +40,6 @@ export interface PrometheusRouteOptions {
 
 /** The Prometheus API version whose behaviour this one follows (Grafana picks features by it). */
 export const PROMETHEUS_API_VERSION = '2.53.0';
-// Prometheus' cap on points per series of a range query.
-const MAX_POINTS = 11_000;
 const TRUNCATED = 'results truncated due to limit';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -142,12 +140,6 @@ export function prometheusRoutes(
         throw invalidParam(
           'step',
           'zero or negative query resolution step widths are not accepted. Try a positive integer',
-        );
-      }
-      if ((end - start) / step > MAX_POINTS) {
-        throw new PromQLError(
-          'bad_data',
-          'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
         );
       }
       const limit = p.limit();
