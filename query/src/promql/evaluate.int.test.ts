@@ -247,6 +247,17 @@ describe('range functions and aggregations', () => {
     expect(await vec('increase(reqs_total{path="/ä"}[75s])', t)).toEqual([
       [{ instance: 'a:1', job: 'shop', path: '/ä' }, '60'],
     ]);
+    const kitchen = { instance: 'a:1', job: 'shop', room: 'kitchen' };
+    // The window's values -4, 0, 21, 22.5, 23; φ outside [0, 1] answers ∓Inf as Prometheus.
+    expect(await vec('quantile_over_time(0.5, temp{room="kitchen"}[1m])', t)).toEqual([
+      [kitchen, '21'],
+    ]);
+    expect(await vec('quantile_over_time(2, temp{room="kitchen"}[1m])', t)).toEqual([
+      [kitchen, '+Inf'],
+    ]);
+    expect(await vec('quantile_over_time(-1, temp{room="kitchen"}[1m])', t)).toEqual([
+      [kitchen, '-Inf'],
+    ]);
     expect(await vec('idelta(temp{room="kitchen"}[1m])', t)).toEqual([
       [{ instance: 'a:1', job: 'shop', room: 'kitchen' }, '-4'],
     ]);

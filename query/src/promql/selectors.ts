@@ -66,7 +66,9 @@ export function compileVectorSelector(sel: VectorSelector, ctx: CompileContext):
   const pl = place(sel.at, sel.offsetMs, ctx);
   const read = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
   const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
-  const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (${values}) WHERE val IS NOT NULL`;
+  // Filtered a level below: an alias `val` in the same SELECT would be what WHERE reads.
+  const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (
+      SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
   return { type: 'vector', sql: broadcast(sql, pl, ctx) };
 }
 
@@ -127,15 +129,30 @@ export function compileRangeFunction(
   const quantile = fn === 'quantile_over_time' ? constantArg(call.args[0]!, fn) : undefined;
   const arg = compileArg(call.args[fn === 'quantile_over_time' ? 1 : 0]!, ctx);
   const m = arg.matrix!;
+  // φ outside [0, 1]: −Inf below, +Inf above, NaN for NaN, wherever the window holds samples.
+  const outside = quantile !== undefined && !(quantile >= 0 && quantile <= 1);
   const values = rangeOverSamples(
     m.read,
     'ls, ',
-    { grid: stepGrid(m.grid), fn, rangeMs: m.rangeMs, ...(quantile !== undefined && { quantile }) },
+    {
+      grid: stepGrid(m.grid),
+      fn: outside ? 'count_over_time' : fn,
+      rangeMs: m.rangeMs,
+      ...(quantile !== undefined && !outside && { quantile }),
+    },
     ctx.p,
   );
   // last_over_time keeps the metric name, as Prometheus does.
   const ls = fn === 'last_over_time' ? 'ls' : `mapFilter((k, v) -> k != '__name__', ls)`;
-  const sql = `SELECT ${ls} AS ls, i, assumeNotNull(val) AS val FROM (${values}) WHERE val IS NOT NULL`;
+  const val = !outside
+    ? 'assumeNotNull(val)'
+    : quantile < 0
+      ? '-inf'
+      : quantile > 1
+        ? 'inf'
+        : 'nan';
+  const sql = `SELECT ${ls} AS ls, i, ${val} AS val FROM (
+      SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
   return { type: 'vector', sql: broadcast(sql, { grid: m.grid, broadcast: m.broadcast }, ctx) };
 }
 
