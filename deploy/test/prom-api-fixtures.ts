@@ -140,12 +140,7 @@ async function sendOtlp(s: RunningSightline, auth: Record<string, string>): Prom
       },
     ],
   };
-  const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 200) throw new Error(`OTLP: ${res.status} ${await res.text()}`);
+  await postOtlp(s, auth, body);
 }
 
 /**
@@ -181,6 +176,10 @@ async function sendHistogram(s: RunningSightline, auth: Record<string, string>):
       },
     ],
   };
+  await postOtlp(s, auth, body);
+}
+
+async function postOtlp(s: RunningSightline, auth: Record<string, string>, body: unknown) {
   const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth },
