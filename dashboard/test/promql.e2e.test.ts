@@ -105,4 +105,28 @@ describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/^bad_data: /);
   });
+
+  it('writes an alert rule in PromQL with the same editor, without a threshold', async () => {
+    await page.goto(`${s.apiUrl}/alerts/new`);
+    const labelled = (name: string) => page.locator('label.alert-field', { hasText: name });
+    await labelled('Name').locator('input').fill('Big cache');
+    await labelled('Query kind').locator('select').selectOption('promql');
+    // The CodeMirror editor, once its chunk has replaced the plain text area standing in for it.
+    const editor = page.locator('.promql-editor .cm-content');
+    await editor.click();
+    await page.keyboard.type('cache_size_bytes > 1500000');
+    // No threshold: every series the expression returns is an alert.
+    await labelled('Threshold').locator('input').fill('');
+    await labelled('Interval').locator('input').fill('1s');
+    await labelled('For').locator('input').fill('0s');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await poll(() => new URL(page.url()).pathname).toMatch(/^\/alerts\/[0-9a-f-]{36}$/);
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const rule = (await (await fetch(`${s.apiUrl}/api/v1/alerts/rules/${id}`)).json()) as {
+      query: unknown;
+      condition?: unknown;
+    };
+    expect(rule.query).toEqual({ kind: 'promql', expr: 'cache_size_bytes > 1500000' });
+    expect(rule.condition).toBeUndefined();
+  });
 });

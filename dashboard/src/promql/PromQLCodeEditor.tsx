@@ -39,6 +39,9 @@ export default function PromQLCodeEditor({
   // The callbacks change every render; the editor reads the latest through refs.
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
+  // What the editor last reported: a `value` equal to it is our own echo, possibly older than the
+  // text typed since (keys arrive faster than React renders), and must not overwrite it.
+  const emitted = useRef(value);
 
   useEffect(() => {
     if (!host.current) return undefined;
@@ -73,7 +76,9 @@ export default function PromQLCodeEditor({
           ]),
           promql.asExtension(),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+            if (!u.docChanged) return;
+            emitted.current = u.state.doc.toString();
+            latest.current.onChange(emitted.current);
           }),
         ],
       }),
@@ -89,7 +94,8 @@ export default function PromQLCodeEditor({
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) {
+    if (v && value !== emitted.current && v.state.doc.toString() !== value) {
+      emitted.current = value;
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
     }
   }, [value]);
