@@ -257,9 +257,15 @@ function rangeValue(
       // Least-squares slope per second; times relative to the evaluation keep the precision.
       const x = `(t - ${at}) / 1000`;
       return {
-        aggs: ['count() AS n', `covarPop(${x}, v) AS cxy`, `varPop(${x}) AS vx`],
+        aggs: [
+          'count() AS n',
+          `covarPop(${x}, v) AS cxy`,
+          `varPop(${x}) AS vx`,
+          // Equal values have slope 0 exactly, as Prometheus answers (no rounding residue).
+          'min(v) = max(v) AND countIf(isNaN(v)) = 0 AS flat',
+        ],
         lets: [],
-        value: 'if(n < 2, NULL, cxy / vx)',
+        value: 'if(n < 2, NULL, if(flat, 0, cxy / vx))',
         lag: false,
       };
     }
