@@ -3,6 +3,7 @@ import { run as dashboard } from '../dashboard/bench/render.bench.ts';
 import { run as dashboards } from '../query/bench/dashboard-panels.bench.ts';
 import { run as distributed } from '../deploy/bench/distributed.bench.ts';
 import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
+import { run as promql } from '../deploy/bench/promql.bench.ts';
 import { run as metrics } from '../query/bench/metrics-query.bench.ts';
 import { run as query } from '../query/bench/query-api.bench.ts';
 import { run as sdk } from '../sdk/bench/overhead.bench.ts';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   'sdk-pg': sdkPg,
   dashboard,
   dashboards,
+  promql,
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -16,6 +16,7 @@ import {
   type Parser,
 } from './config-parsers.ts';
 import { LISTENER_SETTINGS } from './config-settings-listeners.ts';
+import { PROMQL_SETTINGS } from './config-settings-promql.ts';
 import { ROLES } from './roles.ts';
 
 export interface Setting<T> {
@@ -167,6 +168,7 @@ export const SETTINGS = {
     fallback: 100_000,
     help: 'spans returned for one trace',
   },
+  ...PROMQL_SETTINGS,
   logLevel: {
     env: 'SIGHTLINE_LOG_LEVEL',
     flag: 'log-level',

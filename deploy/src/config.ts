@@ -35,6 +35,8 @@ export interface SightlineConfig {
   readonly drainTimeoutMs: number;
   readonly queryTimeoutSeconds: number;
   readonly maxTraceSpans: number;
+  /** Limits of one PromQL query. */
+  readonly promql: PromQLConfig;
   readonly logLevel: string;
   /** Which parts this process runs; all three is the all-in-one. */
   readonly roles: ReadonlySet<Role>;
@@ -42,6 +44,12 @@ export interface SightlineConfig {
   readonly security: SecurityConfig;
   readonly alerting: AlertingConfig;
   readonly selfTelemetry: SelfTelemetryConfig;
+}
+
+export interface PromQLConfig {
+  readonly maxSeries: number;
+  readonly maxSamples: number;
+  readonly timeoutMs: number;
 }
 
 /** Sightline's own traces, metrics and logs, sent through the SDK tagged sightline.internal=true. */
@@ -169,6 +177,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
     drainTimeoutMs: c.drainTimeoutMs,
     queryTimeoutSeconds: c.queryTimeoutSeconds,
     maxTraceSpans: c.maxTraceSpans,
+    promql: Object.freeze({
+      maxSeries: c.promqlMaxSeries,
+      maxSamples: c.promqlMaxSamples,
+      timeoutMs: c.promqlTimeoutSeconds * 1000,
+    }),
     logLevel: c.logLevel,
     roles: c.roles,
     kafka: Object.freeze({

@@ -305,6 +305,7 @@ export async function startRoles(
         version: VERSION,
         publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
         maxTraceSpans: config.maxTraceSpans,
+        promql: config.promql,
         requestTimeoutMs: config.requestTimeoutMs,
         logger: logger.child({ role: 'query' }),
         ...(auth ? { auth: auth.query, authRoutes: auth.routes.query } : {}),

@@ -22,11 +22,15 @@ import { keyRoutes } from './routes/keys.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertSilenceRoutes } from './routes/alert-silences.ts';
 import { dashboardApiRoutes } from './routes/dashboards.ts';
+import type { PromQLLimits } from './promql/evaluate.ts';
+import { DEFAULT_PROMQL_LIMITS, prometheusRoutes } from './routes/prometheus/prometheus-routes.ts';
 
 export interface QueryAppOptions {
   readonly store: StoreClients;
   readonly version: string;
   readonly maxTraceSpans: number;
+  /** Limits of one PromQL query (the /prometheus API); Prometheus' defaults when unset. */
+  readonly promql?: PromQLLimits;
   /** Base of dashboard links in alerts (SIGHTLINE_PUBLIC_URL, or the API's own URL once listening). */
   readonly publicUrl?: () => string;
   /** A pino logger (fastify's own type); none → silent. */
@@ -82,6 +86,13 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
     },
     { prefix: '/api/v1' },
   );
+  // Where Grafana and promtool expect a Prometheus server: <host>:8080/prometheus.
+  void app.register(prometheusRoutes, {
+    prefix: '/prometheus',
+    store: opts.store,
+    version: opts.version,
+    limits: opts.promql ?? DEFAULT_PROMQL_LIMITS,
+  });
   // Outside /api: the built single-page app, with index.html for its deep links.
   void app.register(dashboardRoutes);
   return app;

@@ -89,19 +89,21 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
               className={`alert-marker alert-marker-${m.to}`}
             />
           ))}
-          <ReferenceLine
-            y={preview.threshold}
-            stroke="var(--error)"
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            className="alert-threshold"
-            label={{
-              value: `threshold ${preview.condition}`,
-              position: 'insideTopRight',
-              fill: 'var(--error)',
-              fontSize: 11,
-            }}
-          />
+          {preview.threshold !== null && (
+            <ReferenceLine
+              y={preview.threshold}
+              stroke="var(--error)"
+              strokeDasharray="6 4"
+              ifOverflow="extendDomain"
+              className="alert-threshold"
+              label={{
+                value: `threshold ${preview.condition}`,
+                position: 'insideTopRight',
+                fill: 'var(--error)',
+                fontSize: 11,
+              }}
+            />
+          )}
           {preview.series.map((s, i) => (
             <Line
               key={s.groupKey}

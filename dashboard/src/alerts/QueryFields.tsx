@@ -2,6 +2,7 @@ import type { AlertQuery } from '@sightline/model/api/alerts';
 import { MetricNamesResponse } from '@sightline/model/api/metrics';
 import { apiGet, useApi } from '../api.ts';
 import { AGGREGATIONS } from '../metrics/metric-queries.ts';
+import { PromQLEditor } from '../promql/PromQLEditor.tsx';
 import { Field, type FieldErrors } from './Field.tsx';
 import type { RuleDraft } from './rule-draft.ts';
 import { SearchField } from './SearchField.tsx';
@@ -16,6 +17,7 @@ const KINDS: readonly { kind: AlertQuery['kind']; label: string }[] = [
   { kind: 'trace_red', label: 'Trace RED (rate, errors, latency)' },
   { kind: 'log_count', label: 'Log search count' },
   { kind: 'metric', label: 'Metric query' },
+  { kind: 'promql', label: 'PromQL expression' },
 ];
 
 function MetricNames() {
@@ -167,6 +169,22 @@ export function QueryFields({ draft, errors, set }: Props) {
             />
           </Field>
         </>
+      )}
+      {draft.kind === 'promql' && (
+        <Field
+          label="PromQL expression"
+          field="query.expr"
+          errors={errors}
+          wide
+          hint="Each series it returns is one alert with its labels, e.g. rate(http_requests_total[5m]) > 1"
+        >
+          <PromQLEditor
+            label="PromQL expression"
+            value={draft.expr}
+            placeholder="up == 0"
+            onChange={(expr) => set({ expr })}
+          />
+        </Field>
       )}
     </>
   );

@@ -29,6 +29,7 @@ function previewable(
   if (!clientOk) return null;
   if ((d.kind === 'log_count' || d.kind === 'trace_red') && checkQuery(d.q) !== null) return null;
   if (d.kind === 'metric' && d.metric.trim() === '') return null;
+  if (d.kind === 'promql' && d.expr.trim() === '') return null;
   // The preview does not care about the name; a draft without one still shows its chart.
   return { ...input, name: input.name || 'preview' };
 }
@@ -145,7 +146,14 @@ export function RuleForm({ initial, ruleId, hours, onHours, onSaved, onCancel }:
               <option value="<=">is at most (&lt;=)</option>
             </select>
           </Field>
-          <Field label="Threshold" field="condition.threshold" errors={errors}>
+          <Field
+            label="Threshold"
+            field="condition.threshold"
+            errors={errors}
+            {...(draft.kind === 'promql'
+              ? { hint: 'empty: every series the expression returns fires' }
+              : {})}
+          >
             <input
               type="number"
               step="any"

@@ -43,7 +43,7 @@ export function HistoryTable({ entries }: { entries: readonly AlertHistoryEntry[
               <StateBadge state={e.from} /> → <StateBadge state={e.to} />
             </td>
             <td className="num">{e.value === null ? 'no data' : formatValue(e.value)}</td>
-            <td className="num">{formatValue(e.threshold)}</td>
+            <td className="num">{e.threshold === null ? '—' : formatValue(e.threshold)}</td>
             <td className="sub">
               {[e.noData && 'no data (policy decided)', e.silenced && 'silenced']
                 .filter(Boolean)

@@ -12,6 +12,7 @@ import {
   type AlertSilenceInput,
   type AlertStateName,
 } from '@sightline/model/api/alerts';
+import { AlertRulesImportResponse } from '@sightline/model/api/alert-import';
 import { apiGet, apiPost, apiSend } from '../api.ts';
 
 const rulePath = (id: string) => `/alerts/rules/${encodeURIComponent(id)}`;
@@ -44,3 +45,6 @@ export const expireSilence = (id: string) =>
 
 export const previewRule = (rule: AlertRuleInput, hours: number, signal?: AbortSignal) =>
   apiPost(AlertPreviewResponse, '/alerts/preview', { rule, hours }, signal);
+
+export const importPrometheusRules = (yaml: string) =>
+  apiPost(AlertRulesImportResponse, '/alerts/rules/import', { yaml });

@@ -15,6 +15,7 @@ export const FORM_FIELDS = [
   'query.filters',
   'query.aggregation',
   'query.reduce',
+  'query.expr',
   'query',
   'condition.op',
   'condition.threshold',

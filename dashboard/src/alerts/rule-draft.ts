@@ -42,7 +42,10 @@ export interface RuleDraft {
   readonly reduce: Reduce | '';
   /** Metric filters, one `key=value` or `key!=value` a line. */
   readonly filters: string;
+  /** promql: the expression. */
+  readonly expr: string;
   readonly op: AlertOperator;
+  /** Empty for a PromQL rule: every series the expression returns holds. */
   readonly threshold: string;
   readonly window: string;
   readonly interval: string;
@@ -74,6 +77,7 @@ export const NEW_RULE: RuleDraft = {
   aggregation: 'avg',
   reduce: '',
   filters: '',
+  expr: '',
   op: '>',
   threshold: '0.05',
   window: '5m',
@@ -149,6 +153,8 @@ function queryInput(d: RuleDraft, problems: Partial<Record<FormField, string>>):
         ...(d.reduce !== '' ? { reduce: d.reduce } : {}),
       };
     }
+    case 'promql':
+      return { kind: 'promql', expr: d.expr.trim() };
   }
 }
 
@@ -180,7 +186,9 @@ export function draftToInput(d: RuleDraft): {
     name: d.name.trim(),
     enabled: d.enabled,
     query: queryInput(d, problems),
-    condition: { op: d.op, threshold },
+    ...(d.kind === 'promql' && d.threshold.trim() === ''
+      ? {}
+      : { condition: { op: d.op, threshold } }),
     window: d.window.trim(),
     interval: d.interval.trim(),
     for: d.for.trim(),
@@ -222,8 +230,8 @@ export function draftFromRule(r: AlertRule): RuleDraft {
     description: r.description ?? '',
     enabled: r.enabled,
     kind: q.kind,
-    op: r.condition.op,
-    threshold: String(r.condition.threshold),
+    op: r.condition?.op ?? '>',
+    threshold: r.condition === undefined ? '' : String(r.condition.threshold),
     window: r.window,
     interval: r.interval,
     for: r.for,
@@ -264,6 +272,8 @@ export function draftFromRule(r: AlertRule): RuleDraft {
           )
           .join('\n'),
       };
+    case 'promql':
+      return { ...base, expr: q.expr };
   }
 }
 
@@ -284,5 +294,13 @@ export function describeQuery(q: AlertQuery): string {
     }
     case 'metric':
       return `${q.aggregation} of ${q.metric}`;
+    case 'promql':
+      return `PromQL ${q.expr}`;
   }
+}
+
+/** `PromQL up == 0 > 1`, or without a condition `PromQL up == 0 (every series returned)`. */
+export function describeRule(r: Pick<AlertRule, 'query' | 'condition'>): string {
+  const c = r.condition;
+  return `${describeQuery(r.query)} ${c ? `${c.op} ${c.threshold}` : '(every series returned)'}`;
 }

@@ -33,6 +33,8 @@ export function explorerHref(q: PanelQuery, from: number, to: number): string {
       ]);
       return hrefTo('/explore/metrics', { ...range, ...Object.fromEntries(params) });
     }
+    case 'promql':
+      return hrefTo('/explore/metrics', { ...range, lang: 'promql', promql: q.expr });
   }
 }
 

@@ -13,11 +13,12 @@ import { StepSelect } from '../components/StepSelect.tsx';
 import { PanelFrame } from './PanelFrame.tsx';
 import type { PanelWindow } from './panel-data.ts';
 import type { VariableValues } from './variables.ts';
+import { PromQLEditor } from '../promql/PromQLEditor.tsx';
 
 const TYPES: { type: PanelType; label: string; signals: PanelQuery['signal'][] }[] = [
-  { type: 'timeseries', label: 'Time series', signals: ['metrics', 'logs', 'traces'] },
-  { type: 'stat', label: 'Stat', signals: ['metrics', 'logs', 'traces'] },
-  { type: 'bar', label: 'Bar / top N', signals: ['metrics', 'logs', 'traces'] },
+  { type: 'timeseries', label: 'Time series', signals: ['metrics', 'logs', 'traces', 'promql'] },
+  { type: 'stat', label: 'Stat', signals: ['metrics', 'logs', 'traces', 'promql'] },
+  { type: 'bar', label: 'Bar / top N', signals: ['metrics', 'logs', 'traces', 'promql'] },
   { type: 'logs', label: 'Log list', signals: ['logs'] },
   { type: 'traces', label: 'Trace list', signals: ['traces'] },
 ];
@@ -39,7 +40,9 @@ const defaultQuery = (signal: PanelQuery['signal']): PanelQuery =>
     ? { signal, metric: '', aggregation: 'avg' }
     : signal === 'logs'
       ? { signal, q: '' }
-      : { signal, measure: 'rate' };
+      : signal === 'promql'
+        ? { signal, expr: '' }
+        : { signal, measure: 'rate' };
 
 /** `80:amber, 95:red` ⇄ thresholds. */
 export function parseThresholds(text: string): Threshold[] | null {
@@ -217,6 +220,17 @@ export function PanelEditor({ initial, values, window: w, onApply, onCancel }: P
               />
             </label>
           </>
+        )}
+        {q.signal === 'promql' && (
+          <label className="wide">
+            PromQL
+            <PromQLEditor
+              label="PromQL expression"
+              value={q.expr}
+              placeholder='sum by (job) (rate(http_requests_total{job=~"$service"}[5m]))'
+              onChange={(expr) => setQuery({ ...q, expr })}
+            />
+          </label>
         )}
         {q.signal === 'logs' && (
           <label>

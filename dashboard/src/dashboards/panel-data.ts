@@ -16,6 +16,8 @@ import { apiGet, apiPost } from '../api.ts';
 import { sharedGet } from './shared-get.ts';
 import { quoteValue } from '../format.ts';
 import { aggregatedUnit } from '../units.ts';
+import { autoStepSeconds, queryRange, stepSeconds } from '../promql/promql-api.ts';
+import { promSeries } from '../promql/promql-series.ts';
 
 export interface PanelSeries {
   readonly name: string;
@@ -142,6 +144,20 @@ export async function loadPanel(
         to: r.to,
         step: r.step,
         series: r.services.map((s) => ({ name: s.service, points: s.series[m.key] })),
+      };
+    }
+    case 'promql': {
+      const stepS = stepSeconds(w.step) ?? autoStepSeconds(w.from, w.to);
+      const r = await queryRange(q.expr, w.from, w.to, stepS, signal);
+      const series = promSeries(q.expr, r, r);
+      return {
+        kind: 'series',
+        // One unit a panel: the expression's (a series keeping its name has its name's).
+        unit: panel.options.unit ?? series[0]?.unit ?? '',
+        from: r.start,
+        to: r.end,
+        step: r.step,
+        series: series.map((s) => ({ name: s.name, points: [...s.points] })),
       };
     }
   }

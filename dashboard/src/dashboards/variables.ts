@@ -84,6 +84,16 @@ function fillFilter(f: MetricFilter, values: VariableValues): MetricFilter | nul
 /** The query a panel runs with the dashboard's current variable values. */
 export function applyVariables(q: PanelQuery, values: VariableValues): PanelQuery {
   switch (q.signal) {
+    case 'promql':
+      // As Grafana does for Prometheus: several values become a regex alternation (use =~).
+      return {
+        ...q,
+        expr: q.expr.replace(VARIABLE_REF, (ref, name: string) => {
+          const v = values[name];
+          // Nothing selected means any value.
+          return v === undefined ? ref : v.length === 0 ? '.*' : v.join('|');
+        }),
+      };
     case 'logs':
       return { ...q, q: fillSearch(q.q, values) };
     case 'traces': {

@@ -12,7 +12,7 @@ import { DeliveriesTable } from '../alerts/DeliveriesTable.tsx';
 import { alertEditPath } from '../alerts/alert-routes.ts';
 import { PREVIEW_HOURS } from '../alerts/PreviewPanel.tsx';
 import { formatValue } from '../alerts/PreviewChart.tsx';
-import { describeQuery } from '../alerts/rule-draft.ts';
+import { describeRule } from '../alerts/rule-draft.ts';
 import { HistoryChart, HistoryTable } from '../alerts/RuleHistory.tsx';
 import { SeverityBadge, StateBadge } from '../alerts/StateBadge.tsx';
 import { usePolling } from '../alerts/use-polling.ts';
@@ -33,9 +33,7 @@ function RuleFacts({ rule }: { rule: AlertRule }) {
   return (
     <dl className="facts alert-facts">
       <dt>Condition</dt>
-      <dd>
-        {describeQuery(rule.query)} {rule.condition.op} {rule.condition.threshold}
-      </dd>
+      <dd>{describeRule(rule)}</dd>
       <dt>Timing</dt>
       <dd>
         window {rule.window}, every {rule.interval}, for {rule.for}

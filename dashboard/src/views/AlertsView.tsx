@@ -1,8 +1,9 @@
 import { useApi } from '../api.ts';
 import { listAlerts, listRules } from '../alerts/alert-api.ts';
 import { alertPath } from '../alerts/alert-routes.ts';
-import { describeQuery } from '../alerts/rule-draft.ts';
+import { describeRule } from '../alerts/rule-draft.ts';
 import { isStateName, ruleRows, STATES } from '../alerts/rule-rows.ts';
+import { ImportRules } from '../alerts/ImportRules.tsx';
 import { SilencesPanel } from '../alerts/SilencesPanel.tsx';
 import { SeverityBadge, StateBadge } from '../alerts/StateBadge.tsx';
 import { usePolling } from '../alerts/use-polling.ts';
@@ -37,6 +38,7 @@ export function AlertsView({ loc }: { loc: AppLocation }) {
           + New rule
         </Link>
       </h1>
+      <ImportRules onImported={data.reload} />
       <div className="tabs alert-filter" role="tablist" aria-label="Filter by state">
         <button
           type="button"
@@ -94,7 +96,7 @@ export function AlertsView({ loc }: { loc: AppLocation }) {
                 <td>
                   <Link href={hrefTo(alertPath(r.rule.id), {}, loc.params)}>{r.rule.name}</Link>
                   <div className="sub">
-                    {describeQuery(r.rule.query)} {r.rule.condition.op} {r.rule.condition.threshold}
+                    {describeRule(r.rule)}
                     {!r.rule.enabled && ' · disabled'}
                   </div>
                 </td>

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import {
   MetricNamesResponse,
   MetricsQueryResponse,
@@ -24,6 +24,11 @@ import {
   writeRows,
   type QueryRow,
 } from '../metrics/metric-queries.ts';
+
+// CodeMirror and the PromQL grammar load with the PromQL mode, not with the dashboard.
+const PromQLExplorer = lazy(async () => ({
+  default: (await import('../promql/PromQLExplorer.tsx')).PromQLExplorer,
+}));
 
 const MAX_ROWS = 10;
 
@@ -102,9 +107,52 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
   const rowColor = (row: number, series = 0) => paletteColor(row * 3 + series);
   const series = chartSeries(byRow, rowColor);
   const first = byRow.find((r) => r !== undefined);
+  // `promql` in the URL (an alert's link sets it) or `lang=promql`: the PromQL mode.
+  const promql = loc.params.get('promql');
+  const promqlMode = promql !== null || loc.params.get('lang') === 'promql';
+  const modeTabs = (
+    <div className="tabs" role="radiogroup" aria-label="Query language">
+      <button
+        type="button"
+        role="radio"
+        aria-checked={!promqlMode}
+        onClick={() => navigate(withParams(loc, { lang: null, promql: null }))}
+      >
+        Builder
+      </button>
+      <button
+        type="button"
+        role="radio"
+        aria-checked={promqlMode}
+        onClick={() => navigate(withParams(loc, { lang: 'promql' }))}
+      >
+        PromQL
+      </button>
+    </div>
+  );
+  if (promqlMode) {
+    return (
+      <section>
+        <h1>Metrics</h1>
+        {modeTabs}
+        <div className="card metric-chart">
+          <Suspense fallback={<Loading what="the PromQL editor" />}>
+            <PromQLExplorer
+              expr={promql ?? ''}
+              onRun={(expr) => navigate(withParams(loc, { lang: 'promql', promql: expr.trim() }))}
+              bounds={bounds}
+              step={step}
+              mode={mode}
+            />
+          </Suspense>
+        </div>
+      </section>
+    );
+  }
   return (
     <section>
       <h1>Metrics</h1>
+      {modeTabs}
       {names.status === 'loading' && <Loading what="metric names" />}
       {names.status === 'error' && <ErrorPanel error={names.error} retry={names.reload} />}
       {names.status === 'ok' && metrics.length === 0 && (

@@ -75,11 +75,31 @@ export const MetricAlertQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AlertQuery = Type.Union([LogCountQuery, TraceRedQuery, MetricAlertQuery]);
+/**
+ * A PromQL expression evaluated at each evaluation time, as Prometheus evaluates an alerting
+ * rule: every series it returns is one alert, labelled with the series' labels. Without a
+ * condition a returned series holds (write the comparison in the expression, `… > 0.5`); with
+ * one, each series' value is compared as in the other kinds.
+ */
+export const PromQLAlertQuery = Type.Object(
+  {
+    kind: Type.Literal('promql'),
+    expr: Type.String({ minLength: 1, maxLength: 8192, description: 'e.g. rate(x_total[5m]) > 1' }),
+  },
+  { additionalProperties: false },
+);
+
+export const AlertQuery = Type.Union([
+  LogCountQuery,
+  TraceRedQuery,
+  MetricAlertQuery,
+  PromQLAlertQuery,
+]);
 export type AlertQuery = Static<typeof AlertQuery>;
 export type LogCountQuery = Static<typeof LogCountQuery>;
 export type TraceRedQuery = Static<typeof TraceRedQuery>;
 export type MetricAlertQuery = Static<typeof MetricAlertQuery>;
+export type PromQLAlertQuery = Static<typeof PromQLAlertQuery>;
 
 export const AlertCondition = Type.Object(
   { op: AlertOperator, threshold: Type.Number() },
@@ -101,8 +121,9 @@ export const AlertRuleInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 4096 })),
     enabled: Type.Optional(Type.Boolean({ default: true })),
     query: AlertQuery,
-    condition: AlertCondition,
-    /** The evaluated window ends at evaluation time. */
+    /** Required, except for a PromQL rule, where every series the expression returns holds. */
+    condition: Type.Optional(AlertCondition),
+    /** The evaluated window ends at evaluation time (a PromQL rule: how far back its links look). */
     window: AlertDuration,
     /** How often the rule is evaluated; at least 1s. */
     interval: AlertDuration,
@@ -136,7 +157,7 @@ export const AlertRule = Type.Object({
   description: Type.Optional(Type.String()),
   enabled: Type.Boolean(),
   query: AlertQuery,
-  condition: AlertCondition,
+  condition: Type.Optional(AlertCondition),
   window: Type.String(),
   interval: Type.String(),
   for: Type.String(),
@@ -203,7 +224,8 @@ export const AlertHistoryEntry = Type.Object({
   from: AlertStateName,
   to: AlertStateName,
   value: Type.Union([Type.Number(), Type.Null()]),
-  threshold: Type.Number(),
+  /** null: the rule has no threshold (PromQL without a condition). */
+  threshold: Type.Union([Type.Number(), Type.Null()]),
   /** The evaluation had no data and the rule's noData policy decided. */
   noData: Type.Boolean(),
   silenced: Type.Boolean(),
@@ -276,7 +298,7 @@ export const AlertPreviewResponse = Type.Object({
   to: Type.Number(),
   /** Milliseconds between evaluations replayed. */
   step: Type.Number(),
-  threshold: Type.Number(),
+  threshold: Type.Union([Type.Number(), Type.Null()]),
   condition: Type.String(),
   series: Type.Array(
     Type.Object({

@@ -25,15 +25,18 @@ export function queryStrings(q: PanelQuery): [string, string][] {
       add('service', q.service);
       add('operation', q.operation);
       add('q', q.q);
+      break;
+    case 'promql':
+      add('expr', q.expr);
   }
   return out;
 }
 
 /** Which signals each panel type can show. */
 const SIGNALS: Record<Panel['type'], readonly PanelQuery['signal'][]> = {
-  timeseries: ['metrics', 'logs', 'traces'],
-  stat: ['metrics', 'logs', 'traces'],
-  bar: ['metrics', 'logs', 'traces'],
+  timeseries: ['metrics', 'logs', 'traces', 'promql'],
+  stat: ['metrics', 'logs', 'traces', 'promql'],
+  bar: ['metrics', 'logs', 'traces', 'promql'],
   logs: ['logs'],
   traces: ['traces'],
 };

@@ -79,7 +79,19 @@ export const TracesPanelQuery = Type.Object({
 });
 export type TracesPanelQuery = Static<typeof TracesPanelQuery>;
 
-export const PanelQuery = Type.Union([MetricsPanelQuery, LogsPanelQuery, TracesPanelQuery]);
+/** A PromQL expression, charted with Sightline's /prometheus range query (time series, stat, bar). */
+export const PromQLPanelQuery = Type.Object({
+  signal: Type.Literal('promql'),
+  expr: Type.String({ minLength: 1, maxLength: 8192 }),
+});
+export type PromQLPanelQuery = Static<typeof PromQLPanelQuery>;
+
+export const PanelQuery = Type.Union([
+  MetricsPanelQuery,
+  LogsPanelQuery,
+  TracesPanelQuery,
+  PromQLPanelQuery,
+]);
 export type PanelQuery = Static<typeof PanelQuery>;
 
 export const PanelType = Type.Union([

@@ -12,6 +12,7 @@ import { andFilters, rangeFilter, withParam } from '../sql/logs-filter.ts';
 import { logsTable, selectRows } from '../sql/logs-row.ts';
 import { runMetricQuery } from '../sql/metrics-query.ts';
 import { redStats } from '../sql/red-stats.ts';
+import { evaluatePromQL } from './promql-query.ts';
 
 /** Most alerts one evaluation of one rule produces; more groups are cut (largest first for logs). */
 export const MAX_GROUPS = 500;
@@ -57,6 +58,8 @@ export async function evaluateQuery(
       return traceRed(target, query, groupBy, range);
     case 'metric':
       return metric(target, query, groupBy, range);
+    case 'promql':
+      return evaluatePromQL(target, query.expr, atMs);
   }
 }
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRule } from '@sightline/model/api/alerts';
 import type { AlertChannel } from '@sightline/model/api/alert-channels';
 import { evaluateQuery } from './evaluate-query.ts';
+import { conditionText, thresholdOf } from './condition.ts';
 import { canForget } from './forget.ts';
 import { Lease } from './lease.ts';
 import { dashboardUrl } from './links.ts';
@@ -47,8 +48,6 @@ export interface EvaluatorOptions {
 }
 
 const alertKey = (ruleId: string, groupKey: string): string => `${ruleId}\u0000${groupKey}`;
-const conditionText = (rule: AlertRule): string =>
-  `${rule.condition.op} ${rule.condition.threshold}`;
 
 /**
  * Runs every enabled rule on its interval while holding the lease (lease.ts), moves each alert
@@ -200,7 +199,7 @@ export class AlertEvaluator {
           from: t.from,
           to: t.to,
           value,
-          threshold: rule.condition.threshold,
+          threshold: thresholdOf(rule.condition),
           noData: r.noData,
           silenced,
           atMs: now,
@@ -276,16 +275,16 @@ export class AlertEvaluator {
       groupLabels: alert.groupLabels,
       labels: n.labels,
       value: s.value,
-      threshold: rule.condition.threshold,
-      condition: conditionText(rule),
+      threshold: thresholdOf(rule.condition),
+      condition: conditionText(rule.condition),
       message: renderTemplate(n.message, {
         ruleName: rule.name,
         ruleId: rule.id,
         severity: rule.severity,
         state: decision.kind,
         value: s.value,
-        threshold: rule.condition.threshold,
-        condition: conditionText(rule),
+        threshold: thresholdOf(rule.condition),
+        condition: conditionText(rule.condition),
         groupKey: alert.groupKey,
         groupLabels: alert.groupLabels,
         labels: n.labels,

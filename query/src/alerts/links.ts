@@ -8,7 +8,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The dashboard view that shows an alert's problem over [fromMs, toMs): the logs explorer with
- * the rule's search narrowed to the group, the service page, or the metrics explorer. URL shapes
+ * the rule's search narrowed to the group, the service page, or the metrics explorer (builder or
+ * PromQL mode). URL shapes
  * are the dashboard's (dashboard/src/router.ts: /logs, /services/:service, /explore/metrics).
  */
 export function dashboardUrl(
@@ -45,6 +46,11 @@ export function dashboardUrl(
       if (by[0] !== undefined) params.set('by', by[0]);
       break;
     }
+    case 'promql':
+      // The explorer's PromQL mode (dashboard/src/views/MetricsView.tsx reads `promql`).
+      path = '/explore/metrics';
+      params.set('promql', query.expr);
+      break;
   }
   params.set('from', iso(fromMs));
   params.set('to', iso(toMs));

@@ -1,6 +1,7 @@
 import type { AlertPreviewRequest, AlertPreviewResponse } from '@sightline/model/api/alerts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
 import { toPointValue } from '@sightline/model/prom-value';
+import { conditionText, thresholdOf } from './condition.ts';
 import { evaluateQuery, type EvalTarget } from './evaluate-query.ts';
 import { INITIAL_STATE, step, type AlertState } from './state-machine.ts';
 import { validateRule } from './validate.ts';
@@ -63,8 +64,8 @@ export async function previewRule(
     from: fromMs,
     to: toMs,
     step: stepMs,
-    threshold: req.rule.condition.threshold,
-    condition: `${req.rule.condition.op} ${req.rule.condition.threshold}`,
+    threshold: thresholdOf(req.rule.condition),
+    condition: conditionText(req.rule.condition),
     series: [...series].map(([groupKey, s]) => ({ groupKey, labels: s.labels, points: s.points })),
     transitions,
   };

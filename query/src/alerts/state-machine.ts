@@ -48,7 +48,8 @@ export interface StepInput {
   readonly prev: AlertState;
   /** null: the query returned no data for this alert. */
   readonly value: number | null;
-  readonly condition: AlertCondition;
+  /** Unset: a value holds by being there (a PromQL rule's returned series). */
+  readonly condition: AlertCondition | undefined;
   readonly forMs: number;
   readonly noData: NoDataPolicy;
   readonly nowMs: number;
@@ -62,7 +63,7 @@ export function step(input: StepInput): StepResult {
   const { prev, value, nowMs } = input;
   const noData = value === null;
   let holds: boolean;
-  if (value !== null) holds = breaches(value, input.condition);
+  if (value !== null) holds = input.condition ? breaches(value, input.condition) : true;
   else if (input.noData === 'alerting') holds = true;
   else if (input.noData === 'ok') holds = false;
   else return { next: { ...prev, value: null }, transitions: [], noData };

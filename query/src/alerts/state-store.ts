@@ -113,7 +113,7 @@ export interface HistoryRow {
   readonly from: AlertStateName;
   readonly to: AlertStateName;
   readonly value: number | null;
-  readonly threshold: number;
+  readonly threshold: number | null;
   readonly noData: boolean;
   readonly silenced: boolean;
   readonly atMs: number;
@@ -136,7 +136,8 @@ export async function appendHistory(
       from_state: r.from,
       to_state: r.to,
       value: r.value !== null && Number.isFinite(r.value) ? r.value : null,
-      threshold: r.threshold,
+      // The column is not Nullable: NaN (read back as null) stands for "no threshold".
+      threshold: r.threshold ?? 'nan',
       no_data: r.noData ? 1 : 0,
       silenced: r.silenced ? 1 : 0,
       at: r.atMs,
@@ -163,7 +164,7 @@ export async function readHistory(
   }
   const rs = await t.reader.query({
     query: `SELECT rule_id, rule_name, group_key, group_labels, from_state, to_state, value,
-        threshold, no_data, silenced, toUnixTimestamp64Milli(at) AS at
+        if(isNaN(threshold), NULL, threshold) AS threshold, no_data, silenced, toUnixTimestamp64Milli(at) AS at
       FROM ${qualified(t, ALERT_HISTORY_TABLE)}
       WHERE ${where.join(' AND ')}
       ORDER BY at DESC, indexOf(['pending', 'firing'], to_state) DESC LIMIT {limit:UInt32}`,
@@ -178,7 +179,7 @@ export async function readHistory(
     from_state: AlertStateName;
     to_state: AlertStateName;
     value: number | null;
-    threshold: number;
+    threshold: number | null;
     no_data: number;
     silenced: number;
     at: string;
@@ -191,7 +192,7 @@ export async function readHistory(
     from: r.from_state,
     to: r.to_state,
     value: r.value === null ? null : Number(r.value),
-    threshold: Number(r.threshold),
+    threshold: r.threshold === null ? null : Number(r.threshold),
     noData: Number(r.no_data) === 1,
     silenced: Number(r.silenced) === 1,
     at: new Date(Number(r.at)).toISOString(),

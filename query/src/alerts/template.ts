@@ -10,7 +10,7 @@ export interface TemplateContext {
   readonly severity: string;
   readonly state: string;
   readonly value: number | null;
-  readonly threshold: number;
+  readonly threshold: number | null;
   readonly condition: string;
   readonly groupKey: string;
   readonly groupLabels: Readonly<Record<string, string>>;

@@ -6,6 +6,7 @@ import { withParam } from '../sql/logs-filter.ts';
 import { filtersSql, Params } from '../sql/metrics-keys.ts';
 import { parseDuration } from './duration.ts';
 import { traceSearch } from './evaluate-query.ts';
+import { checkPromQL } from './promql-query.ts';
 import { checkTemplate, DEFAULT_MESSAGE } from './template.ts';
 
 /** A rule with every default filled in and its durations in milliseconds. */
@@ -46,7 +47,11 @@ export function validateRule(input: AlertRuleInput): NormalizedRule {
   if (repeatMs !== null && repeatMs < intervalMs) {
     throw invalid('repeatInterval', `must be at least the interval (${input.interval})`);
   }
-  if (!Number.isFinite(input.condition.threshold)) {
+  const promql = input.query.kind === 'promql';
+  if (input.condition === undefined && !promql) {
+    throw invalid('condition', `is required for a ${input.query.kind} rule`);
+  }
+  if (input.condition !== undefined && !Number.isFinite(input.condition.threshold)) {
     throw invalid('condition.threshold', 'must be a finite number');
   }
   const groupBy = input.groupBy ?? [];
@@ -59,7 +64,8 @@ export function validateRule(input: AlertRuleInput): NormalizedRule {
     enabled: input.enabled ?? true,
     labels: input.labels ?? {},
     groupBy,
-    noData: input.noData ?? 'keep',
+    // A series a PromQL rule no longer returns has stopped holding, as in Prometheus.
+    noData: input.noData ?? (promql ? 'ok' : 'keep'),
     message,
     windowMs,
     intervalMs,
@@ -95,5 +101,10 @@ function checkQuery(query: AlertQuery, groupBy: readonly string[]): void {
     case 'metric':
       filtersSql(query.filters ?? [], query.service, new Params(), 'query.filters');
       return;
+    case 'promql':
+      if (groupBy.length > 0) {
+        throw invalid('groupBy', 'a PromQL rule has one alert per series its expression returns');
+      }
+      checkPromQL(query.expr);
   }
 }

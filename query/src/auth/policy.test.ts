@@ -20,6 +20,14 @@ describe('query route access', () => {
     expect(queryRouteAccess('GET', '/api/v1/auth/me')).toBe('signed-in');
   });
 
+  it('needs read for the Prometheus API, its form POSTs included', () => {
+    expect(queryRouteAccess('GET', '/prometheus/api/v1/query')).toBe('read');
+    expect(queryRouteAccess('POST', '/prometheus/api/v1/query_range')).toBe('read');
+    expect(queryRouteAccess('POST', '/prometheus/api/v1/series')).toBe('read');
+    expect(queryRouteAccess('GET', undefined, '/prometheus/api/v1/nope')).toBe('signed-in');
+    expect(queryRouteAccess('GET', '/*', '/prometheus/api/v1/nope')).toBe('signed-in');
+  });
+
   it('asks for a credential on unknown API paths, so they reveal nothing', () => {
     expect(queryRouteAccess('GET', undefined, '/api/v1/nope')).toBe('signed-in');
     expect(queryRouteAccess('GET', undefined, '/favicon.ico')).toBe('public');

@@ -26,6 +26,10 @@ export function queryRouteAccess(
   if (url.startsWith('/api/v1/auth/')) return 'signed-in';
   if (url === '/api/v1/keys' || url.startsWith('/api/v1/keys/')) return 'admin';
   if (url === '/metrics') return 'read';
+  // The Prometheus API only reads, POST included (a form holding the query).
+  if (url === '/prometheus' || url.startsWith('/prometheus/')) {
+    return route === undefined || route === '/*' ? 'signed-in' : 'read';
+  }
   if (url === '/api' || url.startsWith('/api/')) {
     if (route === undefined || route === '/*') return 'signed-in';
     return isSafeMethod(method) || READ_ONLY_POSTS.has(url) ? 'read' : 'admin';

@@ -17,11 +17,16 @@ import {
   type AlertDelivery,
   type AlertInstance,
 } from '@sightline/model/api/alerts';
+import {
+  AlertRulesImportRequest,
+  AlertRulesImportResponse,
+} from '@sightline/model/api/alert-import';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { maskRule } from '../alerts/channel-secrets.ts';
 import { parseDuration } from '../alerts/duration.ts';
 import { dashboardUrl } from '../alerts/links.ts';
 import { previewRule } from '../alerts/preview.ts';
+import { importPrometheusRules } from '../alerts/prom-rules-import.ts';
 import {
   createRule,
   deleteRule,
@@ -67,6 +72,25 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
       },
     },
     async (req, reply) => reply.code(201).send(maskRule(await createRule(store, req.body))),
+  );
+
+  app.post(
+    '/alerts/rules/import',
+    {
+      schema: {
+        summary: 'Import a Prometheus alerting-rule file (YAML) as PromQL alert rules',
+        description:
+          'Each alerting rule (alert, expr, for, labels, annotations) becomes a PromQL rule; recording rules are listed as skipped. A file with any rule wrong answers 400 naming the group, the rule and the field, and imports nothing.',
+        body: AlertRulesImportRequest,
+        response: { 201: AlertRulesImportResponse, 400: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const { rules, skipped, warnings } = importPrometheusRules(req.body.yaml, req.body);
+      const created = [];
+      for (const input of rules) created.push(maskRule(await createRule(store, input)));
+      return reply.code(201).send({ created, skipped, warnings });
+    },
   );
 
   app.get(

@@ -46,6 +46,7 @@ export const dashboardRoutes: FastifyPluginCallback<DashboardRouteOptions> = (ap
       return reply.callNotFound();
     }
     if (path === '/api' || path.startsWith('/api/')) return reply.callNotFound();
+    if (path === '/prometheus' || path.startsWith('/prometheus/')) return reply.callNotFound();
     const ext = extname(path);
     const file = ext && ext !== '.html' ? resolve(dist, `.${path}`) : resolve(dist, 'index.html');
     if (!file.startsWith(dist + sep)) return reply.callNotFound();

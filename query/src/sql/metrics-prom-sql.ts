@@ -51,6 +51,19 @@ export const RANGE_FUNCTIONS: readonly RangeFunction[] = [
 export const isRangeFunction = (a: string): a is RangeFunction =>
   (RANGE_FUNCTIONS as readonly string[]).includes(a);
 
+/** The range functions PromQL has beyond those the metrics API offers, implemented here too. */
+export type PromRangeFunction =
+  RangeFunction | 'idelta' | 'deriv' | 'resets' | 'changes' | 'present_over_time';
+
+export const PROM_RANGE_FUNCTIONS: readonly PromRangeFunction[] = [
+  ...RANGE_FUNCTIONS,
+  'idelta',
+  'deriv',
+  'resets',
+  'changes',
+  'present_over_time',
+];
+
 /** The series of one metric in one table, narrowed by filters and labelled for grouping. */
 export interface SeriesSelection {
   readonly database: string;
@@ -155,7 +168,13 @@ const gcols = (src: SeriesSource) =>
   Array.from({ length: groupCount(src) }, (_, i) => `g${i}, `).join('');
 
 /** Per-window aggregates and the function's value, by function. */
-function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: string, p: Params) {
+function rangeValue(
+  fn: PromRangeFunction,
+  quantile: number,
+  rangeMs: number,
+  at: string,
+  p: Params,
+) {
   const seconds = p.add(rangeMs / 1000, 'Float64');
   switch (fn) {
     case 'rate':
@@ -214,8 +233,45 @@ function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: st
           if(n < 2, NULL, if(vn < pvn, vn, vn - pvn) / ((tn - ptn) / 1000)))`,
         lag: true,
       };
+    case 'idelta':
+      // The last two samples; the one before the last is in the window when there are two.
+      return {
+        aggs: ['count() AS n', 'argMax(v, t) AS vn', 'argMax(pv, t) AS pvn'],
+        lets: [],
+        value: 'if(n < 2, NULL, vn - pvn)',
+        lag: true,
+      };
+    case 'resets':
+    case 'changes': {
+      // Pairs of samples both in the window: the earlier one no older than its start.
+      const inWindow = `pt IS NOT NULL AND pt >= ${at} - ${p.add(rangeMs, 'Int64')}`;
+      const event = fn === 'resets' ? 'v < pv' : 'v != pv AND NOT (isNaN(v) AND isNaN(pv))';
+      return {
+        aggs: [`toFloat64(countIf(${inWindow} AND ${event})) AS fv`],
+        lets: [],
+        value: 'fv',
+        lag: true,
+      };
+    }
+    case 'deriv': {
+      // Least-squares slope per second; times relative to the evaluation keep the precision.
+      const x = `(t - ${at}) / 1000`;
+      return {
+        aggs: [
+          'count() AS n',
+          `covarPop(${x}, v) AS cxy`,
+          `varPop(${x}) AS vx`,
+          // Equal values have slope 0 exactly, as Prometheus answers (no rounding residue).
+          'min(v) = max(v) AND countIf(isNaN(v)) = 0 AS flat',
+        ],
+        lets: [],
+        value: 'if(n < 2, NULL, if(flat, 0, cxy / vx))',
+        lag: false,
+      };
+    }
     default: {
       const agg = {
+        present_over_time: 'toFloat64(1)',
         avg_over_time: 'avg(v)',
         min_over_time: 'min(v)',
         max_over_time: 'max(v)',
@@ -237,7 +293,7 @@ function rangeValue(fn: RangeFunction, quantile: number, rangeMs: number, at: st
 export interface RangeFunctionInput {
   readonly source: SeriesSource;
   readonly grid: StepGrid;
-  readonly fn: RangeFunction;
+  readonly fn: PromRangeFunction;
   readonly rangeMs: number;
   /** quantile_over_time's φ. */
   readonly quantile?: number;
@@ -249,10 +305,27 @@ export interface RangeFunctionInput {
  */
 export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
   const { source: src, grid, rangeMs } = input;
+  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, needsStart(input.fn));
+  return rangeOverSamples(read, gcols(src), input, p);
+}
+
+/** Whether a function's samples must carry their start time `st` (a new one is a reset). */
+export const needsStart = (fn: PromRangeFunction): boolean =>
+  ['rate', 'increase', 'irate', 'idelta', 'resets', 'changes'].includes(fn);
+
+/**
+ * `fn` over samples read by any query with columns (g…, sk, d, t, v, stale, and st when
+ * `needsStart(fn)`): rows (g…, sk, i, val). `g` lists the group columns, e.g. `g0, g1, `.
+ */
+export function rangeOverSamples(
+  read: string,
+  g: string,
+  input: Omit<RangeFunctionInput, 'source'>,
+  p: Params,
+): string {
+  const { grid, rangeMs } = input;
   const at = evalAt(grid, p);
   const f = rangeValue(input.fn, input.quantile ?? 0.5, rangeMs, at, p);
-  const read = samples(src, grid, evalTimeMs(grid, 0) - rangeMs, p, f.lag);
-  const g = gcols(src);
   const lagged = f.lag
     ? `SELECT *, if(pt IS NULL, 0, if(v < pv OR st != pst, pv, 0)) AS rc FROM (
         SELECT *, lagInFrame(toNullable(t)) OVER w AS pt, lagInFrame(v) OVER w AS pv,
@@ -270,8 +343,12 @@ export function rangeFunctionSql(input: RangeFunctionInput, p: Params): string {
 
 /** The metric's value per series at every step: the newest sample within the lookback. */
 export function instantSql(source: SeriesSource, grid: StepGrid, p: Params): string {
-  const g = gcols(source);
   const read = samples(source, grid, evalTimeMs(grid, 0) - LOOKBACK_MS, p);
+  return instantOverSamples(read, gcols(source), grid, p);
+}
+
+/** The instant value over samples read by any query with columns (g…, sk, t, v, stale). */
+export function instantOverSamples(read: string, g: string, grid: StepGrid, p: Params): string {
   return `SELECT ${g}sk, i, if(argMax(stale, t), NULL, argMax(v, t)) AS val
     FROM (SELECT *, ${fanOut('t', LOOKBACK_MS, grid, p)} AS i FROM (${read}))
     GROUP BY ${g}sk, i`;

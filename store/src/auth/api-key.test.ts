@@ -29,6 +29,16 @@ describe('API keys', () => {
     expect(keyFromHeaders({})).toBeUndefined();
     expect(keyFromHeaders({ 'x-sightline-key': '' })).toBeUndefined();
   });
+
+  it('are read from Basic auth: the password, or the user name when there is no password', () => {
+    const basic = (pair: string) => `Basic ${Buffer.from(pair).toString('base64')}`;
+    expect(keyFromHeaders({ authorization: basic('grafana:sl_k') })).toBe('sl_k');
+    expect(keyFromHeaders({ authorization: basic('sl_k:') })).toBe('sl_k');
+    expect(keyFromHeaders({ authorization: basic('sl_k') })).toBe('sl_k');
+    expect(keyFromHeaders({ authorization: basic('user:pa:ss') })).toBe('pa:ss');
+    // Nothing usable: the header itself is the (invalid) key, so the caller gets a 401.
+    expect(keyFromHeaders({ authorization: basic(':') })).toBe(basic(':'));
+  });
 });
 
 describe('passwords', () => {

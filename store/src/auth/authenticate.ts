@@ -9,14 +9,25 @@ const first = (v: string | readonly string[] | undefined): string | undefined =>
   typeof v === 'string' ? v : v?.[0];
 
 /**
- * The API key a request carries: `Authorization: Bearer <key>`, or `x-sightline-key: <key>`
- * (which OTel exporters can send as a plain header).
+ * The API key a request carries: `Authorization: Bearer <key>`, `Authorization: Basic` with the
+ * key as password (any user name; or as user name with no password), which is what Grafana's and
+ * Prometheus' basic-auth settings send, or `x-sightline-key: <key>` (which OTel exporters can send
+ * as a plain header).
  */
 export function keyFromHeaders(headers: Headers): string | undefined {
   const auth = first(headers.authorization)?.trim();
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    return m?.[1] ?? auth;
+    if (m) return m[1];
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
+    if (basic?.[1]) {
+      const pair = Buffer.from(basic[1], 'base64').toString('utf8');
+      const colon = pair.indexOf(':');
+      const user = colon < 0 ? pair : pair.slice(0, colon);
+      const pass = colon < 0 ? '' : pair.slice(colon + 1);
+      return pass || user || auth;
+    }
+    return auth;
   }
   return first(headers['x-sightline-key'])?.trim() || undefined;
 }

@@ -47,7 +47,10 @@ export function emailContent(n: AlertNotification, from: string): EmailContent {
     ['State', stateWord(n)],
     ['Severity', n.severity],
     ['Value', formatValue(n.value)],
-    ['Threshold', `${n.condition} (threshold ${formatValue(n.threshold)})`],
+    [
+      'Threshold',
+      n.threshold === null ? n.condition : `${n.condition} (threshold ${formatValue(n.threshold)})`,
+    ],
   ];
   if (n.groupKey !== '') rows.push(['Group', n.groupKey]);
   rows.push(['Started', n.startsAt]);

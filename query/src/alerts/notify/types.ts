@@ -12,7 +12,8 @@ export interface AlertNotification {
   /** The rule's labels. */
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number | null;
-  readonly threshold: number;
+  /** null: the rule has no threshold (a PromQL rule alerting on the series it returns). */
+  readonly threshold: number | null;
   /** e.g. '> 0.05' */
   readonly condition: string;
   /** Template already rendered by the engine. */

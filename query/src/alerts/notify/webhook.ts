@@ -21,7 +21,7 @@ export interface WebhookPayload {
     readonly severity: AlertNotification['severity'];
     readonly labels: Readonly<Record<string, string>>;
     readonly condition: string;
-    readonly threshold: number;
+    readonly threshold: number | null;
   };
   readonly group: { readonly key: string; readonly labels: Readonly<Record<string, string>> };
   readonly value: number | null;

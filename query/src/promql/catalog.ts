@@ -1,0 +1,357 @@
+import { METRIC_TABLES } from '@sightline/store/schema/metrics';
+import { ident } from '@sightline/store/schema/ddl-context';
+import { msParam, type Params } from '../sql/metrics-keys.ts';
+import type { LabelMatcher, VectorSelector } from './ast.ts';
+
+/**
+ * Which stored data a Prometheus name denotes. Series that came by remote write (stored with no
+ * instrumentation scope, see collector/src/prom/to-otlp.ts) keep their names and labels. OTLP
+ * metrics are named as the OpenTelemetry Prometheus exporter names them: invalid characters to
+ * `_`, the unit as a suffix (`_seconds`, `_bytes`, `_ratio` for a gauge of unit 1, `_per_second`
+ * …) unless the name ends with it, `_total` for monotonic sums; histograms as `_bucket` (label
+ * `le`), `_sum` and `_count`, summaries as the quantile series (label `quantile`), `_sum` and
+ * `_count`. `job` is `service.name` (after `service.namespace/` when set), `instance` is
+ * `service.instance.id`; every point attribute is a label, its name sanitised. An empty value
+ * is no label, as in Prometheus.
+ */
+
+/** One way of reading a table as Prometheus series: a family member and its value column. */
+export interface FamilyRead {
+  readonly table: string;
+  /** The Prometheus name, SQL. */
+  readonly name: string;
+  /** The family's name, as /metadata lists it (a histogram's without `_bucket`…), SQL. */
+  readonly family: string;
+  /** What the member appends to the family's name (`_bucket`, `_sum`, `_count`, or ''). */
+  readonly suffix: string;
+  /** The sample value, SQL over the row (and the ARRAY JOIN's `bk`). */
+  readonly value: string;
+  /** A label the member adds (`le`, `quantile`), and its value, SQL. */
+  readonly extra?: readonly [string, string];
+  readonly arrayJoin?: string;
+  /** OTLP delta temporality holds (sums and histograms). */
+  readonly temporality: boolean;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+}
+
+const REMOTE_WRITE = `ScopeName = ''`;
+
+// Units by the words the exporter uses for them (the OpenTelemetry specification's table).
+const UNIT_WORDS: readonly (readonly [string, string])[] = [
+  ['d', 'days'],
+  ['h', 'hours'],
+  ['min', 'minutes'],
+  ['s', 'seconds'],
+  ['ms', 'milliseconds'],
+  ['us', 'microseconds'],
+  ['ns', 'nanoseconds'],
+  ['By', 'bytes'],
+  ['KiBy', 'kibibytes'],
+  ['MiBy', 'mebibytes'],
+  ['GiBy', 'gibibytes'],
+  ['TiBy', 'tebibytes'],
+  ['KBy', 'kilobytes'],
+  ['MBy', 'megabytes'],
+  ['GBy', 'gigabytes'],
+  ['TBy', 'terabytes'],
+  ['m', 'meters'],
+  ['V', 'volts'],
+  ['A', 'amperes'],
+  ['J', 'joules'],
+  ['W', 'watts'],
+  ['g', 'grams'],
+  ['Cel', 'celsius'],
+  ['Hz', 'hertz'],
+  ['%', 'percent'],
+];
+const PER_WORDS: readonly (readonly [string, string])[] = [
+  ['s', 'second'],
+  ['m', 'minute'],
+  ['h', 'hour'],
+  ['d', 'day'],
+  ['w', 'week'],
+  ['mo', 'month'],
+  ['y', 'year'],
+];
+
+const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const sqlArray = (xs: readonly string[]): string => `[${xs.map(sqlString).join(', ')}]`;
+const word = (col: string, table: readonly (readonly [string, string])[]): string =>
+  `transform(${col}, ${sqlArray(table.map((w) => w[0]))}, ${sqlArray(table.map((w) => w[1]))}, ${col})`;
+
+/** Invalid name characters to `_`, runs of `_` to one, a leading digit after `_`. */
+const sanitize = (s: string): string =>
+  `replaceRegexpOne(replaceRegexpAll(replaceRegexpAll(${s}, '[^a-zA-Z0-9_:]', '_'), '_{2,}', '_'), '^([0-9])', '_\\\\1')`;
+
+type TableKind = 'gauge' | 'sum' | 'histogram' | 'summary';
+
+/**
+ * How a table's rows are named, as steps each defining an alias over the columns and the earlier
+ * aliases: `_family` (the family name) and `_pname` (the member's name, `suffix` appended).
+ */
+function namingSteps(kind: TableKind, suffix: string): (readonly [string, string])[] {
+  const gauge = { gauge: '1', sum: 'NOT _mono', histogram: '0', summary: '0' }[kind];
+  const family = {
+    gauge: `if(_rw, MetricName, _base)`,
+    sum: `if(_rw, MetricName, if(_mono AND NOT endsWith(_base, '_total'), concat(_base, '_total'), _base))`,
+    histogram: '_base',
+    summary: '_base',
+  }[kind];
+  return [
+    ['_rw', REMOTE_WRITE],
+    ['_mono', kind === 'sum' ? 'IsMonotonic' : '0'],
+    ['_u', `replaceRegexpAll(MetricUnit, '\\\\{[^}]*\\\\}', '')`],
+    ['_umain', `splitByChar('/', _u)[1]`],
+    ['_uper', `if(position(_u, '/') > 0, splitByChar('/', _u)[2], '')`],
+    [
+      '_uword',
+      `if(_umain = '1', if(${gauge} AND _uper = '', 'ratio', ''), ${word('_umain', UNIT_WORDS)})`,
+    ],
+    ['_uperword', word('_uper', PER_WORDS)],
+    [
+      '_usuf',
+      `trim(BOTH '_' FROM ${sanitize(`multiIf(_uper = '', _uword, _uword = '', concat('per_', _uperword), concat(_uword, '_per_', _uperword))`)})`,
+    ],
+    ['_sname', sanitize('MetricName')],
+    [
+      '_base',
+      `if(_usuf = '' OR endsWith(_sname, concat('_', _usuf)), _sname, concat(_sname, '_', _usuf))`,
+    ],
+    ['_family', family],
+    ['_pname', suffix === '' ? '_family' : `concat(_family, '${suffix}')`],
+  ];
+}
+
+/** One step's expression with the aliases it uses written out: for SQL where aliases can't go. */
+function inline(steps: readonly (readonly [string, string])[], alias: string): string {
+  const at = steps.findIndex(([a]) => a === alias);
+  let expr = steps[at]![1];
+  for (let k = at - 1; k >= 0; k--) {
+    const [a, e] = steps[k]!;
+    expr = expr.replace(new RegExp(`\\b${a}\\b`, 'g'), `(${e})`);
+  }
+  return expr;
+}
+
+const tableKind = (table: string): TableKind =>
+  table === METRIC_TABLES.gauge
+    ? 'gauge'
+    : table === METRIC_TABLES.sum
+      ? 'sum'
+      : table === METRIC_TABLES.histogram
+        ? 'histogram'
+        : 'summary';
+
+const read = (
+  table: string,
+  suffix: string,
+  more: Omit<FamilyRead, 'table' | 'name' | 'family' | 'suffix'>,
+): FamilyRead => {
+  const steps = namingSteps(tableKind(table), suffix);
+  return {
+    table,
+    suffix,
+    name: inline(steps, '_pname'),
+    family: inline(steps, '_family'),
+    ...more,
+  };
+};
+
+/** Every way of reading the metric tables as Prometheus series. */
+export const FAMILY_READS: readonly FamilyRead[] = [
+  read(METRIC_TABLES.gauge, '', { value: 'Value', temporality: false, type: 'gauge' }),
+  read(METRIC_TABLES.sum, '', { value: 'Value', temporality: true, type: 'counter' }),
+  ...(['_bucket', '_sum', '_count'] as const).map((suffix) =>
+    read(METRIC_TABLES.histogram, suffix, {
+      value: { _bucket: 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
+      temporality: true,
+      type: 'histogram',
+      ...(suffix === '_bucket' && {
+        extra: ['le', 'bk.1'] as const,
+        arrayJoin: `arrayZip(arrayPushBack(arrayMap(x -> toString(x), ExplicitBounds), '+Inf'),
+          arrayCumSum(arrayResize(BucketCounts, length(ExplicitBounds) + 1))) AS bk`,
+      }),
+    }),
+  ),
+  ...(['', '_sum', '_count'] as const).map((suffix) =>
+    read(METRIC_TABLES.summary, suffix, {
+      value: { '': 'bk.2', _sum: 'Sum', _count: 'Count' }[suffix],
+      temporality: false,
+      type: 'summary',
+      ...(suffix === '' && {
+        extra: ['quantile', 'toString(bk.1)'] as const,
+        arrayJoin: `arrayZip(ValueAtQuantiles.Quantile, ValueAtQuantiles.Value) AS bk`,
+      }),
+    }),
+  ),
+];
+
+const JOB = `if(${REMOTE_WRITE} OR ResourceAttributes['service.namespace'] = '', ServiceName,
+  concat(ResourceAttributes['service.namespace'], '/', ServiceName))`;
+const ATTRIBUTES = `if(${REMOTE_WRITE}, CAST(Attributes, 'Map(String, String)'),
+  mapApply((k, v) -> (replaceRegexpAll(k, '[^a-zA-Z0-9_]', '_'), v), CAST(Attributes, 'Map(String, String)')))`;
+
+export function labelMap(name: string, extra: string | undefined, f: FamilyRead): string {
+  const own = [
+    `'__name__', ${name}`,
+    `'job', ${JOB}`,
+    `'instance', ResourceAttributes['service.instance.id']`,
+    ...(f.extra && extra ? [`'${f.extra[0]}', ${extra}`] : []),
+  ];
+  return `mapFilter((k, v) -> v != '', mapUpdate(${ATTRIBUTES}, map(${own.join(', ')})))`;
+}
+
+/** A family read's label map over a table's row, `__name__` included, SQL. */
+export const labelsSql = (f: FamilyRead): string => labelMap(f.name, f.extra?.[1], f);
+
+/** A matcher as SQL over a label's value (RE2, anchored as Prometheus anchors). */
+export function matcherSql(m: LabelMatcher, value: string, p: Params): string {
+  switch (m.op) {
+    case '=':
+      return `${value} = ${p.add(m.value, 'String')}`;
+    case '!=':
+      return `${value} != ${p.add(m.value, 'String')}`;
+    case '=~':
+      return `match(${value}, ${p.add(`^(?:${m.value})$`, 'String')})`;
+    case '!~':
+      return `NOT match(${value}, ${p.add(`^(?:${m.value})$`, 'String')})`;
+  }
+}
+
+/** The WHERE of a selector's rows in a family read: its name matchers first (cheap), then labels. */
+export function selectorWhere(f: FamilyRead, sel: VectorSelector, p: Params): string[] {
+  const byName = sel.matchers.filter((m) => m.name === '__name__');
+  const others = sel.matchers.filter((m) => m.name !== '__name__');
+  return [
+    ...byName.map((m) => matcherSql(m, f.name, p)),
+    ...others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p)),
+  ];
+}
+
+export interface SampleReadOptions {
+  readonly database: string;
+  /** Samples from `fromMs` to `toMs`, both included. */
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** A stored stream's naming key, SQL over the row: what its Prometheus name depends on. */
+export const storedKey = (f: FamilyRead): string =>
+  `concat(MetricName, char(0), MetricUnit, char(0), ScopeName${f.table === METRIC_TABLES.sum ? ', char(0), toString(toUInt8(IsMonotonic))' : ''})`;
+
+const nameKeys = (f: FamilyRead) =>
+  `MetricName, MetricUnit, ScopeName${f.table === METRIC_TABLES.sum ? ', IsMonotonic' : ''}`;
+
+/**
+ * The stored names of a family read with data in the window whose Prometheus name the selector's
+ * name matchers accept, with that name (`pname`): named once per distinct stored name, not per row.
+ */
+export function namesSql(
+  f: FamilyRead,
+  sel: VectorSelector,
+  window: string,
+  p: Params,
+  db: string,
+): string {
+  const steps = namingSteps(tableKind(f.table), f.suffix);
+  const byName = sel.matchers.filter((m) => m.name === '__name__');
+  const where = byName.map((m) => matcherSql(m, '_pname', p));
+  return `SELECT ${nameKeys(f)}, ${storedKey(f)} AS _key, ${steps.map(([a, e]) => `${e} AS ${a}`).join(', ')}
+    FROM (SELECT ${nameKeys(f)} FROM ${db}.${f.table} WHERE ${window} GROUP BY ${nameKeys(f)})
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/**
+ * A selector's rows of one family read: the row columns `cols` (over the table's row and the ARRAY
+ * JOIN's `bk`), the label map `ls`, narrowed by the label matchers.
+ */
+function familyRowsSql(
+  f: FamilyRead,
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  cols: string,
+  distinct: boolean,
+  p: Params,
+): string {
+  const db = ident(o.database);
+  const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
+  const others = sel.matchers.filter((m) => m.name !== '__name__');
+  const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
+  const extra = f.extra ? `, ${f.extra[1]} AS _extra` : '';
+  const rows = `SELECT ${distinct ? 'DISTINCT ' : ''}${nameKeys(f)}, ServiceName, ResourceAttributes, Attributes${extra}${cols ? `, ${cols}` : ''}
+      FROM ${db}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''} WHERE ${window}`;
+  return `SELECT *, ${labelMap('n._pname', '_extra', f)} AS ls
+    FROM (${rows}) AS r INNER JOIN (${namesSql(f, sel, window, p, db)}) AS n USING (${nameKeys(f)})
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/** The stored streams a selector denotes in one family read: naming keys and Prometheus names. */
+export interface FamilyNames {
+  readonly metrics: readonly string[];
+  readonly keys: readonly string[];
+  readonly names: readonly string[];
+}
+
+const sampleCols = (f: FamilyRead) =>
+  `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes${f.extra ? `, ${f.extra[1]}` : ''}) AS sk,
+    ${f.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
+    toUnixTimestamp64Milli(TimeUnix) AS t, toUnixTimestamp64Milli(StartTimeUnix) AS st,
+    toFloat64(${f.value}) AS v, bitAnd(Flags, 1) = 1 AS stale`;
+
+const NO_SAMPLES = `SELECT CAST(map(), 'Map(String, String)') AS ls, toUInt64(0) AS sk, toUInt8(0) AS d,
+  toInt64(0) AS t, toInt64(0) AS st, toFloat64(0) AS v, false AS stale WHERE 0`;
+
+/**
+ * The samples a selector denotes: rows (ls, sk, d, t, v, stale, st) as metrics-prom-sql reads
+ * them, one series key per stored stream. With `resolved` (per family read, from resolveNames)
+ * only the stored names found are read, through the sort key; without, names are matched in SQL.
+ */
+export function selectorSamplesSql(
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  p: Params,
+  resolved?: readonly (FamilyNames | undefined)[],
+): string {
+  const reads = FAMILY_READS.flatMap((f, k) => {
+    if (resolved === undefined) {
+      return [
+        `SELECT ls, sk, d, t, st, v, stale FROM (${familyRowsSql(f, sel, o, sampleCols(f), false, p)})`,
+      ];
+    }
+    const names = resolved[k];
+    if (names === undefined || names.keys.length === 0) return [];
+    const key = storedKey(f);
+    const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
+    const keys = p.add(names.keys, 'Array(String)');
+    const pname =
+      names.keys.length === 1
+        ? p.add(names.names[0]!, 'String')
+        : `transform(${key}, ${keys}, ${p.add(names.names, 'Array(String)')}, '')`;
+    const others = sel.matchers.filter((m) => m.name !== '__name__');
+    const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
+    const rows = `SELECT ${labelMap(pname, f.extra?.[1], f)} AS ls, ${sampleCols(f)}
+      FROM ${ident(o.database)}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''}
+      WHERE MetricName IN ${p.add(names.metrics, 'Array(String)')} AND ${window} AND ${key} IN ${keys}`;
+    return [
+      `SELECT ls, sk, d, t, st, v, stale FROM (${rows})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    ];
+  });
+  return reads.length === 0 ? NO_SAMPLES : reads.join('\nUNION ALL\n');
+}
+
+/**
+ * The distinct label sets (one column `ls`) of the series a selector denotes that have samples
+ * from `fromMs` to `toMs`, for /series, /labels and /label/<name>/values.
+ */
+export function matchingSeriesSql(
+  sel: VectorSelector,
+  fromMs: number,
+  toMs: number,
+  p: Params,
+  database: string,
+): string {
+  const o = { database, fromMs, toMs };
+  return FAMILY_READS.map(
+    (f) => `SELECT DISTINCT ls FROM (${familyRowsSql(f, sel, o, '', true, p)})`,
+  ).join('\nUNION ALL\n');
+}
