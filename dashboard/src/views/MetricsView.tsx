@@ -141,7 +141,7 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
               expr={promql ?? ''}
               onRun={(expr) => navigate(withParams(loc, { lang: 'promql', promql: expr.trim() }))}
               bounds={bounds}
-              step={step}
+              step={step ?? fixedStep}
               mode={mode}
             />
           </Suspense>

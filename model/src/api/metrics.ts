@@ -34,6 +34,15 @@ export const SeriesPoint = Type.Unsafe<[number, PointValue]>({
 });
 export type SeriesPoint = Static<typeof SeriesPoint>;
 
+/** `[time in ms, value]` of a series computed from spans (rates, ratios, latencies): always finite. */
+export const NumberPoint = Type.Unsafe<[number, number | null]>({
+  type: 'array',
+  items: { type: ['number', 'null'] },
+  minItems: 2,
+  maxItems: 2,
+});
+export type NumberPoint = Static<typeof NumberPoint>;
+
 export const MetricType = Type.Union([
   Type.Literal('gauge'),
   Type.Literal('sum'),

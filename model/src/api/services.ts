@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { SeriesPoint, StepParam, TimeParam } from './metrics.ts';
+import { NumberPoint, StepParam, TimeParam } from './metrics.ts';
 
 /**
  * RED (rate, errors, duration) from spans. A service's requests are its spans of kind Server or
@@ -22,9 +22,9 @@ export type RedStats = Static<typeof RedStats>;
 
 /** Per step: requests per second (0 in an empty step), error share and p95 (null when empty). */
 export const RedSeries = Type.Object({
-  rate: Type.Array(SeriesPoint),
-  errorRate: Type.Array(SeriesPoint),
-  p95Ms: Type.Array(SeriesPoint),
+  rate: Type.Array(NumberPoint),
+  errorRate: Type.Array(NumberPoint),
+  p95Ms: Type.Array(NumberPoint),
 });
 export type RedSeries = Static<typeof RedSeries>;
 

@@ -28,7 +28,7 @@ describe('formatValue', () => {
 
 describe('label order', () => {
   it('orders label sets by sorted names then values, as Prometheus', () => {
-    const sets = [
+    const sets: Record<string, string>[] = [
       { b: '1' },
       { a: '2' },
       { a: '1', b: '1' },

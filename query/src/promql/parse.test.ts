@@ -55,7 +55,8 @@ describe('parsePromQL', () => {
 
   it('unquotes strings as Go does', () => {
     const m = (text: string) =>
-      (parsePromQL(`x{a=${text}}`) as { matchers: { value: string }[] }).matchers[1]!.value;
+      (parsePromQL(`x{a=${text}}`) as unknown as { matchers: { value: string }[] }).matchers[1]!
+        .value;
     expect(m(String.raw`"a\nb\t\"c\"\\"`)).toBe('a\nb\t"c"\\');
     expect(m(String.raw`'it\'s'`)).toBe("it's");
     expect(m('`raw\\n`')).toBe('raw\\n');

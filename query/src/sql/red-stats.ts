@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RedSeries, RedStats } from '@sightline/model/api/services';
-import type { SeriesPoint } from '@sightline/model/api/metrics';
+import type { NumberPoint } from '@sightline/model/api/metrics';
 import type { CompiledSearch } from '../search/compile.ts';
 import type { StepGrid, TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
@@ -114,7 +114,7 @@ export function redEntries(
   const emptySeries = (): RedSeries => {
     const at = (i: number) => grid.fromMs + i * grid.stepMs;
     const points = (fill: number | null) =>
-      Array.from({ length: grid.points }, (_, i): SeriesPoint => [at(i), fill]);
+      Array.from({ length: grid.points }, (_, i): NumberPoint => [at(i), fill]);
     return { rate: points(0), errorRate: points(null), p95Ms: points(null) };
   };
   for (const t of kept) seriesByName.set(t.name, emptySeries());
