@@ -1,7 +1,7 @@
 /**
  * Sample values as Prometheus writes them in JSON. JSON has no NaN or infinity, so Prometheus'
- * HTTP API sends every value as a string: Go's shortest decimal without an exponent ("0.1",
- * "1000000000000000000000"), and "NaN", "+Inf", "-Inf". Sightline's own API keeps finite
+ * HTTP API sends every value as a string: Go's shortest decimal ("0.1", "1e+21"), and "NaN",
+ * "+Inf", "-Inf". Sightline's own API keeps finite
  * values as JSON numbers and sends only these three as strings; null stays "no value here".
  */
 export type SpecialValue = 'NaN' | '+Inf' | '-Inf';
@@ -16,28 +16,26 @@ export function specialValue(n: number): SpecialValue | undefined {
   return undefined;
 }
 
-/** Digits and exponent → plain decimal: 1.5e-7 → 0.00000015, 1e21 → 1000000000000000000000. */
-function withoutExponent(s: string): string {
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) return s;
-  const [, sign, lead, rest = '', exp] = m;
-  const digits = lead! + rest;
-  const point = 1 + Number(exp);
-  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-/** A value as Prometheus' HTTP API writes it (`"value": [t, "<this>"]`). */
+/**
+ * A value as Prometheus's HTTP API writes it: NaN, +Inf and -Inf by name; otherwise the shortest
+ * digits that read back to the same double (JavaScript's and Go's agree), in plain notation, or
+ * with an exponent of at least two digits below 1e-6 and from 1e21 (1.5e-07, 1e+21).
+ */
 export function formatPromValue(n: number): string {
   const special = specialValue(n);
   if (special) return special;
   if (Object.is(n, -0)) return '-0';
-  // JavaScript's shortest round-trip digits are Go's ('f', -1) digits; only the notation differs.
-  return withoutExponent(String(n));
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
+    const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+    const digits = exp.replace(/^[+-]/, '');
+    return `${mantissa}e${exp.startsWith('-') ? '-' : '+'}${digits.padStart(2, '0')}`;
+  }
+  // Between 1e-6 and 1e21, JavaScript writes plain notation, as Go's 'f' format does.
+  return String(n);
 }
 
-/** A computed value as Sightline's API sends it: non-finite ones as Prometheus' strings. */
+/** A value for Sightline's own answers: finite values stay numbers. */
 export function toPointValue(n: number | null): PointValue {
   if (n === null) return null;
   return specialValue(n) ?? n;

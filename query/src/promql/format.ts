@@ -1,21 +1,7 @@
 /** Prometheus's JSON rendering of sample values and the order of its series. */
 
-/** A value as Prometheus writes it: shortest round-trip digits, exponent below 1e-6 and from 1e21. */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
-    // Go's 'e' format: at least two exponent digits (1e-07, 1.5e+21).
-    const [mantissa, exp] = v.toExponential().split('e') as [string, string];
-    const sign = exp.startsWith('-') ? '-' : '+';
-    const digits = exp.replace(/^[+-]/, '');
-    return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
-  }
-  return String(v);
-}
+/** A value as Prometheus writes it (one implementation, shared with the metrics API's tests). */
+export { formatPromValue as formatValue } from '@sightline/model/prom-value';
 
 /** A ClickHouse JSON float (quoted denormals: "nan", "inf", "-inf") as a number. */
 export function readFloat(v: unknown): number {
