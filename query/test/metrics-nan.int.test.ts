@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertPreviewResponse } from '@sightline/model/api/alerts';
+import { appendHistory, loadStates, readHistory, saveStates } from '../src/alerts/state-store.ts';
 import { BASE, MIN, RANGE, ns, one, sendMetrics, times, values } from './metrics-fixtures.ts';
 import { sightline, useSightline } from './use-sightline.ts';
 
@@ -89,5 +90,52 @@ describe('NaN and infinities in metric answers', () => {
     expect(firing).toEqual(expect.arrayContaining(['+Inf']));
     expect(firing).not.toContain('NaN');
     expect(body.transitions.every((t) => t.value !== 'NaN' || t.to !== 'firing')).toBe(true);
+  });
+});
+
+describe('NaN and infinities in alert states and history', () => {
+  it('stores and reads back the value an alert last saw, NaN and ±Inf included', async () => {
+    const store = sightline().store;
+    const at = Date.now();
+    const alerts = [NaN, Infinity, -Infinity, 0, null].map((value, i) => ({
+      ruleId: 'nan-rule',
+      groupKey: `g${i}`,
+      groupLabels: { i: String(i) },
+      state: {
+        state: 'firing' as const,
+        value,
+        activeSince: at,
+        firedAt: at,
+        resolvedAt: null,
+      },
+      evaluatedAtMs: at,
+      notified: { state: '' as const, atMs: null },
+      silenced: false,
+    }));
+    await saveStates(store, alerts, 1);
+    const states = await loadStates(store, 'nan-rule');
+    expect(states.map((s) => s.state.value)).toEqual([NaN, Infinity, -Infinity, 0, null]);
+
+    await appendHistory(
+      store,
+      alerts.map((a) => ({
+        ruleId: a.ruleId,
+        ruleName: 'nan rule',
+        groupKey: a.groupKey,
+        groupLabels: a.groupLabels,
+        from: 'pending' as const,
+        to: 'firing' as const,
+        value: a.state.value,
+        threshold: 1,
+        noData: false,
+        silenced: false,
+        atMs: at,
+      })),
+      1,
+      'test',
+    );
+    const history = await readHistory(store, { ruleId: 'nan-rule', limit: 10 });
+    const byGroup = Object.fromEntries(history.map((h) => [h.groupKey, h.value]));
+    expect(byGroup).toEqual({ g0: 'NaN', g1: '+Inf', g2: '-Inf', g3: 0, g4: null });
   });
 });

@@ -29,10 +29,13 @@ interface Props {
 const seriesName = (groupKey: string) => groupKey || 'value';
 
 /** Short enough for an axis, exact enough to compare with the threshold. */
-export const formatValue = (v: number): string =>
-  Math.abs(v) >= 1000 || v === 0 || Number.isInteger(v)
-    ? String(Math.round(v * 100) / 100)
-    : v.toPrecision(3);
+/** A value for people; NaN and infinities arrive spelled ("NaN", "+Inf", "-Inf") and stay so. */
+export const formatValue = (v: number | string): string =>
+  typeof v === 'string'
+    ? v
+    : Math.abs(v) >= 1000 || v === 0 || Number.isInteger(v)
+      ? String(Math.round(v * 100) / 100)
+      : v.toPrecision(3);
 
 /** The rule's series per group, its threshold as a dashed line and state changes as verticals. */
 export function PreviewChart({ preview, markers, height = 220 }: Props) {

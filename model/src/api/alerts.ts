@@ -193,7 +193,8 @@ export const AlertInstance = Type.Object({
   groupKey: Type.String(),
   groupLabels: Type.Record(Type.String(), Type.String()),
   state: AlertStateName,
-  value: Type.Union([Type.Number(), Type.Null()]),
+  /** The last evaluated value; NaN and ±Inf as "NaN", "+Inf", "-Inf". */
+  value: PointValueSchema,
   /** When the condition started to hold (pending), fired, or resolved; ISO 8601. */
   activeSince: Type.Union([Type.String(), Type.Null()]),
   firedAt: Type.Union([Type.String(), Type.Null()]),
@@ -223,7 +224,8 @@ export const AlertHistoryEntry = Type.Object({
   groupLabels: Type.Record(Type.String(), Type.String()),
   from: AlertStateName,
   to: AlertStateName,
-  value: Type.Union([Type.Number(), Type.Null()]),
+  /** NaN and ±Inf as "NaN", "+Inf", "-Inf". */
+  value: PointValueSchema,
   /** null: the rule has no threshold (PromQL without a condition). */
   threshold: Type.Union([Type.Number(), Type.Null()]),
   /** The evaluation had no data and the rule's noData policy decided. */

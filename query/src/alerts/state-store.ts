@@ -1,4 +1,5 @@
 import type { AlertDelivery, AlertHistoryEntry, AlertStateName } from '@sightline/model/api/alerts';
+import { parsePointValue, toPointValue } from '@sightline/model/prom-value';
 import { qualified } from '@sightline/store/schema/ddl-context';
 import {
   ALERT_DELIVERIES_TABLE,
@@ -27,7 +28,7 @@ interface StateRow {
   group_key: string;
   state: AlertStateName;
   group_labels: Record<string, string>;
-  value: number | null;
+  value: number | string | null;
   active_since: string | null;
   fired_at: string | null;
   resolved_at: string | null;
@@ -36,6 +37,9 @@ interface StateRow {
   notified_at: string | null;
   silenced: number;
 }
+
+// NaN and ±Inf come back as "nan", "inf", "-inf" (JSON has no such numbers), not as null.
+const QUOTE_DENORMALS = { output_format_json_quote_denormals: 1 } as const;
 
 const ms = (v: string | null): number | null => (v === null ? null : Number(v));
 
@@ -53,6 +57,7 @@ export async function loadStates(t: StoreTarget, ruleId?: string): Promise<Store
       ORDER BY rule_id, group_key`,
     query_params: ruleId !== undefined ? { ruleId } : {},
     format: 'JSONEachRow',
+    clickhouse_settings: QUOTE_DENORMALS,
   });
   return (await rs.json<StateRow>()).map((r) => ({
     ruleId: r.rule_id,
@@ -60,7 +65,7 @@ export async function loadStates(t: StoreTarget, ruleId?: string): Promise<Store
     groupLabels: r.group_labels,
     state: {
       state: r.state,
-      value: r.value === null ? null : Number(r.value),
+      value: parsePointValue(r.value),
       activeSince: ms(r.active_since),
       firedAt: ms(r.fired_at),
       resolvedAt: ms(r.resolved_at),
@@ -91,7 +96,8 @@ export async function saveStates(
       deleted: opts.forget ? 1 : 0,
       state: a.state.state,
       group_labels: a.groupLabels,
-      value: a.state.value !== null && Number.isFinite(a.state.value) ? a.state.value : null,
+      // NaN and ±Inf are values: stored as such (ClickHouse reads Prometheus' spelling).
+      value: toPointValue(a.state.value),
       active_since: a.state.activeSince,
       fired_at: a.state.firedAt,
       resolved_at: a.state.resolvedAt,
@@ -135,7 +141,7 @@ export async function appendHistory(
       group_labels: r.groupLabels,
       from_state: r.from,
       to_state: r.to,
-      value: r.value !== null && Number.isFinite(r.value) ? r.value : null,
+      value: toPointValue(r.value),
       // The column is not Nullable: NaN (read back as null) stands for "no threshold".
       threshold: r.threshold ?? 'nan',
       no_data: r.noData ? 1 : 0,
@@ -170,6 +176,7 @@ export async function readHistory(
       ORDER BY at DESC, indexOf(['pending', 'firing'], to_state) DESC LIMIT {limit:UInt32}`,
     query_params: params,
     format: 'JSONEachRow',
+    clickhouse_settings: QUOTE_DENORMALS,
   });
   const rows = await rs.json<{
     rule_id: string;
@@ -178,7 +185,7 @@ export async function readHistory(
     group_labels: Record<string, string>;
     from_state: AlertStateName;
     to_state: AlertStateName;
-    value: number | null;
+    value: number | string | null;
     threshold: number | null;
     no_data: number;
     silenced: number;
@@ -191,7 +198,7 @@ export async function readHistory(
     groupLabels: r.group_labels,
     from: r.from_state,
     to: r.to_state,
-    value: r.value === null ? null : Number(r.value),
+    value: toPointValue(parsePointValue(r.value)),
     threshold: r.threshold === null ? null : Number(r.threshold),
     noData: Number(r.no_data) === 1,
     silenced: Number(r.silenced) === 1,

@@ -1,3 +1,4 @@
+import { toPointValue } from '@sightline/model/prom-value';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
@@ -164,7 +165,7 @@ export const alertRoutes: FastifyPluginCallbackTypebox<AlertRouteOptions> = (app
           groupKey: s.groupKey,
           groupLabels: s.groupLabels,
           state: s.state.state,
-          value: s.state.value,
+          value: toPointValue(s.state.value),
           activeSince: iso(s.state.activeSince),
           firedAt: iso(s.state.firedAt),
           resolvedAt: iso(s.state.resolvedAt),
