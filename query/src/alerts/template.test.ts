@@ -49,6 +49,9 @@ describe('message templates', () => {
       formatValue(12),
       formatValue(2 / 3),
       formatValue(1234.5678),
-    ]).toEqual(['no data', '12', '0.6667', '1235']);
+      formatValue(NaN),
+      formatValue(Infinity),
+      formatValue(-Infinity),
+    ]).toEqual(['no data', '12', '0.6667', '1235', 'NaN', '+Inf', '-Inf']);
   });
 });

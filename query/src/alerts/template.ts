@@ -1,3 +1,4 @@
+import { specialValue } from '@sightline/model/prom-value';
 import { SightlineError } from '@sightline/model/errors';
 
 export const DEFAULT_MESSAGE =
@@ -50,6 +51,8 @@ export function checkTemplate(template: string, field: string): void {
 /** Up to 4 significant digits, without a trailing exponent for everyday magnitudes. */
 export function formatValue(v: number | null): string {
   if (v === null) return 'no data';
+  const special = specialValue(v);
+  if (special) return special;
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(4)));
 }
