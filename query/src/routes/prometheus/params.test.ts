@@ -93,6 +93,13 @@ describe('PromParams', () => {
     expect(err(() => p.limit()).message).toBe(
       'invalid parameter "limit": limit must be non-negative',
     );
+    expect(
+      err(() =>
+        new PromParams('limit_per_metric=99999999999999999999999').limit('limit_per_metric'),
+      ).message,
+    ).toBe(
+      'invalid parameter "limit_per_metric": cannot parse "99999999999999999999999" to a valid limit',
+    );
     expect(new PromParams('limit=7').limit()).toBe(7);
     expect(new PromParams('').limit()).toBe(0);
   });

@@ -55,6 +55,8 @@ export class PromParams {
     if (!/^[+-]?\d+$/.test(v)) throw invalidParam(name, `cannot parse "${v}" to a valid limit`);
     const n = Number(v);
     if (n < 0) throw invalidParam(name, 'limit must be non-negative');
+    // Prometheus reads a Go int; beyond 2^53 a double is no longer that integer.
+    if (!Number.isSafeInteger(n)) throw invalidParam(name, `cannot parse "${v}" to a valid limit`);
     return n;
   }
 }
