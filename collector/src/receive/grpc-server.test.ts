@@ -214,6 +214,36 @@ describe('OTLP/gRPC receiver', () => {
     },
   );
 
+  it('while stopping, finishes the call in flight and answers a new one UNAVAILABLE with RetryInfo', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sink = new RecordingSink();
+    const submit = sink.submit.bind(sink);
+    let arrived!: () => void;
+    const submitted = new Promise<void>((resolve) => (arrived = resolve));
+    sink.submit = async (...args) => {
+      arrived();
+      await held;
+      return submit(...args);
+    };
+    const r = await start(sink);
+    const first = call(r, 'traces', traceRequest([span('first', '00f067aa0ba902b7')]));
+    await submitted;
+    const stopping = r.close();
+    const { error } = await call(r, 'traces', traceRequest([span('late', '00f067aa0ba902b8')]));
+    expect(error?.code).toBe(GrpcStatus.UNAVAILABLE);
+    const details = error?.metadata.get(STATUS_DETAILS_KEY);
+    expect(decodeStatusDetails(details![0] as Buffer)).toEqual({
+      code: GrpcStatus.UNAVAILABLE,
+      message: 'Sightline is stopping: nothing of this request was accepted; send it again',
+      retrySeconds: 5,
+    });
+    release();
+    expect((await first).error).toBeUndefined();
+    await stopping;
+    expect(sink.batches).toHaveLength(1);
+  });
+
   it('limits calls per key with RESOURCE_EXHAUSTED and a retry delay; other keys go on', async () => {
     const sink = new RecordingSink();
     const r = await start(sink, {

@@ -12,6 +12,7 @@ import { SightlineError } from '@sightline/model/errors';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
 import type { IngestSink, ReceiveObserver } from './app.ts';
+import { CLOSING_RETRY_AFTER_SECONDS } from './closing.ts';
 import { decodeRequest } from './decode-body.ts';
 import { grpcErrorOf } from './grpc-status.ts';
 import { successBody } from './responses.ts';
@@ -121,9 +122,33 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
     return successBody(signal, 'protobuf', rejected.count, rejected.message()) as Buffer;
   };
 
+  // While stopping, calls in flight finish; a call that still arrives is answered UNAVAILABLE with
+  // RetryInfo (OTLP's "retry later") before the server sends GOAWAY, as the HTTP listener answers
+  // 503 with Retry-After.
+  let closing = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const shuttingDown = () =>
+    new SightlineError(
+      'SL_ERR_SHUTTING_DOWN',
+      503,
+      'Sightline is stopping: nothing of this request was accepted; send it again',
+      CLOSING_RETRY_AFTER_SECONDS,
+    );
+
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
     server.addService(exportMethod(signal), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+        if (closing) {
+          opts.observer?.request(signal, 503, 0);
+          callback(grpcErrorOf(shuttingDown()));
+          return;
+        }
+        inFlight += 1;
+        const finished = () => {
+          inFlight -= 1;
+          if (inFlight === 0) idle?.();
+        };
         const started = process.hrtime.bigint();
         // The observer counts HTTP-equivalent statuses, so both protocols share one metric.
         const done = (httpStatus: number) =>
@@ -132,22 +157,24 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
             httpStatus,
             Number(process.hrtime.bigint() - started) / 1e9,
           );
-        exportOnce(signal, call).then(
-          (body) => {
-            done(200);
-            callback(null, body);
-          },
-          (err: unknown) => {
-            if (err instanceof SightlineError) {
-              done(err.statusCode);
-              callback(grpcErrorOf(err));
-              return;
-            }
-            log.error({ err, signal, peer: call.getPeer() }, 'OTLP/gRPC export failed');
-            done(500);
-            callback({ code: GrpcStatus.INTERNAL, details: 'internal error' });
-          },
-        );
+        exportOnce(signal, call)
+          .then(
+            (body) => {
+              done(200);
+              callback(null, body);
+            },
+            (err: unknown) => {
+              if (err instanceof SightlineError) {
+                done(err.statusCode);
+                callback(grpcErrorOf(err));
+                return;
+              }
+              log.error({ err, signal, peer: call.getPeer() }, 'OTLP/gRPC export failed');
+              done(500);
+              callback({ code: GrpcStatus.INTERNAL, details: 'internal error' });
+            },
+          )
+          .finally(finished);
       },
     });
   }
@@ -165,21 +192,25 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
       err ? reject(err) : resolve(p),
     ),
   );
-  let closing: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   return {
     port,
     url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`,
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
+      (stopped ??= new Promise<void>((resolve) => {
+        closing = true;
         const force = setTimeout(() => {
           log.warn('OTLP/gRPC calls still running at shutdown were cut off');
           server.forceShutdown();
           resolve();
         }, SHUTDOWN_GRACE_MS);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
+        const shutdown = () =>
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        if (inFlight === 0) shutdown();
+        else idle = shutdown;
       })),
   };
 }
