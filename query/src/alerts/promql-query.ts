@@ -1,7 +1,8 @@
 import { SightlineError } from '@sightline/model/errors';
 import { PromQLError } from '../promql/errors.ts';
 import { evaluateInstant, type PromQLContext } from '../promql/evaluate.ts';
-import { parsePromQL, typeOf } from '../promql/parse.ts';
+import { parsePromQL } from '../promql/parse.ts';
+import { typeOf } from '../promql/type-check.ts';
 import { groupKeyOf, MAX_GROUPS, type EvalTarget, type QueryResult } from './evaluate-query.ts';
 
 /** What one evaluation of a PromQL rule may read: the series cap is the alerts cap. */

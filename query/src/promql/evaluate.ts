@@ -11,7 +11,8 @@ import {
   type Labels,
 } from './format.ts';
 import { sqlThrownError } from './ops/throw-sql.ts';
-import { parsePromQL, typeOf } from './parse.ts';
+import { parsePromQL } from './parse.ts';
+import { typeOf } from './type-check.ts';
 import { NameResolver } from './resolve-names.ts';
 import type { Expr } from './ast.ts';
 

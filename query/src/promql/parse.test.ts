@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr } from './ast.ts';
 import { PromQLError } from './errors.ts';
-import { parsePromQL, typeOf } from './parse.ts';
+import { parsePromQL } from './parse.ts';
+import { typeOf } from './type-check.ts';
 
 const sel = (name: string, more: Partial<Extract<Expr, { kind: 'VectorSelector' }>> = {}) => ({
   kind: 'VectorSelector',
