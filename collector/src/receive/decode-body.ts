@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
+import { parse as parseLossless } from 'lossless-json';
 import { SightlineError } from '@sightline/model/errors';
 import { MESSAGE_NAMES, REQUEST_TYPES, type Signal } from '../otlp/proto.ts';
 
@@ -51,6 +52,26 @@ export async function decompress(
   );
 }
 
+// A JSON number of 16 or more digits may be past 2^53, where JSON.parse rounds it.
+const LONG_NUMBER = /[:[,]\s*-?\d{16}/;
+
+/**
+ * OTLP/JSON allows int64 fields as numbers (the JavaScript exporter writes attribute values that
+ * way), and an int64 or a nanosecond time past 2^53 would lose its last digits in JSON.parse. Such
+ * bodies are parsed again keeping every integer beyond 2^53 as its decimal text, which the OTLP
+ * mapping reads like the proto3 JSON string form.
+ */
+export function parseOtlpJson(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  if (!LONG_NUMBER.test(text)) return parsed;
+  return parseLossless(text, undefined, (digits: string) => {
+    const n = Number(digits);
+    return Number.isInteger(n) && !Number.isSafeInteger(n) && INTEGER.test(digits) ? digits : n;
+  });
+}
+
+const INTEGER = /^-?\d+$/;
+
 export function decodeRequest(signal: Signal, encoding: Encoding, body: Buffer): unknown {
   if (encoding === 'protobuf') {
     try {
@@ -65,7 +86,7 @@ export function decodeRequest(signal: Signal, encoding: Encoding, body: Buffer):
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    parsed = parseOtlpJson(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (err) {
     throw new SightlineError(
       'SL_ERR_BAD_JSON',
