@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { AlertRuleInput } from '@sightline/model/api/alerts';
 import type { RunningSightline } from '../src/all-in-one.ts';
+import type { SightlineConfig } from '../src/config.ts';
 import { ALERT_TEST_ENV, startReceiver, type Received } from './alerts-helpers.ts';
 import { startTestSightline, testConfig } from './harness.ts';
 
@@ -8,6 +9,7 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /** A Sightline with alert-test settings and a webhook receiver, for one test file. */
 export interface AlertFixture {
+  readonly config: SightlineConfig;
   readonly s: RunningSightline;
   readonly receiver: Receiver;
   /** A log-count webhook rule to the receiver, evaluated every second; `over` replaces fields. */
@@ -21,10 +23,11 @@ export interface AlertFixture {
  * Call it at the top of a test file; read `s` and `receiver` inside tests only.
  */
 export function useAlertSightline(env: Record<string, string> = {}): AlertFixture {
+  const config = testConfig({ ...ALERT_TEST_ENV, ...env });
   let s: RunningSightline | undefined;
   let receiver: Receiver | undefined;
   beforeAll(async () => {
-    s = await startTestSightline(testConfig({ ...ALERT_TEST_ENV, ...env }));
+    s = await startTestSightline(config);
     receiver = await startReceiver();
   });
   afterAll(async () => {
@@ -36,6 +39,7 @@ export function useAlertSightline(env: Record<string, string> = {}): AlertFixtur
     return v;
   };
   const fixture: AlertFixture = {
+    config,
     get s() {
       return started(s);
     },
