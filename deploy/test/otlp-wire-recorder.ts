@@ -12,7 +12,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { REQUEST_TYPES, type Signal } from '@sightline/collector/otlp/proto';
-import { GRPC_SERVICES } from '@sightline/collector/receive/grpc-server';
+import { exportMethod } from '@sightline/collector/receive/grpc-server';
 import type { RunningSightline } from '../src/all-in-one.ts';
 
 /**
@@ -115,32 +115,20 @@ export async function startWireRecorder(s: RunningSightline): Promise<WireRecord
   const upstream = new Client(new URL(s.grpcUrl!).host, credentials.createInsecure());
   const grpc = new Server();
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
-    const path = `/${GRPC_SERVICES[signal]}/Export`;
-    const method = {
-      path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    } as const;
-    grpc.addService(
-      { Export: method },
-      {
-        Export: (call: ServerUnaryCall<Buffer, Buffer>, done: sendUnaryData<Buffer>) => {
-          requests[signal].push(protobufToJsonForm(signal, call.request));
-          upstream.makeUnaryRequest(
-            path,
-            identity,
-            identity,
-            call.request,
-            new Metadata(),
-            (err: ServiceError | null, reply?: Buffer) => done(err, reply),
-          );
-        },
+    const method = exportMethod(signal);
+    grpc.addService(method, {
+      Export: (call: ServerUnaryCall<Buffer, Buffer>, done: sendUnaryData<Buffer>) => {
+        requests[signal].push(protobufToJsonForm(signal, call.request));
+        upstream.makeUnaryRequest(
+          method.Export!.path,
+          identity,
+          identity,
+          call.request,
+          new Metadata(),
+          (err: ServiceError | null, reply?: Buffer) => done(err, reply),
+        );
       },
-    );
+    });
   }
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) =>
