@@ -4,27 +4,17 @@ import type { AlertEvaluator } from '@sightline/query/alerts/evaluator';
 import { Lease } from '@sightline/query/alerts/lease';
 import { startAlerting } from '@sightline/query/alerts/start-alerting';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
-import type { RunningSightline } from '../src/all-in-one.ts';
-import {
-  ALERT_TEST_ENV,
-  createRule,
-  history,
-  sendLogs,
-  sleep,
-  startReceiver,
-  waitFor,
-} from './alerts-helpers.ts';
-import { select, startTestSightline, testConfig } from './harness.ts';
+import { useAlertSightline } from './alerts-fixture.ts';
+import { createRule, history, sendLogs, sleep, waitFor } from './alerts-helpers.ts';
+import { select } from './harness.ts';
 
 // Two evaluators on one store: the all-in-one's own, and a second one with its own sessions on
 // the same data folder (chDB allows one folder per process, so both live in this process).
-let s: RunningSightline;
+const alert = useAlertSightline();
 let otherStore: StoreClients;
 let other: AlertEvaluator;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-beforeAll(async () => {
-  const config = testConfig(ALERT_TEST_ENV);
-  s = await startTestSightline(config);
+beforeAll(() => {
+  const { config } = alert;
   otherStore = createStoreClients({ dataDir: config.dataDir, database: config.database });
   other = startAlerting({
     store: otherStore,
@@ -37,39 +27,36 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     holder: 'second-evaluator',
   });
-  receiver = await startReceiver();
 });
 afterAll(async () => {
+  // Before the fixture's own afterAll closes the store this evaluator shares.
   await other.stop();
-  await s.close();
   await otherStore.close();
-  await receiver.close();
 });
 
 describe('two evaluators', () => {
   it('send each notification once, and the survivor takes over when the holder dies', async () => {
-    const first = s.alerting!;
-    const rule = await createRule(s, {
-      name: 'Lease',
-      query: { kind: 'log_count', q: 'service:lease-svc' },
-      condition: { op: '>', threshold: 0 },
-      // Long enough that the alert resolves only after the holder is gone, even on a slow machine.
-      window: '15s',
-      interval: '1s',
-      for: '0s',
-      severity: 'info',
-      channels: [{ kind: 'webhook', url: `${receiver.url}/hook` }],
-    });
-    await sendLogs(s, 'lease-svc', 'INFO', 3);
-    await waitFor('firing sent', () => receiver.received.length >= 1);
+    const first = alert.s.alerting!;
+    const rule = await createRule(
+      alert.s,
+      alert.rule({
+        name: 'Lease',
+        query: { kind: 'log_count', q: 'service:lease-svc' },
+        // Long enough that the alert resolves only after the holder is gone, even on a slow machine.
+        window: '15s',
+        severity: 'info',
+      }),
+    );
+    await sendLogs(alert.s, 'lease-svc', 'INFO', 3);
+    await waitFor('firing sent', () => alert.receiver.received.length >= 1);
     // Both keep ticking for a while: still exactly one notification, from exactly one holder.
     await sleep(2000);
-    expect(receiver.received.map((r) => r.body.status)).toEqual(['firing']);
+    expect(alert.receiver.received.map((r) => r.body.status)).toEqual(['firing']);
     expect([first.isLeader, other.isLeader].filter(Boolean)).toHaveLength(1);
     const holder = first.isLeader ? first : other;
     const survivor = first.isLeader ? other : first;
     const evaluators = await select<{ evaluator: string }>(
-      s,
+      alert.s,
       'SELECT DISTINCT evaluator FROM sightline.alert_history WHERE rule_id = {id:String}',
       { id: rule.id },
     );
@@ -77,12 +64,12 @@ describe('two evaluators', () => {
 
     // The holder dies without handing the lease over; the logs age out of the window meanwhile.
     await holder.stop({ release: false });
-    expect(receiver.received).toHaveLength(1);
-    await waitFor('resolved sent', () => receiver.received.length >= 2, 45_000);
+    expect(alert.receiver.received).toHaveLength(1);
+    await waitFor('resolved sent', () => alert.receiver.received.length >= 2, 45_000);
     await sleep(1500);
-    expect(receiver.received.map((r) => r.body.status)).toEqual(['firing', 'resolved']);
+    expect(alert.receiver.received.map((r) => r.body.status)).toEqual(['firing', 'resolved']);
     expect(survivor.isLeader).toBe(true);
-    const entries = await history(s, rule.id);
+    const entries = await history(alert.s, rule.id);
     expect(entries.map((h) => `${h.from}→${h.to}`)).toEqual([
       'inactive→pending',
       'pending→firing',
@@ -90,7 +77,7 @@ describe('two evaluators', () => {
     ]);
     // The survivor's epoch is newer: every notification carries the epoch that sent it.
     const epochs = await select<{ epoch: string; notification_id: string }>(
-      s,
+      alert.s,
       `SELECT epoch, notification_id FROM sightline.alert_deliveries
        WHERE rule_id = {id:String} ORDER BY at`,
       { id: rule.id },
@@ -103,7 +90,7 @@ describe('two evaluators', () => {
 
 describe('the lease', () => {
   it('has one winner among simultaneous claims, passes on expiry, and hands over on release', async () => {
-    const a = new Lease(s.store, 'a', 3000, 'lease-test');
+    const a = new Lease(alert.s.store, 'a', 3000, 'lease-test');
     const b = new Lease(otherStore, 'b', 3000, 'lease-test');
     // Claims race; a claim is acted on only from the next round, once confirmed.
     const round = () => Promise.all([a.acquireOrRenew(), b.acquireOrRenew()]);

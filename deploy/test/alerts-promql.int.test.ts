@@ -1,49 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertRule, AlertRuleInput } from '@sightline/model/api/alerts';
 import type { AlertRulesImportResponse } from '@sightline/model/api/alert-import';
-import type { RunningSightline } from '../src/all-in-one.ts';
-import {
-  ALERT_TEST_ENV,
-  alerts,
-  api,
-  createRule,
-  history,
-  sendGauge,
-  startReceiver,
-  waitFor,
-} from './alerts-helpers.ts';
-import { startTestSightline, testConfig } from './harness.ts';
+import { useAlertSightline } from './alerts-fixture.ts';
+import { alerts, api, createRule, history, sendGauge, waitFor } from './alerts-helpers.ts';
 
-let s: RunningSightline;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-beforeAll(async () => {
-  // A lease longer than one PromQL evaluation takes on a loaded machine (seconds): a holder whose
-  // lease ran out mid-evaluation drops its results (fencing), and nothing would ever fire.
-  s = await startTestSightline(
-    testConfig({ ...ALERT_TEST_ENV, SIGHTLINE_ALERT_LEASE_MS: '30000' }),
-  );
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await s.close();
-  await receiver.close();
-});
+// A lease longer than one PromQL evaluation takes on a loaded machine (seconds): a holder whose
+// lease ran out mid-evaluation drops its results (fencing), and nothing would ever fire.
+const alert = useAlertSightline({ SIGHTLINE_ALERT_LEASE_MS: '30000' });
+const { sentFor } = alert;
 
-const promqlRule = (over: Partial<AlertRuleInput>): AlertRuleInput => ({
-  name: 'promql',
-  query: { kind: 'promql', expr: 'queue_depth' },
-  window: '5m',
-  interval: '1s',
-  for: '0s',
-  severity: 'warning',
-  channels: [{ kind: 'webhook', url: `${receiver.url}/hook` }],
-  ...over,
-});
-
-const sentFor = (ruleId: string) => receiver.received.filter((r) => r.body.rule.id === ruleId);
+/** A PromQL rule has no condition: the expression is the condition. */
+const promqlRule = (over: Partial<AlertRuleInput>): AlertRuleInput => {
+  const rule = alert.rule({
+    name: 'promql',
+    query: { kind: 'promql', expr: 'queue_depth' },
+    window: '5m',
+    ...over,
+  });
+  if (!('condition' in over)) delete rule.condition;
+  return rule;
+};
 
 const error = async (path: string, body: unknown): Promise<string> => {
-  const res = await api<{ error: { code: string; message: string } }>(s, 'POST', path, body);
+  const res = await api<{ error: { code: string; message: string } }>(alert.s, 'POST', path, body);
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('SL_ERR_VALIDATION');
   return res.body.error.message;
@@ -51,7 +30,7 @@ const error = async (path: string, body: unknown): Promise<string> => {
 
 describe('PromQL alert rules API', () => {
   it('stores a rule without a condition, and names what is wrong in a bad one', async () => {
-    const rule = await createRule(s, promqlRule({ name: 'no condition' }));
+    const rule = await createRule(alert.s, promqlRule({ name: 'no condition' }));
     expect(rule).toMatchObject({ query: { kind: 'promql', expr: 'queue_depth' }, noData: 'ok' });
     expect(rule).not.toHaveProperty('condition');
     expect(
@@ -79,8 +58,8 @@ describe('PromQL alert rules API', () => {
       '        annotations:',
       '          summary: "{{ $labels.job }} holds {{ $value }} items"',
     ].join('\n');
-    const channels = [{ kind: 'webhook', url: `${receiver.url}/imported` }];
-    const res = await api<AlertRulesImportResponse>(s, 'POST', '/alerts/rules/import', {
+    const channels = [{ kind: 'webhook', url: `${alert.receiver.url}/imported` }];
+    const res = await api<AlertRulesImportResponse>(alert.s, 'POST', '/alerts/rules/import', {
       yaml,
       channels,
     });
@@ -95,7 +74,7 @@ describe('PromQL alert rules API', () => {
     expect(res.body.warnings).toEqual([]);
     const [created] = res.body.created;
     expect(res.body.created).toHaveLength(1);
-    const stored = (await api<AlertRule>(s, 'GET', `/alerts/rules/${created!.id}`)).body;
+    const stored = (await api<AlertRule>(alert.s, 'GET', `/alerts/rules/${created!.id}`)).body;
     expect(stored).toMatchObject({
       name: 'QueueBacklog',
       query: { kind: 'promql', expr: 'max_over_time(queue_depth[5m])' },
@@ -106,11 +85,12 @@ describe('PromQL alert rules API', () => {
       message: '{{group.job}} holds {{value}} items',
     });
     // Served masked, as every rule's channels are.
-    expect(stored.channels).toEqual([{ kind: 'webhook', url: `${receiver.url}/***` }]);
+    expect(stored.channels).toEqual([{ kind: 'webhook', url: `${alert.receiver.url}/***` }]);
   });
 
   it('refuses a bad file whole, naming the group, rule and field', async () => {
-    const before = (await api<{ rules: unknown[] }>(s, 'GET', '/alerts/rules')).body.rules.length;
+    const before = (await api<{ rules: unknown[] }>(alert.s, 'GET', '/alerts/rules')).body.rules
+      .length;
     const yaml = [
       'groups:',
       '  - name: fine',
@@ -128,7 +108,8 @@ describe('PromQL alert rules API', () => {
     );
     expect(await error('/alerts/rules/import', { yaml: 'rules: []' })).toMatch(/^groups: /);
     expect(await error('/alerts/rules/import', {})).toMatch(/yaml/);
-    const after = (await api<{ rules: unknown[] }>(s, 'GET', '/alerts/rules')).body.rules.length;
+    const after = (await api<{ rules: unknown[] }>(alert.s, 'GET', '/alerts/rules')).body.rules
+      .length;
     expect(after).toBe(before);
   });
 });
@@ -136,7 +117,7 @@ describe('PromQL alert rules API', () => {
 describe('PromQL alert evaluation', () => {
   it('fires one alert per returned series over the threshold, labelled with its labels', async () => {
     const rule = await createRule(
-      s,
+      alert.s,
       promqlRule({
         name: 'Deep queue',
         query: { kind: 'promql', expr: 'queue_depth{job=~"pq-.*"}' },
@@ -144,7 +125,7 @@ describe('PromQL alert evaluation', () => {
         message: '{{group.job}} at {{value}}',
       }),
     );
-    await sendGauge(s, 'queue_depth', { 'pq-a': 10, 'pq-b': 1 });
+    await sendGauge(alert.s, 'queue_depth', { 'pq-a': 10, 'pq-b': 1 });
     const [sent] = await waitFor('a notification', () => {
       const got = sentFor(rule.id);
       return got.length > 0 ? got : null;
@@ -157,7 +138,7 @@ describe('PromQL alert evaluation', () => {
       rule: { condition: '> 5', threshold: 5 },
     });
     const states = await waitFor('pq-b evaluated', async () => {
-      const got = await alerts(s, rule.id);
+      const got = await alerts(alert.s, rule.id);
       return got.length > 0 ? got : null;
     });
     // Every returned series is an alert; the one under the threshold is inactive.
@@ -171,9 +152,9 @@ describe('PromQL alert evaluation', () => {
   });
 
   it('without a condition, every returned series fires after "for"', async () => {
-    await sendGauge(s, 'backlog_items', { 'pq-c': 0 });
+    await sendGauge(alert.s, 'backlog_items', { 'pq-c': 0 });
     const rule = await createRule(
-      s,
+      alert.s,
       promqlRule({
         name: 'Any backlog',
         query: { kind: 'promql', expr: 'backlog_items' },
@@ -181,14 +162,14 @@ describe('PromQL alert evaluation', () => {
       }),
     );
     const firing = await waitFor('firing', async () =>
-      (await alerts(s, rule.id)).find((a) => a.state === 'firing'),
+      (await alerts(alert.s, rule.id)).find((a) => a.state === 'firing'),
     );
     expect(firing).toMatchObject({ groupKey: 'job=pq-c', value: 0 });
-    const changes = await history(s, rule.id);
+    const changes = await history(alert.s, rule.id);
     expect(changes.map((h) => `${h.from}→${h.to}`)).toEqual(['inactive→pending', 'pending→firing']);
     // No threshold is recorded for a rule without a condition.
     const raw = await api<{ entries: { threshold: number | null }[] }>(
-      s,
+      alert.s,
       'GET',
       `/alerts/history?ruleId=${rule.id}`,
     );

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ClickHouseSettings } from '@clickhouse/client';
 import { pino } from 'pino';
 import { startSightline, type RunningSightline } from '../src/all-in-one.ts';
 import { loadConfig, type SightlineConfig } from '../src/config.ts';
@@ -28,8 +29,14 @@ export async function select<T>(
   s: RunningSightline,
   query: string,
   params: Record<string, unknown> = {},
+  settings: ClickHouseSettings = {},
 ): Promise<T[]> {
-  const rs = await s.store.reader.query({ query, query_params: params, format: 'JSONEachRow' });
+  const rs = await s.store.reader.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    clickhouse_settings: settings,
+  });
   return rs.json<T>();
 }
 

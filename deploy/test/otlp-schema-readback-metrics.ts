@@ -1,13 +1,35 @@
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
-import { common, type Where } from './otlp-schema-readback.ts';
+import {
+  common,
+  firstPerBlock,
+  type Readback,
+  type Row,
+  type Where,
+} from './otlp-schema-readback.ts';
 
-// metricsSample sends one metric of each kind in METRIC_TABLES' order.
+// Stored rows are matched to the request's data points (by metric name, attributes and time) and
+// carry `$i`, the index of their point in Readback.at, so each row is read against what was sent.
 
-type Row = Record<string, unknown>;
 type Kind = keyof typeof METRIC_TABLES;
+type Store = Readback['store'];
 
-const rowsOf = (s: Readonly<Record<string, Row[]>>, kind: Kind): Row[] =>
-  s[METRIC_TABLES[kind]] ?? [];
+const rowsOf = (s: Store, kind: Kind): Row[] => s[METRIC_TABLES[kind]] ?? [];
+const sentOf = (back: Readback, r: Row): Row => back.at[r.$i as number]!.sent;
+/** Every stored row, all kinds together, in the request's order. */
+const allRows = (s: Store): Row[] =>
+  Object.values(s)
+    .flat()
+    .sort((a, b) => (a.$i as number) - (b.$i as number));
+/** A metric-level field, stored on each point: the first point of each metric answers. */
+const perMetric = (rows: (s: Store) => Row[], column: string): Where => ({
+  store: (s, back) => {
+    const r = rows(s);
+    return firstPerBlock(
+      r.map((x) => x[column]),
+      r.map((x) => back.at[x.$i as number]!.metric),
+    );
+  },
+});
 
 /** One value per stored row of the kind (one row per data point). */
 const col = (kind: Kind, column: string, map: (v: unknown) => unknown = (v) => v): Where => ({
@@ -17,27 +39,37 @@ const col = (kind: Kind, column: string, map: (v: unknown) => unknown = (v) => v
 const nested = (kind: Kind, column: string, map: (v: unknown) => unknown = (v) => v): Where => ({
   store: (s) => rowsOf(s, kind).flatMap((r) => (r[column] as unknown[]).map(map)),
 });
-/** The first metric of each kind: the metric-level fields. */
-const perMetric = (column: string): Where => ({
-  store: (s) => (Object.keys(METRIC_TABLES) as Kind[]).map((k) => rowsOf(s, k)[0]?.[column]),
+/** Stored values of the points (or exemplars) that were sent with `member` of a oneof set. */
+const whereSent = (
+  kind: Kind,
+  member: string,
+  pick: (r: Row, sent: Row) => { sent: Row; value: unknown }[],
+  map: (v: unknown) => unknown,
+): Where => ({
+  store: (s, back) =>
+    rowsOf(s, kind)
+      .flatMap((r) => pick(r, sentOf(back, r)))
+      .filter((x) => x.sent[member] !== undefined && x.sent[member] !== null)
+      .map((x) => map(x.value)),
 });
 
 const NO_COLUMN = 'the OTel Collector ClickHouse schema has no column for it';
 
-// Exemplar values share one Float64 column; the sample sends a double first, then an int.
+// An int64 lands in the Float64 Value column: it comes back as the nearest double.
+const asIntText = (v: unknown): unknown => String(v);
+
+// Exemplar values share one Float64 column, each read against the member its exemplar was sent with.
 function exemplars(kind: Kind, p: string): Record<string, Where> {
-  const values = (s: Readonly<Record<string, Row[]>>) =>
-    rowsOf(s, kind).flatMap((r) => r['Exemplars.Value'] as number[]);
+  const each = (r: Row, sent: Row) =>
+    ((sent.exemplars ?? []) as Row[]).map((e, i) => ({
+      sent: e,
+      value: (r['Exemplars.Value'] as number[])[i],
+    }));
   return {
     [`${p}.exemplars.filteredAttributes`]: nested(kind, 'Exemplars.FilteredAttributes'),
     [`${p}.exemplars.timeUnixNano`]: nested(kind, 'et'),
-    [`${p}.exemplars.asDouble`]: { store: (s) => values(s).filter((_, i) => i % 2 === 0) },
-    [`${p}.exemplars.asInt`]: {
-      store: (s) =>
-        values(s)
-          .filter((_, i) => i % 2 === 1)
-          .map(String),
-    },
+    [`${p}.exemplars.asDouble`]: whereSent(kind, 'asDouble', each, (v) => v),
+    [`${p}.exemplars.asInt`]: whereSent(kind, 'asInt', each, asIntText),
     [`${p}.exemplars.spanId`]: nested(kind, 'Exemplars.SpanId'),
     [`${p}.exemplars.traceId`]: nested(kind, 'Exemplars.TraceId'),
   };
@@ -55,66 +87,44 @@ function point(kind: Kind): Record<string, Where> {
 
 const numberKind = (kind: 'gauge' | 'sum'): Record<string, Where> => {
   const p = `S.metrics.${kind}.dataPoints`;
+  const value = (r: Row, sent: Row) => [{ sent, value: r.Value }];
   return {
     ...point(kind),
-    // The sample's first point is a double, the second an int; both land in Value.
-    [`${p}.asDouble`]: {
-      store: (s) =>
-        rowsOf(s, kind)
-          .slice(0, 1)
-          .map((r) => r.Value),
-    },
-    [`${p}.asInt`]: {
-      store: (s) =>
-        rowsOf(s, kind)
-          .slice(1)
-          .map((r) => String(r.Value)),
-    },
+    [`${p}.asDouble`]: whereSent(kind, 'asDouble', value, (v) => v),
+    [`${p}.asInt`]: whereSent(kind, 'asInt', value, asIntText),
     ...exemplars(kind, p),
   };
 };
+
+/** A field of the metric's kind (temporality, monotonicity), stored on each of its points. */
+const perKindMetric = (kind: Kind, column: string): Where =>
+  perMetric((s) => rowsOf(s, kind), column);
+
+/** A resource or scope field: every point's value, in the request's order. */
+const inOrder = (column: string): Where => ({ store: (s) => allRows(s).map((r) => r[column]) });
 
 const H = 'S.metrics.histogram';
 const E = 'S.metrics.exponentialHistogram';
 const Q = 'S.metrics.summary';
 
-/** A resource or scope field, sent once: every stored point must carry the same value. */
-const perBlock = (column: string): Where => ({
-  store: (s) => {
-    const all = Object.values(METRIC_TABLES).flatMap((t) => (s[t] ?? []).map((r) => r[column]));
-    return [...new Map(all.map((v) => [JSON.stringify(v), v])).values()];
-  },
-});
-
 export const METRICS_READBACK: Record<string, Where> = common('Metrics', {
-  'R.resource.attributes': perBlock('ResourceAttributes'),
-  'R.schemaUrl': perBlock('ResourceSchemaUrl'),
-  'S.scope.name': perBlock('ScopeName'),
-  'S.scope.version': perBlock('ScopeVersion'),
-  'S.scope.attributes': perBlock('ScopeAttributes'),
-  'S.scope.droppedAttributesCount': perBlock('ScopeDroppedAttrCount'),
-  'S.schemaUrl': perBlock('ScopeSchemaUrl'),
-  'S.metrics.name': perMetric('MetricName'),
-  'S.metrics.description': perMetric('MetricDescription'),
-  'S.metrics.unit': perMetric('MetricUnit'),
+  'R.resource.attributes': inOrder('ResourceAttributes'),
+  'R.schemaUrl': inOrder('ResourceSchemaUrl'),
+  'S.scope.name': inOrder('ScopeName'),
+  'S.scope.version': inOrder('ScopeVersion'),
+  'S.scope.attributes': inOrder('ScopeAttributes'),
+  'S.scope.droppedAttributesCount': inOrder('ScopeDroppedAttrCount'),
+  'S.schemaUrl': inOrder('ScopeSchemaUrl'),
+  'S.metrics.name': perMetric(allRows, 'MetricName'),
+  'S.metrics.description': perMetric(allRows, 'MetricDescription'),
+  'S.metrics.unit': perMetric(allRows, 'MetricUnit'),
   'S.metrics.metadata': { unstored: NO_COLUMN },
   ...numberKind('gauge'),
   ...numberKind('sum'),
-  // Per metric, stored on each of its points.
-  'S.metrics.sum.aggregationTemporality': {
-    store: (s) =>
-      rowsOf(s, 'sum')
-        .slice(0, 1)
-        .map((r) => r.AggregationTemporality),
-  },
-  'S.metrics.sum.isMonotonic': {
-    store: (s) =>
-      rowsOf(s, 'sum')
-        .slice(0, 1)
-        .map((r) => r.IsMonotonic),
-  },
+  'S.metrics.sum.aggregationTemporality': perKindMetric('sum', 'AggregationTemporality'),
+  'S.metrics.sum.isMonotonic': perKindMetric('sum', 'IsMonotonic'),
   ...point('histogram'),
-  [`${H}.aggregationTemporality`]: col('histogram', 'AggregationTemporality'),
+  [`${H}.aggregationTemporality`]: perKindMetric('histogram', 'AggregationTemporality'),
   [`${H}.dataPoints.count`]: col('histogram', 'Count'),
   [`${H}.dataPoints.sum`]: col('histogram', 'Sum'),
   [`${H}.dataPoints.bucketCounts`]: col('histogram', 'BucketCounts'),
@@ -123,7 +133,7 @@ export const METRICS_READBACK: Record<string, Where> = common('Metrics', {
   [`${H}.dataPoints.max`]: col('histogram', 'Max'),
   ...exemplars('histogram', `${H}.dataPoints`),
   ...point('exponentialHistogram'),
-  [`${E}.aggregationTemporality`]: col('exponentialHistogram', 'AggregationTemporality'),
+  [`${E}.aggregationTemporality`]: perKindMetric('exponentialHistogram', 'AggregationTemporality'),
   [`${E}.dataPoints.count`]: col('exponentialHistogram', 'Count'),
   [`${E}.dataPoints.sum`]: col('exponentialHistogram', 'Sum'),
   [`${E}.dataPoints.scale`]: col('exponentialHistogram', 'Scale'),

@@ -5,18 +5,29 @@
  * list fails the schema test until it is mapped or given a reason.
  */
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/** One record of a request (log record, span, metric data point): its blocks and what was sent. */
+export interface RecordAt {
+  /** Index of its resource block, scope block and metric in the request (-1: no metric). */
+  readonly resource: number;
+  readonly scope: number;
+  readonly metric: number;
+  readonly sent: Row;
+}
 
 export interface Readback {
   /** The API's records (log records, spans) in the request's order; none for metrics. */
   readonly api: readonly Row[];
-  /** Stored rows per table, in the sample's order. */
+  /** Stored rows per table, in the request's order. */
   readonly store: Readonly<Record<string, Row[]>>;
+  /** Every record of the request, in its order. */
+  readonly at: readonly RecordAt[];
 }
 
 export type Where =
-  | { readonly api: (rows: readonly Row[]) => unknown[] }
-  | { readonly store: (s: Readback['store']) => unknown[] }
+  | { readonly api: (rows: readonly Row[], back: Readback) => unknown[] }
+  | { readonly store: (s: Readback['store'], back: Readback) => unknown[] }
   | { readonly unstored: string };
 
 const api = (f: (r: Row) => unknown): Where => ({ api: (rows) => rows.map(f) });
@@ -24,14 +35,20 @@ const col = (table: string, column: string, map: (v: unknown) => unknown = (v) =
   store: (s) => (s[table] ?? []).map((r) => map(r[column])),
 });
 
-const distinct = (values: unknown[]): unknown[] => [
-  ...new Map(values.map((v) => [JSON.stringify(v), v])).values(),
-];
+/** The values at the first of each run of equal block numbers: one value per block. */
+export const firstPerBlock = (values: unknown[], blocks: readonly number[]): unknown[] =>
+  values.filter((_, i) => i === 0 || blocks[i] !== blocks[i - 1]);
 
-/** A resource or scope field is sent once per block and stored on each record: all must agree. */
-function once(w: Where): Where {
-  if ('api' in w) return { api: (rows) => distinct(w.api(rows)) };
-  if ('store' in w) return { store: (s) => distinct(w.store(s)) };
+/**
+ * A resource or scope field is sent once per block and stored on each record: `w` gives one value
+ * per record in the request's order, and the block's first record answers for the block.
+ */
+function once(w: Where, level: 'resource' | 'scope'): Where {
+  const blocks = (back: Readback) => back.at.map((r) => r[level]);
+  if ('api' in w) return { api: (rows, back) => firstPerBlock(w.api(rows, back), blocks(back)) };
+  if ('store' in w) {
+    return { store: (s, back) => firstPerBlock(w.store(s, back), blocks(back)) };
+  }
   return w;
 }
 
@@ -53,7 +70,11 @@ export function common(signal: 'Logs' | 'Spans' | 'Metrics', read: Record<string
     ...Object.fromEntries(
       Object.entries(read).map(([k, v]) => [
         k.replace(/^R\./, `${r}.`).replace(/^S\./, `${s}.`),
-        /^(R\.|S\.scope\.|S\.schemaUrl$)/.test(k) ? once(v) : v,
+        k.startsWith('R.')
+          ? once(v, 'resource')
+          : /^S\.(scope\.|schemaUrl$)/.test(k)
+            ? once(v, 'scope')
+            : v,
       ]),
     ),
   } as Record<string, Where>;

@@ -84,27 +84,55 @@ export function valuesAt(type: protobuf.Type, obj: Json, path: string): Json[] {
 
 const LONG = new Set(LONG_TYPES);
 
-interface AnyScalar {
+interface AnyJson {
   stringValue?: string;
   intValue?: string | number;
-  doubleValue?: number;
+  doubleValue?: number | string;
   boolValue?: boolean;
+  bytesValue?: string;
+  arrayValue?: { values?: AnyJson[] };
+  kvlistValue?: { values?: { key: string; value?: AnyJson }[] };
 }
 
-/** A scalar AnyValue as the text Sightline stores (the sample values are kept scalar). */
-const scalarText = (v: AnyScalar | undefined): string =>
-  v?.stringValue ?? (v?.intValue ?? v?.boolValue ?? v?.doubleValue)?.toString() ?? '';
+/** An AnyValue as JSON: an int64 past 2^53 and a non-finite double as text, bytes in base64. */
+function anyJson(v: AnyJson | undefined | null): unknown {
+  if (!v) return null;
+  if (v.stringValue != null) return v.stringValue;
+  if (v.boolValue != null) return v.boolValue;
+  if (v.intValue != null) {
+    const n = Number(v.intValue);
+    return Number.isSafeInteger(n) ? n : String(v.intValue);
+  }
+  if (v.doubleValue != null) {
+    const d = Number(v.doubleValue);
+    return Number.isFinite(d) ? d : String(d);
+  }
+  if (v.bytesValue != null) return v.bytesValue;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(anyJson);
+  if (v.kvlistValue) {
+    return Object.fromEntries(
+      (v.kvlistValue.values ?? []).map((kv) => [kv.key, anyJson(kv.value)]),
+    );
+  }
+  return null;
+}
+
+/** An AnyValue as the text Sightline stores (the OTel exporter's): scalars as such, else JSON. */
+const scalarText = (v: AnyJson | undefined): string => {
+  const j = anyJson(v);
+  return j === null ? '' : typeof j === 'string' ? j : JSON.stringify(j);
+};
 
 /** KeyValue list → the map Sightline stores. */
 export const kvMap = (kvs: Json): Record<string, string> =>
   Object.fromEntries(
-    (kvs as { key: string; value?: AnyScalar }[]).map((kv) => [kv.key, scalarText(kv.value)]),
+    (kvs as { key: string; value?: AnyJson }[]).map((kv) => [kv.key, scalarText(kv.value)]),
   );
 
 /** A sent value as Sightline returns it: attribute maps, 64-bit integers as decimal strings. */
 export function normalise(field: protobuf.Field, v: Json): Json {
   if (field.resolvedType?.fullName === KEY_VALUE) return kvMap(v);
-  if (field.resolvedType?.fullName === ANY_VALUE) return scalarText(v as AnyScalar);
+  if (field.resolvedType?.fullName === ANY_VALUE) return scalarText(v as AnyJson);
   if (LONG.has(field.type)) return Array.isArray(v) ? v.map(String) : String(v);
   return v;
 }

@@ -61,7 +61,7 @@ const identity = (b: Buffer): Buffer => b;
 // Requests stay raw bytes through grpc-js so the caller is authenticated before we decode them,
 // and a malformed message becomes INVALID_ARGUMENT with our reason (a throwing deserializer
 // would surface as INTERNAL). Responses are encoded by the same code as OTLP/HTTP's.
-const exportMethod = (signal: Signal): ServiceDefinition => ({
+export const exportMethod = (signal: Signal): ServiceDefinition => ({
   Export: {
     path: `/${GRPC_SERVICES[signal]}/Export`,
     requestStream: false,
