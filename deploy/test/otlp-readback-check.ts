@@ -149,16 +149,18 @@ async function readBack(
       s,
       `/logs?q=${q}&from=${Math.min(...ms)}&to=${Math.max(...ms) + 1}&limit=1000`,
     );
-    // The records of a test have distinct times, in the request's order.
-    const rows = (page.rows as Row[]).sort((a, b) =>
-      BigInt(a.timestamp as string) < BigInt(b.timestamp as string) ? -1 : 1,
-    );
+    // The records of a test have distinct times: each row is put where its time is in the request
+    // (an exporter need not send them in time order).
+    const position = new Map(ts.map((t, i) => [String(BigInt(t as string)), i]));
+    const inRequestOrder = (rows: Row[], time: (r: Row) => unknown) =>
+      rows.sort((a, b) => position.get(String(time(a)))! - position.get(String(time(b)))!);
+    const rows = inRequestOrder(page.rows as Row[], (r) => r.timestamp);
     const store = await select<Row>(
       s,
-      `SELECT * FROM sightline.otel_logs WHERE ServiceName = {svc:String} ORDER BY Timestamp`,
+      `SELECT *, toString(toUnixTimestamp64Nano(Timestamp)) AS t FROM sightline.otel_logs WHERE ServiceName = {svc:String}`,
       where,
     );
-    return { api: rows, store: { otel_logs: store }, at };
+    return { api: rows, store: { otel_logs: inRequestOrder(store, (r) => r.t) }, at };
   }
   if (signal === 'traces') {
     const spanIds = valuesAt(type, request, 'resourceSpans.scopeSpans.spans.spanId');

@@ -94,6 +94,13 @@ interface AnyJson {
   kvlistValue?: { values?: { key: string; value?: AnyJson }[] };
 }
 
+/**
+ * A 64-bit integer as decimal text. A JSON number past 2^53 (the JavaScript exporter writes -2^63
+ * as -9223372036854776000) means the double it parses to, whose exact value is the integer sent.
+ */
+const intText = (v: unknown): string =>
+  typeof v === 'number' && Number.isInteger(v) ? BigInt(v).toString() : String(v);
+
 /** An AnyValue as JSON: an int64 past 2^53 and a non-finite double as text, bytes in base64. */
 function anyJson(v: AnyJson | undefined | null): unknown {
   if (!v) return null;
@@ -101,7 +108,7 @@ function anyJson(v: AnyJson | undefined | null): unknown {
   if (v.boolValue != null) return v.boolValue;
   if (v.intValue != null) {
     const n = Number(v.intValue);
-    return Number.isSafeInteger(n) ? n : String(v.intValue);
+    return Number.isSafeInteger(n) ? n : intText(v.intValue);
   }
   if (v.doubleValue != null) {
     const d = Number(v.doubleValue);
@@ -133,7 +140,7 @@ export const kvMap = (kvs: Json): Record<string, string> =>
 export function normalise(field: protobuf.Field, v: Json): Json {
   if (field.resolvedType?.fullName === KEY_VALUE) return kvMap(v);
   if (field.resolvedType?.fullName === ANY_VALUE) return scalarText(v as AnyJson);
-  if (LONG.has(field.type)) return Array.isArray(v) ? v.map(String) : String(v);
+  if (LONG.has(field.type)) return Array.isArray(v) ? v.map(intText) : intText(v);
   return v;
 }
 

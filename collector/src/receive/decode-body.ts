@@ -66,11 +66,17 @@ export function parseOtlpJson(text: string): unknown {
   if (!LONG_NUMBER.test(text)) return parsed;
   return parseLossless(text, undefined, (digits: string) => {
     const n = Number(digits);
-    return Number.isInteger(n) && !Number.isSafeInteger(n) && INTEGER.test(digits) ? digits : n;
+    if (Number.isSafeInteger(n) || !INTEGER.test(digits)) return n;
+    // JavaScript writes a double such as -2^63 in its shortest form, -9223372036854776000, which
+    // is outside the 64-bit range; the value meant is the double's own.
+    const big = BigInt(digits);
+    return big < INT64_MIN || big > UINT64_MAX ? String(BigInt(n)) : digits;
   });
 }
 
 const INTEGER = /^-?\d+$/;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
 
 export function decodeRequest(signal: Signal, encoding: Encoding, body: Buffer): unknown {
   if (encoding === 'protobuf') {

@@ -29,6 +29,7 @@ describe('integers beyond 2^53 written as JSON numbers', () => {
         {"key":"min","value":{"intValue":-9223372036854775808}},
         {"key":"safe","value":{"intValue":9007199254740991}},
         {"key":"past","value":{"intValue":9007199254740993}},
+        {"key":"js","value":{"intValue":-9223372036854776000}},
         {"key":"double","value":{"doubleValue":0.1}},
         {"key":"text","value":{"stringValue":"1234567890123456789"}}]}]}]}]}`;
     const r = await app.inject({
@@ -45,6 +46,7 @@ describe('integers beyond 2^53 written as JSON numbers', () => {
       min: '-9223372036854775808',
       safe: '9007199254740991',
       past: '9007199254740993',
+      js: '-9223372036854775808',
       double: '0.1',
       text: '1234567890123456789',
     });
