@@ -5,7 +5,15 @@ import type { Dashboard, DashboardList } from '@sightline/model/api/dashboards';
 import { formatSeconds, stepForWidth } from '@sightline/model/steps';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { hex, nanos, postOtlp, resource, sendLogs, tracesBody } from './e2e-support.ts';
+import {
+  apiJson,
+  gridPanel,
+  hex,
+  postOtlp,
+  sendGauge,
+  sendLogs,
+  tracesBody,
+} from './e2e-support.ts';
 import { useE2e } from './e2e-hooks.ts';
 
 const METRIC = 'e2e.memory.used';
@@ -15,36 +23,11 @@ let page: Page;
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000, interval: 300 });
 
-/** A gauge of one value, one point every 30 s for 10 min. */
-async function sendGauge(
-  base: number,
-  service: string,
-  metric: { name: string; unit: string; description: string },
-  value: number,
-): Promise<void> {
-  const dataPoints = Array.from({ length: 20 }, (_, i) => ({
-    timeUnixNano: nanos(base, -i * 30_000),
-    asDouble: value,
-  }));
-  await postOtlp(s.otlpUrl, '/v1/metrics', {
-    resourceMetrics: [
-      {
-        resource: resource(service),
-        scopeMetrics: [{ scope: { name: 'e2e' }, metrics: [{ ...metric, gauge: { dataPoints } }] }],
-      },
-    ],
-  });
-}
-
 const MEMORY = { name: METRIC, unit: 'By', description: 'Heap in use' };
 const LATENCY = { name: 'e2e.latency', unit: 'ms', description: 'Time to answer' };
 const grid = { x: 0, y: 0, w: 10, h: 8 };
 
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${s.apiUrl}/api/v1${path}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const api = <T>(path: string) => apiJson<T>(s.apiUrl, path);
 
 const { shot } = useE2e({
   start: async () => (s = await startTestSightline()),
@@ -60,9 +43,9 @@ const { shot } = useE2e({
       );
     }
     // checkout holds 512 KiB, payments 3 MiB; checkout answers in 250 ms.
-    await sendGauge(base, 'checkout', MEMORY, 512 * 1024);
-    await sendGauge(base, 'payments', MEMORY, 3 * 1024 * 1024);
-    await sendGauge(base, 'checkout', LATENCY, 250);
+    await sendGauge(s.otlpUrl, base, 'checkout', MEMORY, 512 * 1024);
+    await sendGauge(s.otlpUrl, base, 'payments', MEMORY, 3 * 1024 * 1024);
+    await sendGauge(s.otlpUrl, base, 'checkout', LATENCY, 250);
     await sendLogs(s.otlpUrl, base, {
       service: 'checkout',
       count: 20,
@@ -81,8 +64,7 @@ const { shot } = useE2e({
   },
 });
 
-const panel = (title: string): Locator =>
-  page.locator('.react-grid-item').filter({ has: page.getByRole('heading', { name: title }) });
+const panel = (title: string): Locator => gridPanel(page, title);
 
 async function box(l: Locator) {
   const b = await l.boundingBox();
