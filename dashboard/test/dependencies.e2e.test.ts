@@ -125,9 +125,7 @@ async function sendData(): Promise<void> {
 
 const { shot } = useE2e({
   start: async () => (s = await startTestSightline()),
-  send: async () => {
-    await sendData();
-  },
+  send: sendData,
   ready: (e) => {
     page = e.page;
   },

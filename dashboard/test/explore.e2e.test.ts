@@ -108,9 +108,7 @@ const param = (k: string) => new URL(page.url()).searchParams.get(k);
 
 const { shot } = useE2e({
   start: async () => (s = await startTestSightline()),
-  send: async () => {
-    await sendData();
-  },
+  send: sendData,
   ready: (e) => {
     page = e.page;
   },

@@ -45,9 +45,7 @@ async function sendData(): Promise<void> {
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
 const { shot } = useE2e({
   start: async () => (s = await startTestSightline()),
-  send: async () => {
-    await sendData();
-  },
+  send: sendData,
   ready: (e) => {
     page = e.page;
   },
