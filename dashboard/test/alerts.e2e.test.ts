@@ -1,28 +1,17 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import {
-  hex,
-  launchBrowser,
-  postOtlp,
-  tracesBody,
-  type Browser,
-  type SpanSpec,
-} from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { hex, postOtlp, tracesBody, type SpanSpec } from './e2e-support.ts';
+import { SHOTS, useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const SERVICE = 'checkout';
 // expect.poll gives up after 1 s by default; previews and evaluations may take longer here.
 const WAIT = { timeout: 30_000 };
 const SLOW = { timeout: 90_000 };
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 let ruleId = '';
 
@@ -66,17 +55,15 @@ const field = (name: string) => page.locator(`.field-error[data-field="${name}"]
 const labelled = (label: string) =>
   page.locator('.alert-field', { has: page.locator('.alert-field-label', { hasText: label }) });
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
+useE2e({
   // A fast evaluator tick, so a 1 s rule is checked every second.
-  s = await startTestSightline(testConfig({ SIGHTLINE_ALERT_TICK_MS: '200' }));
-  await sendErrors();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot, 'FAILED-alerts-');
+  start: async () => (s = await startTestSightline(testConfig({ SIGHTLINE_ALERT_TICK_MS: '200' }))),
+  send: sendErrors,
+  ready: (e) => {
+    page = e.page;
+  },
+  failurePrefix: 'FAILED-alerts-',
+});
 
 describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
   it('starts with an empty list that says how to begin', async () => {

@@ -1,186 +1,34 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { useE2e } from './e2e-hooks.ts';
+import { hex, postOtlp, resource } from './e2e-support.ts';
 import {
-  hex,
-  launchBrowser,
-  nanos,
-  postOtlp,
-  resource,
-  sendBigTrace,
-  str,
-  tracesBody,
-  type Browser,
-  type SpanSpec,
-} from './e2e-support.ts';
-
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-const SLOW_TRACE = 'f'.repeat(8) + hex(1, 24);
-const BIG_TRACE = 'b'.repeat(8) + hex(2, 24);
-const CHARGE_SPAN = 'c'.repeat(8) + hex(1, 8);
-const ERROR_TEXT = 'card declined for order 4242';
-
-// Every timestamp from one base, so spans sent in separate requests line up.
-const BASE_MS = Date.now();
-const nowNanos = (offsetMs: number): string => nanos(BASE_MS, offsetMs);
+  BASE_MS,
+  BIG_TRACE,
+  CHARGE_SPAN,
+  ERROR_TEXT,
+  sendShopData,
+  SLOW_TRACE,
+} from './shop-data.ts';
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 const post = (path: string, body: unknown) => postOtlp(s.otlpUrl, path, body);
 
-/** frontend GET /checkout → payments POST /charge → charge card; one slow, failing trace. */
-async function sendData(): Promise<void> {
-  const front: SpanSpec[] = [];
-  const pay: SpanSpec[] = [];
-  for (let i = 0; i < 12; i++) {
-    const slow = i === 0;
-    const traceId = slow ? SLOW_TRACE : 'a'.repeat(8) + hex(100 + i, 24);
-    const start = -20 * 60_000 + i * 60_000;
-    const dur = slow ? 1800 : 30 + i * 5;
-    const root = hex(10 + i, 16);
-    const client = hex(40 + i, 16);
-    const server = hex(70 + i, 16);
-    front.push(
-      {
-        traceId,
-        spanId: root,
-        name: 'GET /checkout',
-        kind: 2,
-        startMs: start,
-        durMs: dur,
-        attributes: [str('http.route', '/checkout')],
-      },
-      {
-        traceId,
-        spanId: client,
-        parentSpanId: root,
-        name: 'call payments',
-        kind: 3,
-        startMs: start + 2,
-        durMs: dur - 4,
-      },
-    );
-    pay.push(
-      {
-        traceId,
-        spanId: server,
-        parentSpanId: client,
-        name: 'POST /charge',
-        kind: 2,
-        startMs: start + 3,
-        durMs: dur - 6,
-        error: slow ? 'charge failed' : undefined,
-      },
-      {
-        traceId,
-        spanId: slow ? CHARGE_SPAN : hex(200 + i, 16),
-        parentSpanId: server,
-        name: 'charge card',
-        kind: 1,
-        startMs: start + 5,
-        durMs: dur - 20,
-        error: slow ? ERROR_TEXT : undefined,
-        attributes: [str('payment.provider', 'acme'), str('order.id', slow ? '4242' : String(i))],
-      },
-    );
-  }
-  await post('/v1/traces', tracesBody(BASE_MS, 'frontend', front));
-  await post('/v1/traces', tracesBody(BASE_MS, 'payments', pay));
-  const log = (
-    body: string,
-    sev: number,
-    text: string,
-    startMs: number,
-    traceId = '',
-    spanId = '',
-  ) => ({
-    timeUnixNano: nowNanos(startMs),
-    severityNumber: sev,
-    severityText: text,
-    body: { stringValue: body },
-    traceId,
-    spanId,
-    attributes: [str('order.id', '4242')],
-  });
-  await post('/v1/logs', {
-    resourceLogs: [
-      {
-        resource: resource('payments'),
-        scopeLogs: [
-          {
-            logRecords: [
-              log('charging card', 9, 'INFO', -20 * 60_000 + 6, SLOW_TRACE, CHARGE_SPAN),
-              log(ERROR_TEXT, 17, 'ERROR', -20 * 60_000 + 1700, SLOW_TRACE, CHARGE_SPAN),
-              ...Array.from({ length: 30 }, (_, i) =>
-                log(
-                  `heartbeat ${i}`,
-                  i % 5 === 0 ? 13 : 9,
-                  i % 5 === 0 ? 'WARN' : 'INFO',
-                  -i * 60_000,
-                ),
-              ),
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  const point = (minutesAgo: number, queue: string, v: number) => ({
-    timeUnixNano: nowNanos(-minutesAgo * 60_000),
-    asDouble: v,
-    attributes: [str('queue', queue)],
-  });
-  await post('/v1/metrics', {
-    resourceMetrics: [
-      {
-        resource: resource('payments'),
-        scopeMetrics: [
-          {
-            metrics: [
-              {
-                name: 'e2e.queue.depth',
-                unit: '{items}',
-                description: 'items waiting',
-                gauge: {
-                  dataPoints: Array.from({ length: 20 }, (_, i) => [
-                    point(i * 2, 'charges', 10 + (i % 7)),
-                    point(i * 2, 'refunds', 2 + (i % 3)),
-                  ]).flat(),
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  await sendBigTrace(s.otlpUrl, BASE_MS, BIG_TRACE);
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 const path = () => new URL(page.url()).pathname;
 const param = (k: string) => new URL(page.url()).searchParams.get(k);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  await sendData();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 180_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const { shot } = useE2e({
+  start: async () => (s = await startTestSightline()),
+  send: () => sendShopData(s.otlpUrl),
+  ready: (e) => {
+    page = e.page;
+  },
+  setUpTimeoutMs: 180_000,
+});
 
 describe('dashboard in a real browser', { timeout: 120_000 }, () => {
   it('serves the built app at / and deep links, and keeps /api 404s as JSON', async () => {
@@ -383,7 +231,7 @@ describe('dashboard in a real browser', { timeout: 120_000 }, () => {
     expect(param('range')).toBe('24h');
     await page.getByRole('link', { name: 'Traces', exact: true }).click();
     expect(param('range')).toBe('24h');
-    const shared = await browser.ctx.newPage();
+    const shared = await page.context().newPage();
     await shared.goto(page.url());
     expect(await shared.getByLabel('Time range').inputValue()).toBe('24h');
     const from = new Date(Date.now() - 30 * 60_000).toISOString();

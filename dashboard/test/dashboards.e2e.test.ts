@@ -1,104 +1,70 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Dashboard, DashboardList } from '@sightline/model/api/dashboards';
 import { formatSeconds, stepForWidth } from '@sightline/model/steps';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
 import {
+  apiJson,
+  gridPanel,
   hex,
-  launchBrowser,
-  nanos,
   postOtlp,
-  resource,
+  sendGauge,
   sendLogs,
   tracesBody,
-  type Browser,
 } from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const METRIC = 'e2e.memory.used';
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000, interval: 300 });
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-/** A gauge of one value, one point every 30 s for 10 min. */
-async function sendGauge(
-  base: number,
-  service: string,
-  metric: { name: string; unit: string; description: string },
-  value: number,
-): Promise<void> {
-  const dataPoints = Array.from({ length: 20 }, (_, i) => ({
-    timeUnixNano: nanos(base, -i * 30_000),
-    asDouble: value,
-  }));
-  await postOtlp(s.otlpUrl, '/v1/metrics', {
-    resourceMetrics: [
-      {
-        resource: resource(service),
-        scopeMetrics: [{ scope: { name: 'e2e' }, metrics: [{ ...metric, gauge: { dataPoints } }] }],
-      },
-    ],
-  });
-}
 
 const MEMORY = { name: METRIC, unit: 'By', description: 'Heap in use' };
 const LATENCY = { name: 'e2e.latency', unit: 'ms', description: 'Time to answer' };
 const grid = { x: 0, y: 0, w: 10, h: 8 };
 
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${s.apiUrl}/api/v1${path}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const api = <T>(path: string) => apiJson<T>(s.apiUrl, path);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  const base = Date.now();
-  // The services variable lists services that sent spans.
-  for (const [i, service] of ['checkout', 'payments'].entries()) {
-    const span = { traceId: hex(i + 1, 32), spanId: hex(i + 1, 16), name: 'GET /', kind: 2 };
-    await postOtlp(
-      s.otlpUrl,
-      '/v1/traces',
-      tracesBody(base, service, [{ ...span, startMs: -5000, durMs: 12 }]),
-    );
-  }
-  // checkout holds 512 KiB, payments 3 MiB; checkout answers in 250 ms.
-  await sendGauge(base, 'checkout', MEMORY, 512 * 1024);
-  await sendGauge(base, 'payments', MEMORY, 3 * 1024 * 1024);
-  await sendGauge(base, 'checkout', LATENCY, 250);
-  await sendLogs(s.otlpUrl, base, {
-    service: 'checkout',
-    count: 20,
-    everyMs: 1000,
-    prefix: 'checkout says',
-  });
-  await sendLogs(s.otlpUrl, base, {
-    service: 'payments',
-    count: 20,
-    everyMs: 1000,
-    prefix: 'payments says',
-  });
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
+const { shot } = useE2e({
+  start: async () => (s = await startTestSightline()),
+  send: async () => {
+    const base = Date.now();
+    // The services variable lists services that sent spans.
+    for (const [i, service] of ['checkout', 'payments'].entries()) {
+      const span = { traceId: hex(i + 1, 32), spanId: hex(i + 1, 16), name: 'GET /', kind: 2 };
+      await postOtlp(
+        s.otlpUrl,
+        '/v1/traces',
+        tracesBody(base, service, [{ ...span, startMs: -5000, durMs: 12 }]),
+      );
+    }
+    // checkout holds 512 KiB, payments 3 MiB; checkout answers in 250 ms.
+    await sendGauge(s.otlpUrl, base, 'checkout', MEMORY, 512 * 1024);
+    await sendGauge(s.otlpUrl, base, 'payments', MEMORY, 3 * 1024 * 1024);
+    await sendGauge(s.otlpUrl, base, 'checkout', LATENCY, 250);
+    await sendLogs(s.otlpUrl, base, {
+      service: 'checkout',
+      count: 20,
+      everyMs: 1000,
+      prefix: 'checkout says',
+    });
+    await sendLogs(s.otlpUrl, base, {
+      service: 'payments',
+      count: 20,
+      everyMs: 1000,
+      prefix: 'payments says',
+    });
+  },
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
-
-const panel = (title: string): Locator =>
-  page.locator('.react-grid-item').filter({ has: page.getByRole('heading', { name: title }) });
+const panel = (title: string): Locator => gridPanel(page, title);
 
 async function box(l: Locator) {
   const b = await l.boundingBox();
@@ -194,12 +160,12 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     expect(heap).toMatchObject({
       title: 'Heap',
       type: 'timeseries',
-      query: { signal: 'metrics', metric: METRIC, aggregation: 'max', service: '$service' },
+      queries: [{ signal: 'metrics', metric: METRIC, aggregation: 'max', service: '$service' }],
     });
     expect(logs).toMatchObject({
       title: 'Service logs',
       type: 'logs',
-      query: { q: 'service:$service' },
+      queries: [{ q: 'service:$service' }],
     });
     // Where the drag and the resize put them, in grid units.
     expect(heap!.grid.w).toBeGreaterThan(12);
@@ -288,7 +254,9 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     await poll(() => body.getAttribute('data-step')).toBe('5m');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL((u) => u.searchParams.get('v') === '2');
-    expect((await api<Dashboard>(`/dashboards/${id}`)).panels[0]!.options).toEqual({ step: '5m' });
+    expect((await api<Dashboard>(`/dashboards/${id}`)).panels[0]).toMatchObject({
+      options: { step: '5m' },
+    });
   });
 
   it('offers a generated service overview that follows its variable and can be copied', async () => {
@@ -335,7 +303,9 @@ describe('dashboards in the browser', { timeout: 240_000 }, () => {
     await poll(() => panel('checkout p95 duration').textContent()).toContain(' ms');
     const d = await api<Dashboard>(`/dashboards/${id}`);
     expect(d.version).toBe(3);
-    expect(d.panels.map((p) => [p.type, p.query.signal, p.grid.y])).toEqual([
+    expect(
+      d.panels.map((p) => [p.type, p.type !== 'row' && p.queries[0]?.signal, p.grid.y]),
+    ).toEqual([
       ['logs', 'logs', 0],
       ['timeseries', 'metrics', 8],
       ['timeseries', 'traces', 16],

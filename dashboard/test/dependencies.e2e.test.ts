@@ -1,29 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import {
-  hex,
-  launchBrowser,
-  nanos,
-  postOtlp,
-  resource,
-  str,
-  tracesBody,
-  type Browser,
-  type SpanSpec,
-} from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { hex, nanos, postOtlp, resource, str, tracesBody, type SpanSpec } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const BASE = Date.now();
 const CALLS = 40;
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 /** The metrics the SDK's circuitBreaker() reports: one state a minute up to now, calls by outcome. */
@@ -138,19 +123,13 @@ async function sendData(): Promise<void> {
   await sendBreaker('cart', 'inventory-db', [0, 0, 0], { success: 50 });
 }
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  await sendData();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const { shot } = useE2e({
+  start: async () => (s = await startTestSightline()),
+  send: sendData,
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
 describe('dependencies and circuit breakers in a real browser', { timeout: 120_000 }, () => {
   it('lists checkout’s dependencies worst first, with the open breaker on top', async () => {

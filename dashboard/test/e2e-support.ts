@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -154,4 +154,37 @@ export async function sendLogs(
       ],
     });
   }
+}
+
+/** A gauge of one value from `service`, one point every 30 s for the 10 min before `base`. */
+export async function sendGauge(
+  otlpUrl: string,
+  base: number,
+  service: string,
+  metric: { name: string; unit: string; description: string },
+  value: number,
+): Promise<void> {
+  const dataPoints = Array.from({ length: 20 }, (_, i) => ({
+    timeUnixNano: nanos(base, -i * 30_000),
+    asDouble: value,
+  }));
+  await postOtlp(otlpUrl, '/v1/metrics', {
+    resourceMetrics: [
+      {
+        resource: resource(service),
+        scopeMetrics: [{ scope: { name: 'e2e' }, metrics: [{ ...metric, gauge: { dataPoints } }] }],
+      },
+    ],
+  });
+}
+
+/** A dashboard panel (a grid item) by its title. */
+export const gridPanel = (page: Page, title: string): Locator =>
+  page.locator('.react-grid-item').filter({ has: page.getByRole('heading', { name: title }) });
+
+/** GET `/api/v1<path>` of a running Sightline, which must answer 200. */
+export async function apiJson<T>(apiUrl: string, path: string): Promise<T> {
+  const res = await fetch(`${apiUrl}/api/v1${path}`);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }

@@ -1,31 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
 import {
   hex,
-  launchBrowser,
   nanos,
   postOtlp,
   resource,
   sendLogs,
   str,
   tracesBody,
-  type Browser,
   type SpanSpec,
 } from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const BASE = Date.now();
 const TRACES = 150;
 const LOGS = 1200;
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 /** web → api → db, every 10th api call failing; 1,200 "tick" logs; two gauges. */
@@ -110,21 +103,16 @@ async function sendData(): Promise<void> {
 
 // Generous: the API shares two cores with other test processes.
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const path = () => new URL(page.url()).pathname;
 const param = (k: string) => new URL(page.url()).searchParams.get(k);
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  await sendData();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const { shot } = useE2e({
+  start: async () => (s = await startTestSightline()),
+  send: sendData,
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
 describe('explore views in a real browser', { timeout: 120_000 }, () => {
   it('draws the service map and drills into a service', async () => {

@@ -1,26 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
-import { launchBrowser, type Browser } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
 
 // A fresh Sightline with auth on: an admin signs in, makes an API key in the dashboard, a script
 // uses it, and revoking it in the dashboard shuts the script out. The empty store also shows what
 // a newcomer sees before any data arrives.
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const PASSWORD = 'keys-e2e-password';
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
-
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 /** What a script holding `key` gets from a route of the query API. */
 async function statusWithKey(key: string, path: string, init: RequestInit = {}): Promise<number> {
@@ -32,21 +23,19 @@ async function statusWithKey(key: string, path: string, init: RequestInit = {}):
   return res.status;
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline(
-    testConfig({
-      SIGHTLINE_AUTH: 'on',
-      SIGHTLINE_ADMIN_PASSWORD: PASSWORD,
-      SIGHTLINE_GRPC_PORT: 'off',
-    }),
-  );
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const { shot } = useE2e({
+  start: async () =>
+    (s = await startTestSightline(
+      testConfig({
+        SIGHTLINE_AUTH: 'on',
+        SIGHTLINE_ADMIN_PASSWORD: PASSWORD,
+        SIGHTLINE_GRPC_PORT: 'off',
+      }),
+    )),
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
 describe('API keys in a real browser', () => {
   it('an admin creates a key a script can use, then revokes it and the script is refused', async () => {

@@ -1,27 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pino } from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogSearchResponse } from '@sightline/model/api/logs';
 import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
 import { startSightline, type RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { testConfig } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
 import { INTERNAL_PROBLEMS_QUERY, pipelineRequest } from '../src/views/pipeline-panels.ts';
-import { hex, launchBrowser, postOtlp, tracesBody, type Browser } from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { hex, postOtlp, tracesBody } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const LOG_LINE = 'e2e: the store refused an insert';
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000, interval: 500 });
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 /** Series with at least one value, per panel query id, as the API answers the view's request. */
 async function seriesWithData(): Promise<Record<string, number>> {
@@ -48,35 +41,35 @@ async function problemLines(): Promise<string[]> {
   return ((await res.json()) as LogSearchResponse).rows.map((r) => r.body);
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  const logger = pino({ level: 'info' }, { write: () => undefined });
-  s = await startSightline(
-    testConfig({ SIGHTLINE_SELF_TELEMETRY: 'on', SIGHTLINE_SELF_TELEMETRY_INTERVAL_MS: '1000' }),
-    logger,
-  );
-  // Some outside traffic, spread over a few export intervals so rates have more than one point.
-  const base = Date.now();
-  for (let round = 0; round < 4; round++) {
-    const spans = Array.from({ length: 50 }, (_, i) => ({
-      traceId: hex(round + 1, 32),
-      spanId: hex(round * 100 + i + 1, 16),
-      name: 'GET /cart',
-      kind: 2,
-      startMs: -1000,
-      durMs: 20,
-    }));
-    await postOtlp(s.otlpUrl, '/v1/traces', tracesBody(base, 'cart', spans));
-    await new Promise((r) => setTimeout(r, 1500));
-  }
-  // A line of the server's own logger, as a failing insert would write it.
-  logger.error({ rows: 12 }, LOG_LINE);
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const logger = pino({ level: 'info' }, { write: () => undefined });
+const { shot } = useE2e({
+  start: async () =>
+    (s = await startSightline(
+      testConfig({ SIGHTLINE_SELF_TELEMETRY: 'on', SIGHTLINE_SELF_TELEMETRY_INTERVAL_MS: '1000' }),
+      logger,
+    )),
+  send: async () => {
+    // Some outside traffic, spread over a few export intervals so rates have more than one point.
+    const base = Date.now();
+    for (let round = 0; round < 4; round++) {
+      const spans = Array.from({ length: 50 }, (_, i) => ({
+        traceId: hex(round + 1, 32),
+        spanId: hex(round * 100 + i + 1, 16),
+        name: 'GET /cart',
+        kind: 2,
+        startMs: -1000,
+        durMs: 20,
+      }));
+      await postOtlp(s.otlpUrl, '/v1/traces', tracesBody(base, 'cart', spans));
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    // A line of the server's own logger, as a failing insert would write it.
+    logger.error({ rows: 12 }, LOG_LINE);
+  },
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
 describe('the Pipeline view', { timeout: 180_000 }, () => {
   it('charts the all-in-one’s own ingest rate, queue and insert latency, and its errors', async () => {

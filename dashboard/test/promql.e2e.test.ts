@@ -1,18 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import { launchBrowser, nanos, postOtlp, resource, str, type Browser } from './e2e-support.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
+import { nanos, postOtlp, resource, str } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const BASE = Date.now();
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
 /**
@@ -48,19 +43,13 @@ async function sendData(): Promise<void> {
 }
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  await sendData();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+const { shot } = useE2e({
+  start: async () => (s = await startTestSightline()),
+  send: sendData,
+  ready: (e) => {
+    page = e.page;
+  },
+});
 
 describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
   it('completes a metric name from the API, runs the query and charts it in its unit', async () => {

@@ -1,61 +1,52 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline, testConfig } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
-import { launchBrowser, resource, nanos, postOtlp, str, type Browser } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
+import { resource, nanos, postOtlp, str } from './e2e-support.ts';
 
 // The dashboard is served with a Content-Security-Policy and no framing. Every page, and the API
 // documentation page, must still work under it: the browser reports each violation as an event.
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline(testConfig({ SIGHTLINE_GRPC_PORT: 'off' }));
-  const now = Date.now();
-  await postOtlp(s.otlpUrl, '/v1/logs', {
-    resourceLogs: [
-      {
-        resource: resource('csp-shop'),
-        scopeLogs: [
-          {
-            logRecords: [
-              {
-                timeUnixNano: nanos(now, -1000),
-                severityText: 'ERROR',
-                // Markup in telemetry must stay text: the policy would also stop it running.
-                body: { stringValue: '<img src=x onerror="window.__pwned=1"> payment failed' },
-                attributes: [str('user', '<script>window.__pwned=2</script>')],
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  browser = await launchBrowser();
-  page = browser.page;
-  await page.addInitScript(() => {
-    const w = window as unknown as { __violations: string[] };
-    w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot);
+useE2e({
+  start: async () => (s = await startTestSightline(testConfig({ SIGHTLINE_GRPC_PORT: 'off' }))),
+  send: async () => {
+    const now = Date.now();
+    await postOtlp(s.otlpUrl, '/v1/logs', {
+      resourceLogs: [
+        {
+          resource: resource('csp-shop'),
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: nanos(now, -1000),
+                  severityText: 'ERROR',
+                  // Markup in telemetry must stay text: the policy would also stop it running.
+                  body: { stringValue: '<img src=x onerror="window.__pwned=1"> payment failed' },
+                  attributes: [str('user', '<script>window.__pwned=2</script>')],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+  },
+  ready: async (e) => {
+    page = e.page;
+    await page.addInitScript(() => {
+      const w = window as unknown as { __violations: string[] };
+      w.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+  },
+});
 
 const violations = () =>
   page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Dashboard, DashboardInput, DashboardList } from '@sightline/model/api/dashboards';
+import type {
+  Dashboard,
+  DashboardInput,
+  DashboardList,
+  Panel,
+  RowPanel,
+} from '@sightline/model/api/dashboards';
 import { sightline, useSightline } from './use-sightline.ts';
 
 useSightline();
@@ -34,12 +40,14 @@ const board = (over: Partial<DashboardInput> = {}): DashboardInput => ({
       id: 'latency',
       title: 'p95 latency',
       type: 'timeseries',
-      query: {
-        signal: 'metrics',
-        metric: 'http.server.duration',
-        aggregation: 'p95',
-        service: '$service',
-      },
+      queries: [
+        {
+          signal: 'metrics',
+          metric: 'http.server.duration',
+          aggregation: 'p95',
+          service: '$service',
+        },
+      ],
       options: { unit: 'ms', thresholds: [{ value: 0, color: 'green' }] },
       grid: { x: 0, y: 0, w: 12, h: 8 },
     },
@@ -47,7 +55,7 @@ const board = (over: Partial<DashboardInput> = {}): DashboardInput => ({
       id: 'errors',
       title: '',
       type: 'logs',
-      query: { signal: 'logs', q: 'service:$service level:error' },
+      queries: [{ signal: 'logs', q: 'service:$service level:error' }],
       options: { limit: 50 },
       grid: { x: 12, y: 0, w: 12, h: 8 },
     },
@@ -158,7 +166,66 @@ describe('dashboards API', () => {
     expect(errorOf(res.body).message).toBe("no dashboard with id 'no-such-board'");
   });
 
-  const panel0 = board().panels[0]!;
+  it('keeps rows, collapsed ones with their panels inside, and panels of several queries', async () => {
+    const [latency, logs] = board().panels as [Panel, Panel];
+    const twoAxes: Panel = {
+      ...latency,
+      id: 'two-axes',
+      queries: [
+        { signal: 'traces', service: '$service', measure: 'p95', axis: 'left' },
+        { signal: 'promql', expr: 'sum(rate(http_requests_total{job="$service"}[5m]))' },
+      ],
+    };
+    const open: RowPanel = {
+      id: 'r1',
+      type: 'row',
+      title: 'Ünïcode row',
+      collapsed: false,
+      panels: [],
+      grid: { x: 0, y: 0, w: 24, h: 1 },
+    };
+    const shut: RowPanel = {
+      id: 'r2',
+      type: 'row',
+      title: '',
+      collapsed: true,
+      panels: [{ ...logs, grid: { x: 0, y: 10, w: 24, h: 8 } }],
+      grid: { x: 0, y: 9, w: 24, h: 1 },
+    };
+    const input = board({ panels: [open, twoAxes, shut] });
+    const d = await create(input);
+    const got = (await call('GET', `/dashboards/${d.id}`)).body as Dashboard;
+    expect(got.panels).toEqual(input.panels);
+    const list = (await call('GET', `/dashboards?search=zahlung`)).body as DashboardList;
+    expect(list.dashboards.find((x) => x.id === d.id)?.panels).toBe(3);
+  });
+
+  it("takes a board of the older one-query panels (an old export) in today's shape", async () => {
+    const [latency, logs] = board().panels as [Panel, Panel];
+    const old = (p: Panel) => {
+      const { queries, ...rest } = p;
+      return { ...rest, query: queries[0] };
+    };
+    const res = await call('POST', '/dashboards', {
+      ...board(),
+      panels: [old(latency), old(logs)],
+    });
+    expect(res.status).toBe(201);
+    const got = (await call('GET', `/dashboards/${(res.body as Dashboard).id}`)).body as Dashboard;
+    expect(got.panels).toEqual([latency, logs]);
+    expect(got.panels[0]).not.toHaveProperty('query');
+  });
+
+  const panel0 = board().panels[0] as Panel;
+  const logsQ = { signal: 'logs', q: 'level:error' } as const;
+  const row: RowPanel = {
+    id: 'row',
+    type: 'row',
+    title: 'Row',
+    collapsed: true,
+    panels: [],
+    grid: { x: 0, y: 20, w: 24, h: 1 },
+  };
   const bad: [string, unknown, RegExp][] = [
     ['empty title', { ...board(), title: '' }, /body\/title/],
     ['missing panels', { ...board(), panels: undefined }, /panels/],
@@ -185,12 +252,12 @@ describe('dashboards API', () => {
     [
       'undefined variable',
       board({ variables: [] }),
-      /^body\/panels\[0\]\.query\.service: \$service is not a variable/,
+      /^body\/panels\[0\]\.queries\[0\]\.service: \$service is not a variable/,
     ],
     [
       'log list over metrics',
       board({ panels: [{ ...panel0, type: 'logs' }] }),
-      /^body\/panels\[0\]\.query\.signal: a logs panel cannot show metrics/,
+      /^body\/panels\[0\]\.queries\[0\]\.signal: a logs panel cannot show metrics/,
     ],
     [
       'bad variable name',
@@ -207,6 +274,38 @@ describe('dashboards API', () => {
         ],
       }),
       /^body\/variables\[0\]\.current/,
+    ],
+    [
+      'a log list of two searches',
+      board({ panels: [{ ...panel0, type: 'logs', queries: [logsQ, logsQ] }] }),
+      /^body\/panels\[0\]\.queries: a logs panel shows one search, not 2/,
+    ],
+    [
+      'a panel without a query',
+      board({ panels: [{ ...panel0, queries: [] }] }),
+      /body\/panels\/0\/queries/,
+    ],
+    [
+      'an unknown axis',
+      board({ panels: [{ ...panel0, queries: [{ ...logsQ, axis: 'top' as 'left' }] }] }),
+      /body\/panels\/0\/queries\/0\/axis/,
+    ],
+    [
+      'an expanded row holding panels',
+      board({ panels: [{ ...row, collapsed: false, panels: [panel0] }] }),
+      /^body\/panels\[0\]\.panels: an expanded row keeps its panels on the board/,
+    ],
+    [
+      'a collapsed panel reusing an id',
+      board({ panels: [panel0, { ...row, panels: [panel0] }] }),
+      /^body\/panels\[1\]\.panels\[0\]\.id: 'latency' is already the id of panels\[0\]/,
+    ],
+    [
+      'a collapsed panel with an unknown variable',
+      board({
+        panels: [{ ...row, panels: [{ ...panel0, queries: [{ signal: 'logs', q: '$nope' }] }] }],
+      }),
+      /^body\/panels\[0\]\.panels\[0\]\.queries\[0\]\.q: \$nope is not a variable/,
     ],
     ['unknown refresh', { ...board(), refresh: '1s' }, /body\/refresh/],
   ];

@@ -6,6 +6,7 @@ import type {
   DashboardListQuery,
   DashboardSummary,
 } from '@sightline/model/api/dashboards';
+import { upgradeDashboard } from '@sightline/model/api/dashboard-upgrade';
 import { SightlineError } from '@sightline/model/errors';
 import { qualified } from './schema/ddl-context.ts';
 import { DASHBOARDS_TABLE } from './schema/dashboards.ts';
@@ -111,7 +112,8 @@ export async function getDashboard(s: DashboardStore, id: string): Promise<Dashb
   });
   const [row] = await rs.json<{ dashboard: string; deleted: number }>();
   if (!row || Number(row.deleted) === 1) throw notFound(id);
-  return JSON.parse(row.dashboard) as Dashboard;
+  // Saved before panels held several queries: read in today's shape.
+  return upgradeDashboard(JSON.parse(row.dashboard) as Dashboard);
 }
 
 export async function createDashboard(

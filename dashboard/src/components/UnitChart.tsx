@@ -10,6 +10,7 @@ import type { SeriesPoint } from '@sightline/model/api/metrics';
 import { parsePointValue } from '@sightline/model/prom-value';
 import { formatTime, paletteColor } from '../format.ts';
 import { timeAxis, timeGrid } from './Charts.tsx';
+import { planAxes } from './chart-axes.ts';
 import { plotted, specialEntry, specialKey } from './point-values.ts';
 import {
   formatTickValue,
@@ -23,11 +24,16 @@ import {
 export interface UnitSeries {
   readonly name: string;
   readonly points: readonly SeriesPoint[];
+  /** Its own unit; absent: the chart's `unit`. */
+  readonly unit?: string;
+  /** The y axis asked for; absent: by unit (the first unit left, a second right). */
+  readonly axis?: 'left' | 'right';
 }
 
 interface Props {
-  /** Every series in `unit`: series of another unit belong on another chart. */
+  /** Up to two units, one per y axis; a series of a third unit is named, not drawn. */
   readonly series: readonly UnitSeries[];
+  /** The unit of series that name none. */
   readonly unit: string;
   readonly from: number;
   readonly to: number;
@@ -71,16 +77,15 @@ function SortedTooltip({
   payload,
   label,
   names,
-  unit,
-  scale,
+  formats,
   partialAt,
 }: {
   active?: boolean | undefined;
   payload?: TooltipContentProps<number, string>['payload'] | undefined;
   label?: string | number | undefined;
   names: readonly string[];
-  unit: string;
-  scale: Scale;
+  /** Each series' unit, its axis scale, and the rank of its axis (left first). */
+  formats: readonly { unit: string; scale: Scale | undefined; rank: number }[];
   partialAt: number | null;
 }) {
   if (!active || !payload?.length) return null;
@@ -93,7 +98,11 @@ function SortedTooltip({
     const v = typeof p.value === 'number' ? p.value : special;
     if (!byIndex.has(i) || v !== null) byIndex.set(i, v);
   }
-  const items = [...byIndex.entries()].sort((a, b) => (b[1] ?? -Infinity) - (a[1] ?? -Infinity));
+  // Largest first within each axis: values of different units do not compare.
+  const rank = (i: number) => formats[i]?.rank ?? 0;
+  const items = [...byIndex.entries()].sort(
+    (a, b) => rank(a[0]) - rank(b[0]) || (b[1] ?? -Infinity) - (a[1] ?? -Infinity),
+  );
   return (
     <div className="tooltip chart-tooltip" role="tooltip">
       <div className="sub">
@@ -104,7 +113,9 @@ function SortedTooltip({
         <div key={i} className="chart-tooltip-row">
           <span className="swatch" style={{ background: paletteColor(i) }} />
           <span className="legend-name">{names[i]}</span>
-          <span className="legend-value">{formatValue(v, unit, scale)}</span>
+          <span className="legend-value">
+            {formatValue(v, formats[i]?.unit ?? '', formats[i]?.scale)}
+          </span>
         </div>
       ))}
     </div>
@@ -149,21 +160,55 @@ export const unitYAxis = (a: UnitAxis, side: 'left' | 'right' = 'left', id?: str
   />
 );
 
-/** Time series on one axis with unit-aware round ticks and a tooltip listing every series. */
+/** Time series on one or two y axes (one per unit) with round ticks and a sorted tooltip. */
 export function UnitChart({ series, unit, from, to, step, now = Date.now(), height = 220 }: Props) {
+  const units = series.map((s) => s.unit ?? unit);
+  const plan = planAxes(series.map((s, i) => ({ unit: units[i]!, axis: s.axis })));
+  const drawn = series.flatMap((s, i) => (plan.sides[i] ? [{ s, i, side: plan.sides[i] }] : []));
   const { rows, partialAt } = chartRows(series, step, now);
-  const axis = unitAxis(
-    unit,
-    series.flatMap((s) => s.points.flatMap(([, v]) => plotted(v) ?? [])),
-  );
-  const scale = axis.scale;
+  const axisOf = (side: 'left' | 'right', u: string | null) =>
+    u === null
+      ? null
+      : unitAxis(
+          u,
+          drawn.flatMap((d) =>
+            d.side === side ? d.s.points.flatMap(([, v]) => plotted(v) ?? []) : [],
+          ),
+        );
+  const left = axisOf('left', plan.left);
+  const right = axisOf('right', plan.right);
+  const formats = units.map((u, i) => ({
+    unit: u,
+    scale: (plan.sides[i] === 'right' ? right : left)?.scale,
+    rank: plan.sides[i] === 'right' ? 1 : 0,
+  }));
   const names = series.map((s) => s.name);
-  return (
-    <ResponsiveContainer width="100%" height={height}>
+  const missing = series.filter((_, i) => plan.sides[i] === null);
+  const line = (d: (typeof drawn)[number], key: 's' | 'p') => (
+    <Line
+      key={`${key}${d.i}`}
+      yAxisId={d.side}
+      type="linear"
+      dataKey={`${key}${d.i}`}
+      name={key === 's' ? d.s.name : `${d.s.name} (partial)`}
+      stroke={paletteColor(d.i)}
+      strokeWidth={1.5}
+      {...(key === 's'
+        ? { dot: d.s.points.length <= 20 ? { r: 2 } : false }
+        : { dot: false, strokeDasharray: '4 3', legendType: 'none' as const })}
+      isAnimationActive={false}
+    />
+  );
+  const chart = (
+    <ResponsiveContainer
+      width="100%"
+      height={missing.length && typeof height === 'number' ? height - 24 : height}
+    >
       <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
         {timeGrid()}
         {timeAxis(from, to)}
-        {unitYAxis(axis)}
+        {left && unitYAxis(left, 'left', 'left')}
+        {right && unitYAxis(right, 'right', 'right')}
         <Tooltip
           content={(p) => (
             <SortedTooltip
@@ -171,40 +216,24 @@ export function UnitChart({ series, unit, from, to, step, now = Date.now(), heig
               payload={p.payload}
               label={p.label}
               names={names}
-              unit={unit}
-              scale={scale}
+              formats={formats}
               partialAt={partialAt}
             />
           )}
         />
-        {series.map((s, i) => (
-          <Line
-            key={`s${i}`}
-            type="linear"
-            dataKey={`s${i}`}
-            name={s.name}
-            stroke={paletteColor(i)}
-            strokeWidth={1.5}
-            dot={s.points.length <= 20 ? { r: 2 } : false}
-            isAnimationActive={false}
-          />
-        ))}
-        {partialAt !== null &&
-          series.map((s, i) => (
-            <Line
-              key={`p${i}`}
-              type="linear"
-              dataKey={`p${i}`}
-              name={`${s.name} (partial)`}
-              stroke={paletteColor(i)}
-              strokeDasharray="4 3"
-              strokeWidth={1.5}
-              dot={false}
-              legendType="none"
-              isAnimationActive={false}
-            />
-          ))}
+        {drawn.map((d) => line(d, 's'))}
+        {partialAt !== null && drawn.map((d) => line(d, 'p'))}
       </LineChart>
     </ResponsiveContainer>
+  );
+  if (missing.length === 0) return chart;
+  return (
+    <>
+      {chart}
+      <div className="sub chart-undrawn" role="note">
+        Not drawn (both axes hold other units):{' '}
+        {missing.map((s) => `${s.name} (${unitTitle(s.unit ?? unit) || 'no unit'})`).join(', ')}
+      </div>
+    </>
   );
 }

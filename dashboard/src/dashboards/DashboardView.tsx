@@ -1,13 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { GridLayout, useContainerWidth, type Layout } from 'react-grid-layout';
-import 'react-grid-layout/css/styles.css';
 import './dashboards.css';
-import {
-  GRID_COLUMNS,
-  type Dashboard,
-  type DashboardInput,
-  type Panel,
-  type Refresh,
+import type {
+  BoardPanel,
+  Dashboard,
+  DashboardInput,
+  Panel,
+  Refresh,
 } from '@sightline/model/api/dashboards';
 import { errorText, useApi } from '../api.ts';
 import { navigate, withParams, type AppLocation } from '../router.ts';
@@ -16,9 +14,10 @@ import { ErrorPanel, Loading } from '../components/States.tsx';
 import { StepSelect } from '../components/StepSelect.tsx';
 import { createDashboard, exportDocument, getDashboard, saveDashboard } from './dashboard-api.ts';
 import { generatedDashboard } from './generated.ts';
+import { BoardGrid } from './BoardGrid.tsx';
 import { newPanelId, placeBelow } from './layout.ts';
 import { PanelEditor } from './PanelEditor.tsx';
-import { PanelFrame } from './PanelFrame.tsx';
+import { newRow } from './rows.ts';
 import { VariableBar, VariableEditor } from './Variables.tsx';
 import { readVariableValues, writeVariableValues } from './variables.ts';
 
@@ -81,7 +80,6 @@ function Board({
     return { ...r, step: stepParam };
     // A relative range slides on every refresh tick.
   }, [rangeKey, stepParam, tick]);
-  const { width, containerRef, mounted } = useContainerWidth();
 
   // The board's own range goes into the URL, so the header's picker and a copied link show it.
   useEffect(() => {
@@ -103,21 +101,7 @@ function Board({
     writeVariableValues(params, { [name]: vs });
     navigate(`${loc.path}?${params.toString()}`);
   };
-  const setPanels = (panels: Panel[]) => setDraft((d) => ({ ...d, panels }));
-  const layout: Layout = draft.panels.map((p) => ({ i: p.id, ...p.grid, minW: 2, minH: 3 }));
-  const onLayout = (next: Layout) => {
-    if (!editing) return;
-    const byId = new Map(next.map((l) => [l.i, l]));
-    let changed = false;
-    const panels = draft.panels.map((p) => {
-      const l = byId.get(p.id);
-      if (!l || (l.x === p.grid.x && l.y === p.grid.y && l.w === p.grid.w && l.h === p.grid.h))
-        return p;
-      changed = true;
-      return { ...p, grid: { x: l.x, y: l.y, w: l.w, h: l.h } };
-    });
-    if (changed) setPanels(panels);
-  };
+  const setPanels = (panels: BoardPanel[]) => setDraft((d) => ({ ...d, panels }));
 
   /** The document as it stands, with the range and variable values in view as its defaults. */
   const current = (): DashboardInput => ({
@@ -186,13 +170,19 @@ function Board({
                   id: newPanelId(draft.panels),
                   title: '',
                   type: 'timeseries',
-                  query: { signal: 'metrics', metric: '', aggregation: 'avg' },
+                  queries: [{ signal: 'metrics', metric: '', aggregation: 'avg' }],
                   options: {},
                   grid: placeFor(),
                 })
               }
             >
               Add panel
+            </button>
+            <button
+              type="button"
+              onClick={() => setPanels([...draft.panels, newRow(draft.panels, 'Row')])}
+            >
+              Add row
             </button>
             <button type="button" onClick={() => setAddingVariable(true)}>
               Add variable
@@ -296,60 +286,15 @@ function Board({
           </div>
         </div>
       )}
-      <div ref={containerRef} className={`dashboard-grid${editing ? ' editing' : ''}`}>
-        {mounted && (
-          <GridLayout
-            width={width}
-            layout={layout}
-            gridConfig={{ cols: GRID_COLUMNS, rowHeight: 30, margin: [10, 10] }}
-            dragConfig={{ enabled: editing, handle: '.panel-head', cancel: 'button, a' }}
-            resizeConfig={{ enabled: editing, handles: ['se'] }}
-            onLayoutChange={onLayout}
-          >
-            {draft.panels.map((p) => (
-              <div key={p.id}>
-                <PanelFrame
-                  panel={p}
-                  values={values}
-                  window={w}
-                  tick={tick}
-                  actions={
-                    editing && (
-                      <span className="panel-actions">
-                        <button type="button" onClick={() => setEditor(p)}>
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          onClick={() =>
-                            setPanels([
-                              ...draft.panels,
-                              {
-                                ...p,
-                                id: newPanelId(draft.panels),
-                                title: `${p.title} (copy)`,
-                                grid: placeFor(),
-                              },
-                            ])
-                          }
-                        >
-                          Duplicate
-                        </button>
-                        <button
-                          type="button"
-                          onClick={() => setPanels(draft.panels.filter((x) => x.id !== p.id))}
-                        >
-                          Delete
-                        </button>
-                      </span>
-                    )
-                  }
-                />
-              </div>
-            ))}
-          </GridLayout>
-        )}
-      </div>
+      <BoardGrid
+        panels={draft.panels}
+        editing={editing}
+        values={values}
+        window={w}
+        tick={tick}
+        onPanels={setPanels}
+        onEdit={setEditor}
+      />
     </div>
   );
 }

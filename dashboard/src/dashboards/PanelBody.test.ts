@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explorerHref, thresholdColor } from './PanelBody.tsx';
+import { explorerHref, statValues, thresholdColor } from './PanelBody.tsx';
 
 describe('thresholdColor', () => {
   const ts = [
@@ -54,5 +54,20 @@ describe('explorerHref', () => {
     expect(params(metrics).m).toBe(
       'http.server.request.duration|p95|http.route|service.name!%3Da%7Cb',
     );
+  });
+});
+
+describe('statValues', () => {
+  it('adds series up within a unit and keeps one figure a unit', () => {
+    const s = (unit: string, v: number | null) => ({
+      name: unit,
+      unit,
+      points: [[0, v]] as [number, number | null][],
+    });
+    expect(statValues([s('ms', 2), s('{requests}/s', 5), s('ms', 3), s('ms', null)])).toEqual([
+      { unit: 'ms', value: 5 },
+      { unit: '{requests}/s', value: 5 },
+    ]);
+    expect(statValues([s('By', null)])).toEqual([{ unit: 'By', value: null }]);
   });
 });

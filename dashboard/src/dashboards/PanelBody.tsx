@@ -57,24 +57,47 @@ export function thresholdColor(
   return reached[reached.length - 1]?.color;
 }
 
+/** One figure a unit: several series of one unit (a group-by) add up to a count or rate of all. */
+export function statValues(
+  series: readonly PanelSeries[],
+): { unit: string; value: number | null }[] {
+  const units = [...new Set(series.map((s) => s.unit))];
+  return units.map((unit) => {
+    const values = series
+      .filter((s) => s.unit === unit)
+      .map(lastValue)
+      .filter((v): v is number => v !== null);
+    return { unit, value: values.length === 0 ? null : values.reduce((a, b) => a + b, 0) };
+  });
+}
+
 function Stat({ data, panel }: { data: Extract<PanelData, { kind: 'series' }>; panel: Panel }) {
-  const values = data.series.map(lastValue).filter((v): v is number => v !== null);
-  // Several series (a group-by) add up: a count or rate of all of them.
-  const v = values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
-  const color = thresholdColor(v, panel.options.thresholds);
   return (
-    <div className={`panel-stat${color ? ` stat-${color}` : ''}`} data-testid="stat-value">
-      {formatValue(v, data.unit)}
+    <div className="panel-stats">
+      {statValues(data.series).map(({ unit, value }) => {
+        const color = thresholdColor(value, panel.options.thresholds);
+        return (
+          <div
+            key={unit}
+            className={`panel-stat${color ? ` stat-${color}` : ''}`}
+            data-testid="stat-value"
+          >
+            {formatValue(value, unit)}
+          </div>
+        );
+      })}
     </div>
   );
 }
 
 function Bars({ data, limit }: { data: Extract<PanelData, { kind: 'series' }>; limit: number }) {
   const rows = data.series
-    .map((s) => ({ name: s.name, v: lastValue(s) }))
+    .map((s) => ({ name: s.name, unit: s.unit, v: lastValue(s) }))
     .sort((a, b) => (b.v ?? -Infinity) - (a.v ?? -Infinity))
     .slice(0, limit);
-  const max = Math.max(0, ...rows.map((r) => r.v ?? 0));
+  // Bars of one unit compare with each other only.
+  const max = (unit: string) =>
+    Math.max(0, ...rows.filter((r) => r.unit === unit).map((r) => r.v ?? 0));
   return (
     <table className="panel-bars">
       <tbody>
@@ -85,12 +108,12 @@ function Bars({ data, limit }: { data: Extract<PanelData, { kind: 'series' }>; l
               <span
                 className="panel-bar"
                 style={{
-                  width: `${max > 0 ? ((r.v ?? 0) / max) * 100 : 0}%`,
+                  width: `${max(r.unit) > 0 ? ((r.v ?? 0) / max(r.unit)) * 100 : 0}%`,
                   background: paletteColor(i),
                 }}
               />
             </td>
-            <td className="num">{formatValue(r.v, data.unit)}</td>
+            <td className="num">{formatValue(r.v, r.unit)}</td>
           </tr>
         ))}
       </tbody>
@@ -148,7 +171,7 @@ export function PanelBody({ panel, data }: { panel: Panel; data: PanelData }) {
       return (
         <UnitChart
           series={data.series}
-          unit={data.unit}
+          unit=""
           from={data.from}
           to={data.to}
           step={data.step}

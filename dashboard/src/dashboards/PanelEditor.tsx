@@ -1,19 +1,19 @@
 import { useState } from 'react';
-import type {
-  Panel,
-  PanelQuery,
-  PanelType,
-  Threshold,
-  TraceMeasure,
+import {
+  MAX_PANEL_QUERIES,
+  type AxisSide,
+  type Panel,
+  type PanelQuery,
+  type PanelType,
+  type Threshold,
 } from '@sightline/model/api/dashboards';
-import { MetricNamesResponse, type MetricAggregation } from '@sightline/model/api/metrics';
+import { MetricNamesResponse } from '@sightline/model/api/metrics';
 import { apiGet, useApi } from '../api.ts';
-import { AGGREGATIONS, defaultAggregation, parseFilter } from '../metrics/metric-queries.ts';
 import { StepSelect } from '../components/StepSelect.tsx';
 import { PanelFrame } from './PanelFrame.tsx';
 import type { PanelWindow } from './panel-data.ts';
+import { defaultQuery, omit, QueryEditor } from './QueryEditor.tsx';
 import type { VariableValues } from './variables.ts';
-import { PromQLEditor } from '../promql/PromQLEditor.tsx';
 
 const TYPES: { type: PanelType; label: string; signals: PanelQuery['signal'][] }[] = [
   { type: 'timeseries', label: 'Time series', signals: ['metrics', 'logs', 'traces', 'promql'] },
@@ -22,27 +22,7 @@ const TYPES: { type: PanelType; label: string; signals: PanelQuery['signal'][] }
   { type: 'logs', label: 'Log list', signals: ['logs'] },
   { type: 'traces', label: 'Trace list', signals: ['traces'] },
 ];
-const MEASURES: { m: TraceMeasure; label: string }[] = [
-  { m: 'rate', label: 'Requests per second' },
-  { m: 'error_rate', label: 'Error rate (%)' },
-  { m: 'p95', label: 'p95 duration' },
-];
-
-/** A copy of `o` without `key` (an optional field set back to "not set"). */
-function omit<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
-  const copy = { ...o };
-  delete copy[key];
-  return copy;
-}
-
-const defaultQuery = (signal: PanelQuery['signal']): PanelQuery =>
-  signal === 'metrics'
-    ? { signal, metric: '', aggregation: 'avg' }
-    : signal === 'logs'
-      ? { signal, q: '' }
-      : signal === 'promql'
-        ? { signal, expr: '' }
-        : { signal, measure: 'rate' };
+const isList = (t: PanelType) => t === 'logs' || t === 'traces';
 
 /** `80:amber, 95:red` ⇄ thresholds. */
 export function parseThresholds(text: string): Threshold[] | null {
@@ -72,25 +52,31 @@ interface Props {
 export function PanelEditor({ initial, values, window: w, onApply, onCancel }: Props) {
   const [p, setP] = useState<Panel>(initial);
   const [thresholds, setThresholds] = useState(thresholdText(initial.options.thresholds));
+  // One key and one "is it a query yet" flag a query row, kept in step with p.queries.
+  const [rows, setRows] = useState(() => initial.queries.map((_, i) => ({ key: i, valid: true })));
   const names = useApi('names', (signal) =>
     apiGet(MetricNamesResponse, '/metrics/names', { limit: 1000 }, signal),
   );
   const metrics = names.status === 'ok' ? names.data.metrics : [];
-  const q = p.query;
-  const setQuery = (next: PanelQuery) => setP({ ...p, query: next });
   const parsedThresholds = parseThresholds(thresholds);
   const signals = TYPES.find((t) => t.type === p.type)?.signals ?? [];
-  const filterText =
-    q.signal === 'metrics' && q.filters?.[0]?.value !== undefined
-      ? `${q.filters[0].key}${q.filters[0].op === 'neq' ? '!=' : '='}${q.filters[0].value}`
-      : '';
-  const [filter, setFilter] = useState(filterText);
-  const parsedFilter = parseFilter(filter);
   const ready =
-    (q.signal !== 'metrics' || q.metric !== '') &&
-    parsedThresholds !== null &&
-    parsedFilter !== null;
-  const unitOf = (name: string) => metrics.find((m) => m.name === name)?.unit ?? '';
+    p.queries.every((q) => q.signal !== 'metrics' || q.metric !== '') &&
+    rows.every((r) => r.valid) &&
+    parsedThresholds !== null;
+  const setQuery = (i: number, q: PanelQuery, valid: boolean) => {
+    setP({ ...p, queries: p.queries.map((x, j) => (j === i ? q : x)) });
+    setRows(rows.map((r, j) => (j === i ? { ...r, valid } : r)));
+  };
+  const addQuery = () => {
+    const last = p.queries[p.queries.length - 1];
+    setP({ ...p, queries: [...p.queries, defaultQuery(last?.signal ?? 'metrics')] });
+    setRows([...rows, { key: Math.max(0, ...rows.map((r) => r.key)) + 1, valid: true }]);
+  };
+  const removeQuery = (i: number) => {
+    setP({ ...p, queries: p.queries.filter((_, j) => j !== i) });
+    setRows(rows.filter((_, j) => j !== i));
+  };
   return (
     <div className="panel-editor card" role="dialog" aria-label="Edit panel">
       <div className="panel-editor-form">
@@ -110,11 +96,12 @@ export function PanelEditor({ initial, values, window: w, onApply, onCancel }: P
             onChange={(e) => {
               const type = e.target.value as PanelType;
               const allowed = TYPES.find((t) => t.type === type)?.signals ?? [];
-              setP({
-                ...p,
-                type,
-                query: allowed.includes(q.signal) ? q : defaultQuery(allowed[0]!),
-              });
+              // A list shows one search; the first query stays if the type can show it.
+              const kept = (isList(type) ? p.queries.slice(0, 1) : p.queries).map((q) =>
+                allowed.includes(q.signal) ? q : defaultQuery(allowed[0]!),
+              );
+              setP({ ...p, type, queries: kept });
+              setRows(rows.slice(0, kept.length));
             }}
           >
             {TYPES.map((t) => (
@@ -124,158 +111,56 @@ export function PanelEditor({ initial, values, window: w, onApply, onCancel }: P
             ))}
           </select>
         </label>
-        <label>
-          Signal
-          <select
-            aria-label="Signal"
-            value={q.signal}
-            onChange={(e) => setQuery(defaultQuery(e.target.value as PanelQuery['signal']))}
-          >
-            {signals.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        {q.signal === 'metrics' && (
-          <>
-            <label>
-              Metric
-              <select
-                aria-label="Metric"
-                value={q.metric}
-                onChange={(e) => {
-                  const info = metrics.find((m) => m.name === e.target.value);
-                  setQuery({ ...q, metric: e.target.value, aggregation: defaultAggregation(info) });
-                }}
+        <div className="panel-queries wide">
+          {p.queries.map((q, i) => {
+            const suffix = i === 0 ? '' : ` ${i + 1}`;
+            return (
+              <fieldset
+                key={rows[i]?.key ?? i}
+                className="panel-query"
+                aria-label={`Query ${i + 1}`}
               >
-                <option value="">— pick a metric —</option>
-                {metrics.map((m) => (
-                  <option key={m.name} value={m.name} title={m.description}>
-                    {m.name}
-                    {m.unit ? ` (${m.unit})` : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {q.metric && (
-              <div className="sub metric-info">
-                Unit: {unitOf(q.metric) || 'none'}
-                {metrics.find((m) => m.name === q.metric)?.description
-                  ? ` — ${metrics.find((m) => m.name === q.metric)?.description}`
-                  : ''}
-              </div>
-            )}
-            <label>
-              Aggregation
-              <select
-                aria-label="Aggregation"
-                value={q.aggregation}
-                onChange={(e) =>
-                  setQuery({ ...q, aggregation: e.target.value as MetricAggregation })
-                }
-              >
-                {AGGREGATIONS.map((a) => (
-                  <option key={a}>{a}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Service
-              <input
-                aria-label="Metric service"
-                placeholder="any, or $variable"
-                value={q.service ?? ''}
-                onChange={(e) => {
-                  const rest = omit(q, 'service');
-                  setQuery(e.target.value ? { ...rest, service: e.target.value } : rest);
-                }}
-              />
-            </label>
-            <label>
-              Group by
-              <input
-                aria-label="Group by"
-                value={q.groupBy?.[0] ?? ''}
-                onChange={(e) => {
-                  const rest = omit(q, 'groupBy');
-                  setQuery(e.target.value ? { ...rest, groupBy: [e.target.value] } : rest);
-                }}
-              />
-            </label>
-            <label>
-              Filter
-              <input
-                aria-label="Metric filter"
-                placeholder="key=value or key!=value"
-                value={filter}
-                aria-invalid={parsedFilter === null}
-                onChange={(e) => {
-                  setFilter(e.target.value);
-                  const f = parseFilter(e.target.value);
-                  const rest = omit(q, 'filters');
-                  if (f !== null) setQuery(f === 'none' ? rest : { ...rest, filters: [f] });
-                }}
-              />
-            </label>
-          </>
-        )}
-        {q.signal === 'promql' && (
-          <label className="wide">
-            PromQL
-            <PromQLEditor
-              label="PromQL expression"
-              value={q.expr}
-              placeholder='sum by (job) (rate(http_requests_total{job=~"$service"}[5m]))'
-              onChange={(expr) => setQuery({ ...q, expr })}
-            />
-          </label>
-        )}
-        {q.signal === 'logs' && (
-          <label>
-            Search
-            <input
-              aria-label="Log search"
-              placeholder="service:$service level:error"
-              value={q.q}
-              onChange={(e) => setQuery({ ...q, q: e.target.value })}
-            />
-          </label>
-        )}
-        {q.signal === 'traces' && (
-          <>
-            {p.type !== 'traces' && (
-              <label>
-                Measure
-                <select
-                  aria-label="Measure"
-                  value={q.measure ?? 'rate'}
-                  onChange={(e) => setQuery({ ...q, measure: e.target.value as TraceMeasure })}
-                >
-                  {MEASURES.map((m) => (
-                    <option key={m.m} value={m.m}>
-                      {m.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            {(['service', 'operation', 'q'] as const).map((field) => (
-              <label key={field}>
-                {field === 'q' ? 'Search' : field[0]!.toUpperCase() + field.slice(1)}
-                <input
-                  aria-label={`Trace ${field === 'q' ? 'search' : field}`}
-                  value={q[field] ?? ''}
-                  onChange={(e) => {
-                    const rest = omit(q, field);
-                    setQuery(e.target.value ? { ...rest, [field]: e.target.value } : rest);
-                  }}
+                <QueryEditor
+                  query={q}
+                  type={p.type}
+                  signals={signals}
+                  metrics={metrics}
+                  suffix={suffix}
+                  onChange={(next, valid) => setQuery(i, next, valid)}
                 />
-              </label>
-            ))}
-          </>
-        )}
+                {!isList(p.type) && (
+                  <label>
+                    Y axis
+                    <select
+                      aria-label={`Y axis${suffix}`}
+                      value={q.axis ?? 'auto'}
+                      onChange={(e) => {
+                        const next = { ...q };
+                        delete next.axis;
+                        const v = e.target.value;
+                        setQuery(i, v === 'auto' ? next : { ...next, axis: v as AxisSide }, true);
+                      }}
+                    >
+                      <option value="auto">auto (by unit)</option>
+                      <option value="left">left</option>
+                      <option value="right">right</option>
+                    </select>
+                  </label>
+                )}
+                {p.queries.length > 1 && (
+                  <button type="button" onClick={() => removeQuery(i)}>
+                    Remove query{suffix}
+                  </button>
+                )}
+              </fieldset>
+            );
+          })}
+          {!isList(p.type) && p.queries.length < MAX_PANEL_QUERIES && (
+            <button type="button" onClick={addQuery}>
+              Add query
+            </button>
+          )}
+        </div>
         {p.type !== 'logs' && p.type !== 'traces' && (
           <label>
             Unit

@@ -20,13 +20,13 @@ interface Props {
 
 /** One panel: title bar with a link to the explorer, and its content loaded for the window. */
 export function PanelFrame({ panel, values, window: w, tick, actions }: Props) {
-  const query = applyVariables(panel.query, values);
-  const run = { ...panel, query };
+  const queries = panel.queries.map((q) => applyVariables(q, values));
+  const run = { ...panel, queries };
   const body = useElementWidth<HTMLDivElement>();
   // The panel's own step, else the board's, else one from the panel's width.
   const step = body.width === null ? null : chartStep(w, body.width, panel.options.step, w.step);
   const pw = { ...w, step: step ?? undefined };
-  const key = step === null ? null : JSON.stringify([panel.type, panel.options, query, pw, tick]);
+  const key = step === null ? null : JSON.stringify([panel.type, panel.options, queries, pw, tick]);
   const data = useApi(key, (signal) => loadPanel(run, pw, signal));
   return (
     <section
@@ -36,13 +36,15 @@ export function PanelFrame({ panel, values, window: w, tick, actions }: Props) {
     >
       <header className="panel-head">
         <h3 className="panel-title">{panel.title || 'Untitled panel'}</h3>
-        <Link
-          className="panel-explore"
-          href={explorerHref(query, w.from, w.to)}
-          title="Open in the explorer"
-        >
-          Explore ↗
-        </Link>
+        {queries[0] && (
+          <Link
+            className="panel-explore"
+            href={explorerHref(queries[0], w.from, w.to)}
+            title="Open in the explorer"
+          >
+            Explore ↗
+          </Link>
+        )}
         {actions}
       </header>
       <div className="panel-body" ref={body.ref} data-step={step ?? undefined}>

@@ -7,6 +7,7 @@ import {
   type DashboardUpdate,
 } from '@sightline/model/api/dashboards';
 import { dashboardProblem } from '@sightline/model/api/dashboard-check';
+import { upgradeDashboard } from '@sightline/model/api/dashboard-upgrade';
 import { apiGet, apiPost, apiSend } from '../api.ts';
 
 export const listDashboards = (search: string, signal: AbortSignal) =>
@@ -47,8 +48,11 @@ export function parseImport(text: string): DashboardInput | string {
     return `not JSON: ${err instanceof Error ? err.message : String(err)}`;
   }
   // An exported dashboard may come with id/version/dates; they are not part of the document.
+  // A file exported before panels held several queries is read in today's shape.
   const doc =
-    value !== null && typeof value === 'object' ? exportDocument(value as DashboardInput) : value;
+    value !== null && typeof value === 'object'
+      ? exportDocument(upgradeDashboard(value as DashboardInput))
+      : value;
   if (!checkInput.Check(doc)) {
     const first = checkInput.Errors(doc)[0];
     return `${first?.instancePath || '/'}: ${first?.message ?? 'not a dashboard'}`;

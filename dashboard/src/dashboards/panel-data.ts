@@ -1,4 +1,4 @@
-import type { Panel, PanelQuery, VariableSource } from '@sightline/model/api/dashboards';
+import type { AxisSide, Panel, PanelQuery, VariableSource } from '@sightline/model/api/dashboards';
 import { LogHistogramResponse, LogSearchResponse, type LogRecord } from '@sightline/model/api/logs';
 import {
   MetricAttributesResponse,
@@ -21,14 +21,17 @@ import { promSeries } from '../promql/promql-series.ts';
 
 export interface PanelSeries {
   readonly name: string;
+  /** UCUM; series of another unit go on the other y axis. */
+  readonly unit: string;
+  /** The query's chosen axis; absent: by unit. */
+  readonly axis?: AxisSide;
   readonly points: readonly SeriesPoint[];
 }
 
-/** What a panel draws: series with one unit, or the rows of a list. */
+/** What a panel draws: the series of all its queries, or the rows of a list. */
 export type PanelData =
   | {
       readonly kind: 'series';
-      readonly unit: string;
       readonly from: number;
       readonly to: number;
       readonly step: number;
@@ -59,20 +62,49 @@ const RED = {
   p95: { key: 'p95Ms', unit: 'ms' },
 } as const;
 
+type SeriesData = Extract<PanelData, { kind: 'series' }>;
+
 /** Loads what `panel` shows over `w`, its variables already filled in. */
 export async function loadPanel(
-  panel: Pick<Panel, 'type' | 'options'> & { query: PanelQuery },
+  panel: Pick<Panel, 'type' | 'options' | 'queries'>,
   w: PanelWindow,
   signal: AbortSignal,
 ): Promise<PanelData> {
-  const q = panel.query;
+  const [first] = panel.queries;
+  if (!first) throw new Error('the panel has no query');
+  const list = await loadList(panel.type, first, panel.options.limit ?? 50, w, signal);
+  if (list) return list;
+  const results = await Promise.all(
+    panel.queries.map((q) => loadSeries(q, panel.options.unit, w, signal)),
+  );
+  const several = results.length > 1;
+  return {
+    ...results[0]!,
+    // With several queries a series is named after its query too: A, B, …
+    series: results.flatMap((r, i) =>
+      r.series.map((s) => ({
+        ...s,
+        name: several ? `${String.fromCharCode(65 + i)} · ${s.name}` : s.name,
+        ...(panel.queries[i]?.axis ? { axis: panel.queries[i].axis } : {}),
+      })),
+    ),
+  };
+}
+
+/** The rows of a log or trace list, or null for a panel that draws series. */
+async function loadList(
+  type: Panel['type'],
+  q: PanelQuery,
+  limit: number,
+  w: PanelWindow,
+  signal: AbortSignal,
+): Promise<PanelData | null> {
   const range = { from: String(w.from), to: String(w.to) };
-  const limit = panel.options.limit ?? 50;
-  if (panel.type === 'logs' && q.signal === 'logs') {
+  if (type === 'logs' && q.signal === 'logs') {
     const r = await sharedGet(LogSearchResponse, '/logs', { ...range, q: q.q, limit }, signal);
     return { kind: 'logs', rows: r.rows };
   }
-  if (panel.type === 'traces' && q.signal === 'traces') {
+  if (type === 'traces' && q.signal === 'traces') {
     const r = await sharedGet(
       TraceSearchResponse,
       '/traces',
@@ -81,6 +113,17 @@ export async function loadPanel(
     );
     return { kind: 'traces', rows: r.traces };
   }
+  return null;
+}
+
+/** One query's series over `w`, each in its unit (`unit` overrides what the data says). */
+async function loadSeries(
+  q: PanelQuery,
+  unit: string | undefined,
+  w: PanelWindow,
+  signal: AbortSignal,
+): Promise<SeriesData> {
+  const range = { from: String(w.from), to: String(w.to) };
   switch (q.signal) {
     case 'metrics': {
       const query = {
@@ -98,14 +141,15 @@ export async function loadPanel(
       );
       const res = r.results[0];
       if (!res) throw new Error('the metrics API answered no result');
+      const u = unit ?? aggregatedUnit(res.unit, res.aggregation);
       return {
         kind: 'series',
-        unit: panel.options.unit ?? aggregatedUnit(res.unit, res.aggregation),
         from: res.from,
         to: res.to,
         step: res.step,
         series: res.series.map((s) => ({
           name: `${res.aggregation}(${res.metric})${Object.keys(s.labels).length ? ` {${labelText(s.labels)}}` : ''}`,
+          unit: u,
           points: s.points,
         })),
       };
@@ -119,11 +163,16 @@ export async function loadPanel(
       );
       return {
         kind: 'series',
-        unit: panel.options.unit ?? '{records}',
         from: r.from,
         to: r.to,
         step: r.stepSeconds * 1000,
-        series: [{ name: q.q || 'all logs', points: r.buckets.map((b) => [b.start, b.total]) }],
+        series: [
+          {
+            name: q.q || 'all logs',
+            unit: unit ?? '{records}',
+            points: r.buckets.map((b) => [b.start, b.total]),
+          },
+        ],
       };
     }
     case 'traces': {
@@ -139,11 +188,14 @@ export async function loadPanel(
       const m = RED[q.measure ?? 'rate'];
       return {
         kind: 'series',
-        unit: panel.options.unit ?? m.unit,
         from: r.from,
         to: r.to,
         step: r.step,
-        series: r.services.map((s) => ({ name: s.service, points: s.series[m.key] })),
+        series: r.services.map((s) => ({
+          name: s.service,
+          unit: unit ?? m.unit,
+          points: s.series[m.key],
+        })),
       };
     }
     case 'promql': {
@@ -152,12 +204,11 @@ export async function loadPanel(
       const series = promSeries(q.expr, r, r);
       return {
         kind: 'series',
-        // One unit a panel: the expression's (a series keeping its name has its name's).
-        unit: panel.options.unit ?? series[0]?.unit ?? '',
         from: r.start,
         to: r.end,
         step: r.step,
-        series: series.map((s) => ({ name: s.name, points: [...s.points] })),
+        // The expression's unit (a series keeping its name has its name's).
+        series: series.map((s) => ({ name: s.name, unit: unit ?? s.unit, points: [...s.points] })),
       };
     }
   }

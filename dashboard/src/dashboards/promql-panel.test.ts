@@ -10,7 +10,7 @@ const panel = (type: Panel['type'], expr: string): Panel => ({
   id: 'p1',
   title: 'PromQL',
   type,
-  query: { signal: 'promql', expr },
+  queries: [{ signal: 'promql', expr }],
   options: {},
   grid: { x: 0, y: 0, w: 12, h: 8 },
 });
@@ -41,10 +41,10 @@ describe('PromQL panels', () => {
   it('are checked like the others: time series, stat and bar only; known variables only', () => {
     expect(dashboardProblem(board(panel('timeseries', 'up')))).toBeNull();
     expect(dashboardProblem(board(panel('logs', 'up')))).toBe(
-      'panels[0].query.signal: a logs panel cannot show promql',
+      'panels[0].queries[0].signal: a logs panel cannot show promql',
     );
     expect(dashboardProblem(board(panel('stat', 'up{job="$job"}')))).toBe(
-      'panels[0].query.expr: $job is not a variable of this dashboard',
+      'panels[0].queries[0].expr: $job is not a variable of this dashboard',
     );
   });
 
@@ -84,13 +84,13 @@ describe('PromQL panels', () => {
     });
     expect(data).toEqual({
       kind: 'series',
-      unit: 'By',
       from: 1_800_000,
       to: 1_920_000,
       step: 60_000,
       series: [
         {
           name: 'mem_bytes{job="api"}',
+          unit: 'By',
           // NaN is a gap on the chart; the grid's last step has no sample.
           points: [
             [1_800_000, 1024],

@@ -1,7 +1,8 @@
 import type { ChartSeries } from '../metrics/MetricChart.tsx';
 import { paletteColor } from '../format.ts';
 import { sampleValue, type PromMatrix } from './promql-api.ts';
-import { unitOfExpr, unitOfName } from './promql-unit.ts';
+import { unitOfMetricName } from '@sightline/model/metric-units';
+import { unitOfExpr } from './promql-unit.ts';
 
 /** `name{a="x", b="y"}` as Prometheus's UI names a series; `{}` for one without labels. */
 export function seriesName(metric: Readonly<Record<string, string>>): string {
@@ -35,7 +36,7 @@ export function promSeries(
       key: `p${i}`,
       name: seriesName(s.metric),
       color: paletteColor(i),
-      unit: name !== undefined ? unitOfName(name) : exprUnit,
+      unit: name !== undefined ? unitOfMetricName(name) : exprUnit,
       points,
     };
   });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { unitOfExpr, unitOfName } from './promql-unit.ts';
+import { unitOfExpr } from './promql-unit.ts';
 
 describe('unit of a PromQL expression', () => {
-  it('reads the suffix of a metric name', () => {
-    expect(unitOfName('http_server_duration_seconds_bucket')).toBe('s');
-    expect(unitOfName('process_resident_memory_bytes')).toBe('By');
-    expect(unitOfName('up')).toBe('');
-  });
-
   it.each([
     ['process_resident_memory_bytes', 'By'],
     ['process_resident_memory_bytes{job="api"}', 'By'],

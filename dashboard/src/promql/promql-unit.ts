@@ -1,19 +1,9 @@
 import { LanguageType, promQLLanguage } from '@prometheus-io/codemirror-promql';
+import { unitOfMetricName } from '@sightline/model/metric-units';
 import { aggregatedUnit } from '../units.ts';
 
 // The grammar's own node type (its @lezer/common, whichever build the package resolved).
 type SyntaxNode = ReturnType<ReturnType<typeof promQLLanguage>['parser']['parse']>['topNode'];
-
-/** Units of Prometheus' conventional name suffixes, in UCUM as OTLP carries them. */
-const SUFFIX_UNITS: readonly (readonly [RegExp, string])[] = [
-  [/_seconds(_total|_count|_sum|_bucket)?$/, 's'],
-  [/_bytes(_total|_count|_sum|_bucket)?$/, 'By'],
-  [/_ratio$/, '1'],
-];
-
-/** The unit a Prometheus metric name announces by its suffix; '' if none. */
-export const unitOfName = (name: string): string =>
-  SUFFIX_UNITS.find(([re]) => re.test(name))?.[1] ?? '';
 
 const PER_SECOND = new Set(['rate', 'irate', 'deriv']);
 const SAME_UNIT = new Set([
@@ -83,7 +73,7 @@ export function unitOfExpr(expr: string): string {
         return unit(children(n).find((c) => c.name !== '(' && c.name !== ')'));
       case 'VectorSelector': {
         const id = n.getChild('Identifier');
-        return id ? unitOfName(text(id)) : '';
+        return id ? unitOfMetricName(text(id)) : '';
       }
       case 'FunctionCall': {
         const fn = text(n.getChild('FunctionIdentifier') ?? n).trim();
@@ -91,7 +81,7 @@ export function unitOfExpr(expr: string): string {
         // The quantile is in the unit of the bucket boundaries, whatever rate did to the counts.
         if (fn === 'histogram_quantile') {
           const id = xs[1] && firstSelectorName(xs[1]);
-          return id ? unitOfName(id) : '';
+          return id ? unitOfMetricName(id) : '';
         }
         const inner = unit(
           xs.find((x) => x.name !== 'NumberDurationLiteral' && x.name !== 'StringLiteral'),

@@ -61,7 +61,7 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
           panel={{
             title: q || 'Logs',
             type: 'logs',
-            query: { signal: 'logs', q },
+            queries: [{ signal: 'logs', q }],
             options: {},
           }}
         />

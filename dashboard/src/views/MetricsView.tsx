@@ -40,13 +40,15 @@ const metricsPanel = (q: MetricQuery | null): NewPanel | null =>
         title: `${q.aggregation}(${q.metric})`,
         type: 'timeseries',
         options: {},
-        query: {
-          signal: 'metrics',
-          metric: q.metric,
-          aggregation: q.aggregation,
-          ...(q.groupBy ? { groupBy: q.groupBy } : {}),
-          ...(q.filters ? { filters: q.filters } : {}),
-        },
+        queries: [
+          {
+            signal: 'metrics',
+            metric: q.metric,
+            aggregation: q.aggregation,
+            ...(q.groupBy ? { groupBy: q.groupBy } : {}),
+            ...(q.filters ? { filters: q.filters } : {}),
+          },
+        ],
       };
 const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as const;
 

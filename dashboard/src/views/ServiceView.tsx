@@ -43,7 +43,7 @@ export function ServiceView({ loc, range, service }: Props) {
           panel={{
             title: `${service} p95 duration`,
             type: 'timeseries',
-            query: { signal: 'traces', service, measure: 'p95' },
+            queries: [{ signal: 'traces', service, measure: 'p95' }],
             options: {},
           }}
         />

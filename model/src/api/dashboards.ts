@@ -42,8 +42,14 @@ export const DashboardVariable = Type.Object({
 });
 export type DashboardVariable = Static<typeof DashboardVariable>;
 
+/** The y axis a query's series are drawn on; absent: by unit (the first unit left, another right). */
+export const AxisSide = Type.Union([Type.Literal('left'), Type.Literal('right')]);
+export type AxisSide = Static<typeof AxisSide>;
+const axis = Type.Optional(AxisSide);
+
 export const MetricsPanelQuery = Type.Object({
   signal: Type.Literal('metrics'),
+  axis,
   metric: Type.String({ minLength: 1, maxLength: 1024 }),
   aggregation: MetricAggregation,
   service: Type.Optional(Type.String({ maxLength: 256 })),
@@ -57,6 +63,7 @@ export type MetricsPanelQuery = Static<typeof MetricsPanelQuery>;
 /** A log search: counts over time (time series, stat, bar) or the matching records (log list). */
 export const LogsPanelQuery = Type.Object({
   signal: Type.Literal('logs'),
+  axis,
   q: Type.String({ maxLength: 4096 }),
 });
 export type LogsPanelQuery = Static<typeof LogsPanelQuery>;
@@ -72,6 +79,7 @@ export type TraceMeasure = Static<typeof TraceMeasure>;
 /** Span RED of a service/operation (time series, stat, bar), or a trace search (trace list). */
 export const TracesPanelQuery = Type.Object({
   signal: Type.Literal('traces'),
+  axis,
   service: Type.Optional(Type.String({ maxLength: 256 })),
   operation: Type.Optional(Type.String({ maxLength: 1024 })),
   measure: Type.Optional(TraceMeasure),
@@ -82,6 +90,7 @@ export type TracesPanelQuery = Static<typeof TracesPanelQuery>;
 /** A PromQL expression, charted with Sightline's /prometheus range query (time series, stat, bar). */
 export const PromQLPanelQuery = Type.Object({
   signal: Type.Literal('promql'),
+  axis,
   expr: Type.String({ minLength: 1, maxLength: 8192 }),
 });
 export type PromQLPanelQuery = Static<typeof PromQLPanelQuery>;
@@ -129,15 +138,41 @@ export const GridPos = Type.Object({
 });
 export type GridPos = Static<typeof GridPos>;
 
+/** Most queries one panel holds (e.g. a latency and a request rate on two axes). */
+export const MAX_PANEL_QUERIES = 8;
+
+const panelId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** A panel that shows data: its queries (all drawn together), display options and grid slot. */
 export const Panel = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64 }),
+  id: panelId,
   title: Type.String({ maxLength: 200 }),
   type: PanelType,
-  query: PanelQuery,
+  queries: Type.Array(PanelQuery, { minItems: 1, maxItems: MAX_PANEL_QUERIES }),
   options: PanelOptions,
   grid: GridPos,
 });
 export type Panel = Static<typeof Panel>;
+
+/**
+ * A row heading: it groups the panels below it, up to the next row. Expanded, those panels sit
+ * in the board's own list; collapsed, they move into `panels` here (and are neither drawn nor
+ * queried) until the row is expanded again.
+ */
+export const RowPanel = Type.Object({
+  id: panelId,
+  type: Type.Literal('row'),
+  title: Type.String({ maxLength: 200 }),
+  collapsed: Type.Boolean(),
+  panels: Type.Array(Panel, { maxItems: 100 }),
+  grid: GridPos,
+});
+export type RowPanel = Static<typeof RowPanel>;
+
+export const BoardPanel = Type.Union([Panel, RowPanel]);
+export type BoardPanel = Static<typeof BoardPanel>;
+
+export const isRow = (p: BoardPanel): p is RowPanel => p.type === 'row';
 
 /** A sliding window (`last`) or fixed bounds (ISO 8601 or epoch ms). */
 export const DashboardTimeRange = Type.Union([
@@ -172,7 +207,7 @@ const inputProperties = {
   variables: Type.Array(DashboardVariable, { maxItems: 20 }),
   timeRange: DashboardTimeRange,
   refresh: Refresh,
-  panels: Type.Array(Panel, { maxItems: 100 }),
+  panels: Type.Array(BoardPanel, { maxItems: 100 }),
 };
 
 /** What POST takes and export writes. */

@@ -10,6 +10,7 @@ import {
   DashboardUpdate,
 } from '@sightline/model/api/dashboards';
 import { dashboardProblem } from '@sightline/model/api/dashboard-check';
+import { upgradeDashboard } from '@sightline/model/api/dashboard-upgrade';
 import { SightlineError } from '@sightline/model/errors';
 import type { StoreClients } from '@sightline/store/client-factory';
 import {
@@ -39,6 +40,11 @@ export const dashboardApiRoutes: FastifyPluginCallbackTypebox<DashboardRouteOpti
 ) => {
   const store = opts.store;
   const tags = ['dashboards'];
+  // A document of the older one-query panel shape (an old export) is taken as today's.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.method === 'POST' || req.method === 'PUT') req.body = upgradeDashboard(req.body);
+    done();
+  });
 
   app.get(
     '/dashboards',

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricInfo, MetricType, Temporality } from '@sightline/model/api/metrics';
+import { unitOfMetricName } from '@sightline/model/metric-units';
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import { msParam, keyExpr, Params } from './metrics-keys.ts';
 import { SERIES_KEY } from './metrics-prom-sql.ts';
@@ -15,17 +16,10 @@ export const METRIC_TYPE_TABLES: readonly { type: MetricType; table: string }[] 
   { type: 'summary', table: METRIC_TABLES.summary },
 ];
 
-/** Units of Prometheus' conventional name suffixes, in UCUM as OTLP carries them. */
-const SUFFIX_UNITS: readonly (readonly [RegExp, string])[] = [
-  [/_seconds(_total|_count|_sum|_bucket)?$/, 's'],
-  [/_bytes(_total|_count|_sum|_bucket)?$/, 'By'],
-  [/_ratio$/, '1'],
-];
-
 /** The unit sent with the metric, or else the one its name's suffix implies; '' if neither. */
 export function unitOf(name: string, unit: string): string {
   if (unit !== '') return unit;
-  return SUFFIX_UNITS.find(([re]) => re.test(name))?.[1] ?? '';
+  return unitOfMetricName(name);
 }
 
 const hasTemporality = (t: MetricType): boolean =>
