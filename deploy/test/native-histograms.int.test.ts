@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsQueryResponse } from '@sightline/model/api/metrics';
-import { evaluateInstant, evaluateRange } from '@sightline/query/promql/evaluate';
-import { PromQLError } from '@sightline/query/promql/errors';
 import type { RunningSightline } from '../src/all-in-one.ts';
 import { startTestSightline } from './harness.ts';
 import {
@@ -12,7 +10,13 @@ import {
 } from './native-histogram-target.ts';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
 import { until } from './promql-harness.ts';
-import { difference, type Answer, type Series } from './promql-diff.ts';
+import {
+  askPrometheus,
+  askSightline,
+  difference,
+  type Answer,
+  type Series,
+} from './promql-diff.ts';
 
 /**
  * Exponential histograms against the Debian Prometheus's native histograms: the target exposes
@@ -110,36 +114,10 @@ const CASES: readonly { expr: string; mode: 'range' | 'instant' }[] = [
   { expr, mode: 'instant' as const },
 ]);
 
-async function prometheus(expr: string, mode: 'range' | 'instant'): Promise<Answer> {
-  const params: Record<string, string> =
-    mode === 'instant'
-      ? { query: expr, time: String(endMs / 1000) }
-      : {
-          query: expr,
-          start: String((endMs - RANGE_MS) / 1000),
-          end: String(endMs / 1000),
-          step: String(STEP_MS / 1000),
-        };
-  return prom.api<Answer>(mode === 'instant' ? 'query' : 'query_range', params);
-}
-
-async function sightline(expr: string, mode: 'range' | 'instant'): Promise<Answer> {
-  const ctx = {
-    client: s.store.reader,
-    database: s.store.database,
-    limits: { maxSeries: 10_000, maxSamples: 5_000_000, timeoutMs: 60_000 },
-  };
-  try {
-    const { data } =
-      mode === 'instant'
-        ? await evaluateInstant(ctx, expr, endMs)
-        : await evaluateRange(ctx, expr, endMs - RANGE_MS, endMs, STEP_MS);
-    return data;
-  } catch (e) {
-    if (e instanceof PromQLError) return { errorType: e.errorType, error: e.message };
-    throw e;
-  }
-}
+const window = (mode: 'range' | 'instant') => ({ mode, endMs, rangeMs: RANGE_MS, stepMs: STEP_MS });
+const prometheus = (expr: string, mode: 'range' | 'instant') =>
+  askPrometheus(prom.address, expr, window(mode));
+const sightline = (expr: string, mode: 'range' | 'instant') => askSightline(s, expr, window(mode));
 
 describe('exponential histograms answer as Prometheus native histograms', () => {
   it.each(CASES.map((c) => [`${c.mode} ${c.expr}`, c] as const))('PromQL %s', async (_n, c) => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateInstant, evaluateRange } from '@sightline/query/promql/evaluate';
-import { PromQLError } from '@sightline/query/promql/errors';
 import { CASES, type PromQLCase } from './promql-cases.ts';
-import { difference, type Answer, type Series } from './promql-diff.ts';
+import { askPrometheus, askSightline, difference, type Series } from './promql-diff.ts';
 import { startPromQLHarness, type PromQLHarness } from './promql-harness.ts';
 
 /**
@@ -34,41 +32,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function prometheus(c: PromQLCase): Promise<Answer> {
-  const query = c.prom ?? c.expr;
-  const params: Record<string, string> =
-    c.mode === 'instant'
-      ? { query, time: String(endMs / 1000) }
-      : {
-          query,
-          start: String((endMs - RANGE_MS) / 1000),
-          end: String(endMs / 1000),
-          step: String(STEP_MS / 1000),
-        };
-  const res = await fetch(
-    `http://${h.prom.address}/api/v1/${c.mode === 'instant' ? 'query' : 'query_range'}?${new URLSearchParams(params).toString()}`,
-  );
-  const body = (await res.json()) as { data?: Answer; errorType?: string; error?: string };
-  return body.data ?? { errorType: body.errorType, error: body.error };
-}
-
-async function sightline(c: PromQLCase): Promise<Answer> {
-  const ctx = {
-    client: h.sightline.store.reader,
-    database: h.sightline.store.database,
-    limits: { maxSeries: 10_000, maxSamples: 5_000_000, timeoutMs: 60_000 },
-  };
-  try {
-    const { data } =
-      c.mode === 'instant'
-        ? await evaluateInstant(ctx, c.expr, endMs)
-        : await evaluateRange(ctx, c.expr, endMs - RANGE_MS, endMs, STEP_MS);
-    return data;
-  } catch (e) {
-    if (e instanceof PromQLError) return { errorType: e.errorType, error: e.message };
-    throw e;
-  }
-}
+const window = (c: PromQLCase) => ({ mode: c.mode, endMs, rangeMs: RANGE_MS, stepMs: STEP_MS });
+const prometheus = (c: PromQLCase) => askPrometheus(h.prom.address, c.prom ?? c.expr, window(c));
+const sightline = (c: PromQLCase) => askSightline(h.sightline, c.expr, window(c));
 
 describe('PromQL: Sightline answers as Prometheus does, on the samples Prometheus remote-wrote', () => {
   it.each(CASES.map((c) => [`${c.mode} ${c.expr}`, c] as const))('%s', async (_name, c) => {

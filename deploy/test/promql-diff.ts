@@ -1,3 +1,6 @@
+import { evaluateInstant, evaluateRange } from '@sightline/query/promql/evaluate';
+import { PromQLError } from '@sightline/query/promql/errors';
+import type { RunningSightline } from '../src/all-in-one.ts';
 import { parseValue } from './prom-samples.ts';
 import type { PromQLCase } from './promql-cases.ts';
 
@@ -69,4 +72,53 @@ export function difference(
       `order: prometheus ${[...w.keys()].join(' ')}; sightline ${[...g.keys()].join(' ')}`,
     );
   return lines.join('\n');
+}
+
+/** Where both sides evaluate: an instant query at `endMs`, or a range up to it. */
+export interface AskWindow {
+  readonly mode: 'instant' | 'range';
+  readonly endMs: number;
+  readonly rangeMs: number;
+  readonly stepMs: number;
+}
+
+/** The answer of the Prometheus at `address` (host:port), an error as errorType and error. */
+export async function askPrometheus(address: string, expr: string, w: AskWindow): Promise<Answer> {
+  const params: Record<string, string> =
+    w.mode === 'instant'
+      ? { query: expr, time: String(w.endMs / 1000) }
+      : {
+          query: expr,
+          start: String((w.endMs - w.rangeMs) / 1000),
+          end: String(w.endMs / 1000),
+          step: String(w.stepMs / 1000),
+        };
+  const res = await fetch(
+    `http://${address}/api/v1/${w.mode === 'instant' ? 'query' : 'query_range'}?${new URLSearchParams(params).toString()}`,
+  );
+  const body = (await res.json()) as { data?: Answer; errorType?: string; error?: string };
+  return body.data ?? { errorType: body.errorType, error: body.error };
+}
+
+/** Sightline's answer (its PromQL engine over the running store), an error as errorType and error. */
+export async function askSightline(
+  s: RunningSightline,
+  expr: string,
+  w: AskWindow,
+): Promise<Answer> {
+  const ctx = {
+    client: s.store.reader,
+    database: s.store.database,
+    limits: { maxSeries: 10_000, maxSamples: 5_000_000, timeoutMs: 60_000 },
+  };
+  try {
+    const { data } =
+      w.mode === 'instant'
+        ? await evaluateInstant(ctx, expr, w.endMs)
+        : await evaluateRange(ctx, expr, w.endMs - w.rangeMs, w.endMs, w.stepMs);
+    return data;
+  } catch (e) {
+    if (e instanceof PromQLError) return { errorType: e.errorType, error: e.message };
+    throw e;
+  }
 }
