@@ -95,6 +95,36 @@ describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
     expect(await page.getByRole('alert').textContent()).toMatch(/^bad_data: /);
   });
 
+  it('adds the PromQL query to a new dashboard, where it charts the same series', async () => {
+    const expr = 'sum by (job) (cache_size_bytes)';
+    await page.goto(`${s.apiUrl}/explore/metrics?range=1h&promql=${encodeURIComponent(expr)}`);
+    await poll(() => page.locator('.metric-chart .recharts-line').count()).toBe(2);
+    await page.getByRole('button', { name: 'Add to dashboard' }).click();
+    await page.getByRole('combobox', { name: 'Target dashboard' }).selectOption('New dashboard');
+    await page
+      .getByRole('group', { name: 'Add to dashboard' })
+      .getByRole('button', { name: 'Add' })
+      .click();
+    await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}(\?|$)/);
+    const id = new URL(page.url()).pathname.split('/')[2] ?? '';
+    const res = await fetch(`${s.apiUrl}/api/v1/dashboards/${id}`);
+    const d = (await res.json()) as { panels: { title: string; type: string; query: unknown }[] };
+    expect(d.panels.map((p) => [p.title, p.type, p.query])).toEqual([
+      [expr, 'timeseries', { signal: 'promql', expr }],
+    ]);
+    // The panel charts both jobs (two line colours), in bytes.
+    const panel = page
+      .locator('.react-grid-item')
+      .filter({ has: page.getByRole('heading', { name: expr }) });
+    const colours = () =>
+      panel
+        .locator('.recharts-line-curve')
+        .evaluateAll((ps) => new Set(ps.map((p) => p.getAttribute('stroke'))).size);
+    await poll(colours).toBe(2);
+    await poll(() => panel.textContent()).toContain('MiB');
+    await shot('61-promql-added-to-dashboard');
+  });
+
   it('writes an alert rule in PromQL with the same editor, without a threshold', async () => {
     await page.goto(`${s.apiUrl}/alerts/new`);
     const labelled = (name: string) => page.locator('label.alert-field', { hasText: name });

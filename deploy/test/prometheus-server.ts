@@ -24,6 +24,8 @@ export interface PrometheusOptions {
   readonly sightlineUrl: string;
   /** job name → targets (host:port); `self` stands for Prometheus' own address. */
   readonly jobs: Readonly<Record<string, readonly string[]>>;
+  /** More command-line flags (`--enable-feature=native-histograms`). */
+  readonly flags?: readonly string[];
 }
 
 export async function startPrometheus(opts: PrometheusOptions): Promise<PrometheusServer> {
@@ -56,6 +58,7 @@ remote_write:
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=${address}`,
+      ...(opts.flags ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

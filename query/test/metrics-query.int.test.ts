@@ -239,19 +239,40 @@ describe('POST /api/v1/metrics/query — histograms', () => {
 
 describe('POST /api/v1/metrics/query — exponential histograms', () => {
   it('computes percentiles from exponential buckets across scales, delta and cumulative alike', async () => {
-    // 100 observations; the rank 100q falls in (4, 8], holding 60, 40 below.
+    // As Prometheus's histogram_quantile(q, sum by (…) (rate(x[range]))) over native histograms.
+    // exp-delta, 100 observations at scale 0: the rank 100q falls in (4, 8], holding 60, 40 below.
     const p = (q: number) => 4 + (4 * (100 * q - 40)) / 60;
+    // exp-cumulative: its scale-2 point (1 in (1, 2^¼]) taken from its scale-1 point leaves, at
+    // scale 1, 4, 6, 10, 20, 25, 35 in (1, √2], (√2, 2], …, (4√2, 8]: p50 in (4, 4√2] (40 below,
+    // 25 in it), p95 in (4√2, 8] (65 below, 35 in it).
+    const r2 = Math.SQRT2;
+    const cumulative = {
+      p50: 4 + (4 * r2 - 4) * (10 / 25),
+      p95: 4 * r2 + (8 - 4 * r2) * (30 / 35),
+    };
     for (const [agg, q] of [
       ['p50', 0.5],
       ['p95', 0.95],
     ] as const) {
+      // The default range is the step: the cumulative series has one point in [0, 60 s], so no
+      // increase, as a rate; the delta series' point is an increase of its own.
       const r = await one({ metric: 'payload.size', aggregation: agg, groupBy: ['service.name'] });
       expect(r.type).toBe('exponential_histogram');
-      expect(r.series.map((x) => x.labels['service.name'])).toEqual([
+      expect(r.series.map((x) => x.labels['service.name'])).toEqual(['exp-delta']);
+      close(values(r, 0), [p(q), null, null, null, null, null]);
+      // Over 2 minutes, [−60 s, 60 s] holds both cumulative points; [0, 120 s] the delta one too.
+      const wide = await one({
+        metric: 'payload.size',
+        aggregation: agg,
+        groupBy: ['service.name'],
+        range: '2m',
+      });
+      expect(wide.series.map((x) => x.labels['service.name'])).toEqual([
         'exp-cumulative',
         'exp-delta',
       ]);
-      for (const i of [0, 1]) close(values(r, i), [p(q), null, null, null, null, null]);
+      close(values(wide, 0), [cumulative[agg], null, null, null, null, null]);
+      close(values(wide, 1), [p(q), p(q), null, null, null, null]);
     }
     // The count as Prometheus reads a _count series: the cumulative one has a single point in
     // [0, 60 s] (its previous one is at −30 s), so no increase; the delta one counts its 100.

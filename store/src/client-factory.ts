@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { killOnAbort } from './kill-on-abort.ts';
 import { pooledConnection, type Connection } from './read-pool.ts';
 
 export interface StoreConnectionOptions {
@@ -99,15 +100,17 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
   }
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
-  const writer = createClient({
-    connection: embeddedConnection(path),
-    clickhouse_settings: WRITE_SETTINGS,
-  });
+  const writing = embeddedConnection(path);
+  const writer = createClient({ connection: writing, clickhouse_settings: WRITE_SETTINGS });
   const sessions = Array.from({ length: Math.max(1, opts.readSessions ?? 2) }, () =>
     embeddedConnection(path),
   );
   const reader = createClient({
-    connection: sessions.length === 1 ? sessions[0] : pooledConnection(sessions),
+    // An aborted read is killed through the writer's session (see kill-on-abort.ts).
+    connection: killOnAbort(
+      sessions.length === 1 ? sessions[0]! : pooledConnection(sessions),
+      writing,
+    ),
     clickhouse_settings: readSettings,
   });
   return {

@@ -50,6 +50,13 @@ const metricsPanel = (q: MetricQuery | null): NewPanel | null =>
           },
         ],
       };
+/** The PromQL mode's expression as a dashboard panel, charted as the explorer charts it. */
+const promqlPanel = (expr: string | null): NewPanel | null => {
+  const e = expr?.trim() ?? '';
+  if (e === '') return null;
+  const title = e.length > 200 ? `${e.slice(0, 199)}…` : e;
+  return { title, type: 'timeseries', options: {}, query: { signal: 'promql', expr: e } };
+};
 const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as const;
 
 export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
@@ -137,6 +144,9 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
       <section>
         <h1>Metrics</h1>
         {modeTabs}
+        <div className="filters">
+          <AddToDashboard panel={promqlPanel(promql)} />
+        </div>
         <div className="card metric-chart">
           <Suspense fallback={<Loading what="the PromQL editor" />}>
             <PromQLExplorer

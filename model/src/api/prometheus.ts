@@ -27,6 +27,10 @@ export const PromInstantQuery = Type.Object({
   limit: Type.Optional(Limit),
 });
 
+export const PromFormatQuery = Type.Object({
+  query: Type.String({ description: 'PromQL expression to write in Prometheus’s prettified form' }),
+});
+
 export const PromRangeQuery = Type.Object({
   query: Type.String({ description: 'PromQL expression' }),
   start: PromTime,

@@ -1,5 +1,6 @@
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
 import { ident } from '@sightline/store/schema/ddl-context';
+import { EXP_SAMPLE_COLUMNS } from '../sql/exp-histogram-sql.ts';
 import { msParam, type Params } from '../sql/metrics-keys.ts';
 import type { LabelMatcher, VectorSelector } from './ast.ts';
 
@@ -138,7 +139,7 @@ const tableKind = (table: string): TableKind =>
     ? 'gauge'
     : table === METRIC_TABLES.sum
       ? 'sum'
-      : table === METRIC_TABLES.histogram
+      : table === METRIC_TABLES.histogram || table === METRIC_TABLES.exponentialHistogram
         ? 'histogram'
         : 'summary';
 
@@ -185,6 +186,17 @@ export const FAMILY_READS: readonly FamilyRead[] = [
     }),
   ),
 ];
+
+/**
+ * Exponential histograms, as the exporter exposes them: one native histogram series under the
+ * family's name (no suffix). Not among FAMILY_READS: their samples are histograms, not floats;
+ * native-histograms.ts reads them for the functions that take histograms.
+ */
+export const NATIVE_HISTOGRAM_READ: FamilyRead = read(METRIC_TABLES.exponentialHistogram, '', {
+  value: 'Count',
+  temporality: true,
+  type: 'histogram',
+});
 
 const JOB = `if(${REMOTE_WRITE} OR ResourceAttributes['service.namespace'] = '', ServiceName,
   concat(ResourceAttributes['service.namespace'], '/', ServiceName))`;
@@ -283,6 +295,21 @@ function familyRowsSql(
   return `SELECT *, ${labelMap('n._pname', '_extra', f)} AS ls
     FROM (${rows}) AS r INNER JOIN (${namesSql(f, sel, window, p, db)}) AS n USING (${nameKeys(f)})
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/**
+ * The exponential histogram points a selector denotes, as rows (ls, sk and exp-histogram-sql's
+ * EXP_SAMPLE_COLUMNS) from `fromMs` to `toMs`.
+ */
+export function nativeHistogramSamplesSql(
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  p: Params,
+): string {
+  const f = NATIVE_HISTOGRAM_READ;
+  const cols = `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes) AS sk, ${EXP_SAMPLE_COLUMNS}`;
+  return `SELECT ls, sk, d, t, st, stale, sc, zc, cnt, sm, po, pc, no, nc
+    FROM (${familyRowsSql(f, sel, o, cols, false, p)})`;
 }
 
 /** The stored streams a selector denotes in one family read: naming keys and Prometheus names. */

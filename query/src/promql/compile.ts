@@ -4,6 +4,7 @@ import { badData } from './errors.ts';
 import type { ValueType } from './functions.ts';
 import type { NameResolver } from './resolve-names.ts';
 import { compileAggregation } from './aggregate.ts';
+import { nativeHistogramCall } from './native-histograms.ts';
 import { compileAggregateK, compileBinary, compileCall } from './ops/index.ts';
 import { compileMatrix, compileRangeFunction, compileVectorSelector } from './selectors.ts';
 
@@ -111,7 +112,10 @@ function negate(c: Compiled): Compiled {
 export const dropName = (ls: string): string => `mapFilter((k, v) -> k != '__name__', ${ls})`;
 
 function compileCallNode(e: Call, ctx: CompileContext): Compiled {
-  const done = compileRangeFunction(e, ctx, compile) ?? compileCall(e, ctx, compile);
+  const done =
+    nativeHistogramCall(e, ctx, compile) ??
+    compileRangeFunction(e, ctx, compile) ??
+    compileCall(e, ctx, compile);
   if (done === undefined) throw badData(`function "${e.fn}" is not supported`);
   return done;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketQuantile, exponentialBuckets, rangeQuantile } from './metrics-quantile.ts';
+import { bucketQuantile } from './metrics-quantile.ts';
 
 const hist = (bounds: number[], counts: number[]) =>
   counts.map((count, i) => ({ upperBound: bounds[i] ?? Infinity, count }));
@@ -43,33 +43,5 @@ describe('bucketQuantile (histogram_quantile semantics)', () => {
     expect(bucketQuantile(0.5, hist([10, 20], [0, 0, 0]))).toBeNull();
     expect(bucketQuantile(0.5, [{ upperBound: Infinity, count: 5 }])).toBeNull();
     expect(bucketQuantile(0.5, [])).toBeNull();
-  });
-});
-
-describe('exponential histogram quantiles', () => {
-  it('interpolates linearly inside (base^i, base^(i+1)]', () => {
-    // Scale 0 (base 2): 10 in (1, 2], 30 in (2, 4], 60 in (4, 8].
-    const b = exponentialBuckets(
-      0,
-      new Map([
-        [0, 10],
-        [1, 30],
-        [2, 60],
-      ]),
-      new Map(),
-      0,
-    );
-    expect(rangeQuantile(0.5, b)).toBeCloseTo(4 + 4 * (10 / 60), 12);
-    expect(rangeQuantile(0.05, b)).toBeCloseTo(1.5, 12);
-    expect(rangeQuantile(1, b)).toBe(8);
-  });
-
-  it('orders negative buckets, the zero bucket and positive ones', () => {
-    // Scale 1 (base √2): 2 in [−2, −√2), 2 at zero, 4 in (1, √2].
-    const b = exponentialBuckets(1, new Map([[0, 4]]), new Map([[1, 2]]), 2);
-    expect(rangeQuantile(0.125, b)).toBeCloseTo(-2 + (2 - Math.SQRT2) / 2, 12);
-    expect(rangeQuantile(0.5, b)).toBe(0);
-    expect(rangeQuantile(0.75, b)).toBeCloseTo(1 + (Math.SQRT2 - 1) / 2, 12);
-    expect(rangeQuantile(0.5, exponentialBuckets(0, new Map(), new Map(), 0))).toBeNull();
   });
 });

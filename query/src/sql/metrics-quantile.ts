@@ -44,47 +44,6 @@ export const PERCENTILES = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 } as const
 export type PercentileName = keyof typeof PERCENTILES;
 export const isPercentile = (a: string): a is PercentileName => a in PERCENTILES;
 
-/** A bucket with both ends known: observations in (lower, upper]. */
-export interface RangeBucket extends Bucket {
-  readonly lower: number;
-}
-
-/**
- * The q-quantile of buckets whose lower ends are known (exponential histograms, where empty
- * buckets are left out): the bucket holding rank q·total, interpolated linearly inside it.
- */
-export function rangeQuantile(q: number, buckets: readonly RangeBucket[]): number | null {
-  const sorted = buckets.filter((b) => b.count > 0).sort((a, b) => a.upperBound - b.upperBound);
-  const total = sorted.reduce((n, b) => n + b.count, 0);
-  if (total === 0) return null;
-  const rank = q * total;
-  let below = 0;
-  for (const b of sorted) {
-    if (below + b.count >= rank) {
-      return b.lower + (b.upperBound - b.lower) * ((rank - below) / b.count);
-    }
-    below += b.count;
-  }
-  return sorted[sorted.length - 1]?.upperBound ?? null;
-}
-
-/**
- * Exponential histogram buckets at `scale` (base 2^(2^−scale)): positive index i holds
- * (base^i, base^(i+1)], negative index i holds [−base^(i+1), −base^i), the zero bucket 0.
- */
-export function exponentialBuckets(
-  scale: number,
-  positive: ReadonlyMap<number, number>,
-  negative: ReadonlyMap<number, number>,
-  zero: number,
-): RangeBucket[] {
-  const pow = (i: number) => Math.pow(2, i * Math.pow(2, -scale));
-  const out: RangeBucket[] = [{ lower: 0, upperBound: 0, count: zero }];
-  for (const [i, count] of positive) out.push({ lower: pow(i), upperBound: pow(i + 1), count });
-  for (const [i, count] of negative) out.push({ lower: -pow(i + 1), upperBound: -pow(i), count });
-  return out;
-}
-
 /**
  * histogram_quantile over classic buckets, whose counts are cumulative (observations ≤ le), as
  * Prometheus computes it: buckets of one bound merged, counts made monotonic (a rate of each

@@ -17,25 +17,22 @@ import {
   sampleIntervalMs,
   type MetricKind,
 } from './metrics-catalog.ts';
-import { unknownKeyError, unknownKeys } from './metrics-keys.ts';
+import { keyExpr, Params, unknownKeyError, unknownKeys } from './metrics-keys.ts';
 import {
   evalTimeMs,
   isRangeFunction,
   LOOKBACK_MS,
   promSql,
   RANGE_FUNCTIONS,
+  selectionWhere,
+  SERIES_KEY,
   type PromSql,
+  type SeriesSelection,
   type RangeFunction,
 } from './metrics-prom-sql.ts';
-import { counterLookbackMs, counterSql, type SeriesSqlInput } from './metrics-series-sql.ts';
-import {
-  cumulativeQuantile,
-  exponentialBuckets,
-  isPercentile,
-  PERCENTILES,
-  rangeQuantile,
-  type Bucket,
-} from './metrics-quantile.ts';
+import { EXP_SAMPLE_COLUMNS, expQuantileSql, expWindowSql } from './exp-histogram-sql.ts';
+import { ident } from '@sightline/store/schema/ddl-context';
+import { cumulativeQuantile, isPercentile, PERCENTILES, type Bucket } from './metrics-quantile.ts';
 import type { StepGrid } from './metrics-grid.ts';
 
 export const MAX_SERIES = 500;
@@ -113,15 +110,36 @@ const parseBound = (s: string): number => {
   return l === 'inf' || l === '+inf' ? Infinity : l === '-inf' ? -Infinity : Number(s);
 };
 
-/** An exponential histogram's percentile from one row of counterSql (a group's step). */
-function exponentialQuantile(row: Row, q: number): number | null {
-  const toMap = (m: unknown) => {
-    const [keys, counts] = (m as [string[], string[]] | undefined) ?? [[], []];
-    return new Map(keys.map((k, i) => [Number(k), Number(counts[i] ?? 0)]));
-  };
-  const scale = Number(row.scale);
-  const zero = Number(row.zero ?? 0);
-  return rangeQuantile(q, exponentialBuckets(scale, toMap(row.pmap), toMap(row.nmap), zero));
+/** What buildSql needs of a query beside the query itself. */
+interface SeriesSqlInput extends SeriesSelection {
+  readonly grid: StepGrid;
+  readonly rangeMs: number;
+  /** Row cap: (series limit + 1) × points, so that one series too many shows. */
+  readonly maxRows: number;
+}
+
+/**
+ * histogram_quantile(φ, sum by (…) (rate(x[range]))) over exponential histograms, as Prometheus
+ * answers it over the same histograms exposed as native histograms (see exp-histogram-sql.ts).
+ */
+function exponentialSql(input: SeriesSqlInput, q: number): PromSql {
+  const p = new Params();
+  const { grid, rangeMs } = input;
+  const groups = input.groupBy.map((k, i) => `${keyExpr(k, p)} AS g${i}`);
+  const gcols = input.groupBy.map((_, i) => `g${i}`).join(', ');
+  const where = selectionWhere(
+    input,
+    evalTimeMs(grid, 0) - rangeMs,
+    evalTimeMs(grid, grid.points - 1),
+    p,
+  );
+  const samples = `SELECT ${groups.map((g) => `${g}, `).join('')}${SERIES_KEY} AS sk, ${EXP_SAMPLE_COLUMNS}
+    FROM ${ident(input.database)}.${input.table} WHERE ${where}`;
+  const windows = expWindowSql({ samples, groups: gcols, grid, fn: 'rate', rangeMs, p });
+  const sql = `SELECT ${gcols === '' ? '' : `${gcols}, `}i, val AS value
+    FROM (${expQuantileSql(windows, p.add(q, 'Float64'))})
+    ORDER BY ${gcols === '' ? '' : `${gcols}, `}i LIMIT ${p.add(input.maxRows, 'UInt32')}`;
+  return { sql, params: p.values };
 }
 
 export interface RunMetricQueryInput {
@@ -152,7 +170,7 @@ export async function runMetricQuery(
     aggregation: q.aggregation,
   };
   // Where to look for the metric's kind and keys: as far back as any window reaches.
-  const reach = Math.max(input.rangeMs ?? 0, LOOKBACK_MS, counterLookbackMs(grid.stepMs));
+  const reach = Math.max(input.rangeMs ?? 0, LOOKBACK_MS);
   const range = { fromMs: evalTimeMs(grid, 0) - reach, toMs: grid.toMs };
   const kind = await metricKind(client, database, q.metric, range);
   const family = kind === null ? 'instant' : familyOf(kind, q.aggregation);
@@ -228,13 +246,7 @@ function buildSql(
   const agg = q.aggregation;
   switch (family) {
     case 'exponential':
-      return [
-        counterSql(input, {
-          primary: 'Count',
-          exponential: true,
-          temporality: 'AggregationTemporality',
-        }),
-      ];
+      return [exponentialSql(input, isPercentile(agg) ? PERCENTILES[agg] : 0.5)];
     case 'observations': {
       // As Prometheus over the _count and _sum series an exporter makes of them.
       const over = (column: 'Count' | 'Sum') =>
@@ -353,11 +365,7 @@ function toSeries(
     }
     const point = current.points[index];
     if (!point) continue;
-    point[1] = toPointValue(
-      family === 'exponential' && isPercentile(q.aggregation)
-        ? exponentialQuantile(row, PERCENTILES[q.aggregation])
-        : num(row.value),
-    );
+    point[1] = toPointValue(num(row.value));
   }
   flush();
   return { series, truncated };

@@ -65,6 +65,9 @@ export function promErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const e = promErrorOf(err);
     if (e.status >= 500 && e.type === 'internal') req.log.error({ err }, 'prometheus API failed');
+    // Its client is gone (or gave up): the answer reaches no one, the log says what happened.
+    if (e.type === 'canceled' || e.type === 'timeout')
+      req.log.info({ errorType: e.type, url: req.url }, `prometheus API query ${e.type}`);
     if (err instanceof SightlineError && err.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.code(e.status).send({ status: 'error', errorType: e.type, error: e.message });

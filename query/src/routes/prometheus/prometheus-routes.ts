@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } fro
 import {
   PromError,
   PromExemplarQuery,
+  PromFormatQuery,
   PromInstantQuery,
   PromLabelParams,
   PromMetadataQuery,
@@ -19,6 +20,8 @@ import {
   type PromQLLimits,
 } from '../../promql/evaluate.ts';
 import { sortedLabels } from '../../promql/format.ts';
+import { parsePromQL } from '../../promql/parse.ts';
+import { prettyText } from '../../promql/pretty.ts';
 import { promErrorHandling, success } from './envelope.ts';
 import { queryExemplars } from './exemplars.ts';
 import { metadata } from './metadata.ts';
@@ -277,6 +280,26 @@ export function prometheusRoutes(
       );
     },
   });
+
+  route(
+    ['GET', 'POST'],
+    '/api/v1/format_query',
+    {
+      summary: 'A PromQL expression in Prometheus’s prettified form',
+      querystring: PromFormatQuery,
+    },
+    (req) => {
+      const query = paramsOf(req).get('query');
+      let expr;
+      try {
+        expr = parsePromQL(query);
+      } catch (e) {
+        if (e instanceof PromQLError) throw invalidParam('query', e.message);
+        throw e;
+      }
+      return Promise.resolve(success(prettyText(expr)));
+    },
+  );
 
   route(['GET'], '/api/v1/status/buildinfo', { summary: 'Build information' }, () =>
     Promise.resolve(
