@@ -54,6 +54,8 @@ describe('store', () => {
       'sightline_dashboards',
       'sightline_ingest_batches',
       'sightline_sessions',
+      'sightline_trace_summaries',
+      'sightline_trace_summaries_mv',
       'sightline_users',
     ]);
   });
