@@ -99,21 +99,24 @@ describe('trace search SQL', () => {
       minDuration: 1_000_000_000n,
     });
     expect(Object.values(params)).toContain('prod');
-    expect(sql).toContain('`sightline`.otel_traces_trace_id_ts');
+    // q is a predicate over one span: the trace ids come from the spans, the summaries from theirs.
+    expect(sql).toContain('SELECT DISTINCT TraceId FROM `sightline`.otel_traces');
+    expect(sql).toContain('FROM `sightline`.sightline_trace_summaries\n');
     expect(sql).toMatch(/HAVING \(startNs, traceId\) < \(\{afterStart:Int64\}/);
     expect(sql).toMatch(/ORDER BY startNs DESC, traceId DESC\s+LIMIT \{limit:UInt32\}$/);
   });
 
-  it('quotes the database name and summarises every span of the matched traces', () => {
-    const search = resolveTraceSearch({}, NOW);
-    const { sql } = traceSearchSql('we`ird', search);
-    expect(sql).toContain('`we``ird`.otel_traces');
-    expect(sql).toContain('`we``ird`.otel_traces_trace_id_ts');
-    // The summary reads the whole trace (bounded by the trace-id table), not only matched spans.
+  it('quotes the database name and answers service, operation and status from the summaries alone', () => {
+    const search = resolveTraceSearch(query({ service: 'a', operation: 'b', status: 'ok' }), NOW);
+    const { sql, params } = traceSearchSql('we`ird', search);
+    expect(sql).toContain('`we``ird`.sightline_trace_summaries');
+    expect(sql).not.toContain('otel_traces');
+    expect(params).toMatchObject({ service: 'a', operation: 'b', status: 'Ok' });
+    // The three filters hold on one key, i.e. on spans that share service, operation and status.
     expect(sql).toMatch(
-      /FROM `we``ird`\.otel_traces\s+WHERE TraceId IN matched\s+AND Timestamp >= \(SELECT lo/,
+      /arrayExists\(\(k, f, l\) -> f < \{to:Int64\} AND l >= \{from:Int64\} AND splitByChar\('\\x1f', k\)\[1\] = \{service:String\} AND splitByChar\('\\x1f', k\)\[2\] = \{operation:String\} AND splitByChar\('\\x1f', k\)\[3\] = \{status:String\}, spanFirst\.1/,
     );
-    for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'firstName'])
+    for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'rootName'])
       expect(sql).toContain(` AS ${column}`);
   });
 });

@@ -3,6 +3,11 @@ import type { TraceSummary } from '@sightline/model/api/traces';
 import type { SearchParamValue } from '../search/compile.ts';
 import type { TraceSearch } from './trace-search-params.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
+import {
+  SPAN_KEY_SEPARATOR,
+  SUMMARY_COLUMNS,
+  TRACE_SUMMARIES_TABLE,
+} from '@sightline/store/schema/trace-summaries';
 
 export interface SqlQuery {
   readonly sql: string;
@@ -15,22 +20,22 @@ export interface TraceSearchPage {
   readonly next: { readonly start: bigint; readonly traceId: string } | null;
 }
 
-const START_NS = 'toUnixTimestamp64Nano(Timestamp)';
-const END_NS = `(${START_NS} + toInt64(Duration))`;
-
 /**
- * One page of matching traces with their summaries, in one round trip.
+ * One page of matching traces with their summaries, in one round trip, read from the trace
+ * summaries (one row per trace, kept at ingest) rather than from the spans.
  *
  * A trace matches when one of its spans that starts inside the range passes every span filter.
+ * Service, operation and status are answered by the summary's (service, operation, status) keys
+ * and the first and last start of their spans: a key whose first span starts before `to` and last
+ * at or after `from` counts as inside the range, which is exact whenever the search is floored
+ * (every span then starts at or after the floor) or the key has a span inside the range; it is
+ * only wrong for a trace whose spans of that key all lie on both sides of the range, none in it.
+ * A free-text / attribute query `q` is a predicate over one span: only then are spans read, to
+ * find the trace ids, and the summaries are read for those.
  * Its summary (start, duration, counts, root) covers ALL its spans, also those outside the range,
- * so it agrees with the trace view and the cursor stays consistent; the trace-id → time table
- * bounds that read to the partitions the matched traces live in. Ordering and the cursor apply
+ * so it agrees with the trace view and the cursor stays consistent. Ordering and the cursor apply
  * after grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique
- * and total. Summarising every matched trace before the LIMIT costs a few aggregate states per
- * trace; a second query for the page's summaries would cost another index lookup and scan. Ties
- * between spans starting at the same instant break on columns this read needs anyway (service,
- * name), not on SpanId, which only this tiebreak would read.
- * With `startsAfterNs`, only traces starting at or after it, found by their spans from it on.
+ * and total. With `startsAfterNs`, only traces starting at or after it.
  */
 export function traceSearchSql(
   database: string,
@@ -44,24 +49,34 @@ export function traceSearchSql(
     to: search.range.to,
     limit: search.limit + 1, // one more than asked: tells whether a next page exists
   };
-  const spanFilters = ["TraceId != ''"];
-  if (search.service !== undefined) {
-    spanFilters.push('ServiceName = {service:String}');
-    params.service = search.service;
-  }
-  if (search.operation !== undefined) {
-    spanFilters.push('SpanName = {operation:String}');
-    params.operation = search.operation;
-  }
-  if (search.status !== undefined) {
-    spanFilters.push('StatusCode = {status:String}');
-    params.status = search.status;
-  }
+  const spanFilters: string[] = [];
+  const keyFilters: string[] = [];
+  const filter = (value: string | undefined, column: string, name: string, part: number) => {
+    if (value === undefined) return;
+    spanFilters.push(`${column} = {${name}:String}`);
+    keyFilters.push(`splitByChar('${SPAN_KEY_SEPARATOR}', k)[${part}] = {${name}:String}`);
+    params[name] = value;
+  };
+  filter(search.service, 'ServiceName', 'service', 1);
+  filter(search.operation, 'SpanName', 'operation', 2);
+  filter(search.status, 'StatusCode', 'status', 3);
+  const having: string[] = [];
+  let candidates: string;
   if (search.search !== null) {
     spanFilters.push(`(${search.search.sql})`);
     Object.assign(params, search.search.params);
+    candidates = `SELECT DISTINCT TraceId FROM ${db}.otel_traces
+    WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
+      AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+      AND TraceId != ''
+      AND ${spanFilters.join('\n      AND ')}`;
+  } else {
+    // Every row of a trace with a span starting in the range overlaps the range.
+    candidates = `SELECT TraceId FROM ${db}.${TRACE_SUMMARIES_TABLE}
+    WHERE Start < fromUnixTimestamp64Nano({to:Int64}) AND EndNs >= {from:Int64}`;
+    const key = ['f < {to:Int64}', 'l >= {from:Int64}', ...keyFilters].join(' AND ');
+    having.push(`arrayExists((k, f, l) -> ${key}, spanFirst.1, spanFirst.2, spanLast.2)`);
   }
-  const having: string[] = [];
   if (floor) {
     having.push('startNs >= {from:Int64}');
   }
@@ -78,35 +93,11 @@ export function traceSearchSql(
     having.push('durationNs <= {maxDuration:Int64}');
     params.maxDuration = search.maxDurationNs;
   }
-  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
-  const sql = `WITH matched AS (
-    SELECT DISTINCT TraceId FROM ${db}.otel_traces
-    WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
-      AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
-      AND ${spanFilters.join('\n      AND ')}
-  ),
-  bounds AS (
-    SELECT min(Start) AS lo, max(End) AS hi FROM ${db}.otel_traces_trace_id_ts WHERE TraceId IN matched
-  )
-  SELECT TraceId AS traceId,
-    min(${START_NS}) AS startNs,
-    max(${END_NS}) - startNs AS durationNs,
-    count() AS spanCount,
-    arraySort(groupUniqArray(ServiceName)) AS services,
-    countIf(StatusCode = 'Error') AS errorCount,
-    countIf(ParentSpanId = '') AS rootCount,
-    minIf((Timestamp, ServiceName, SpanName), ParentSpanId = '') AS rootSpan,
-    rootSpan.2 AS rootService,
-    rootSpan.3 AS rootName,
-    min((Timestamp, ServiceName, SpanName)) AS firstSpan,
-    firstSpan.2 AS firstService,
-    firstSpan.3 AS firstName
-  FROM ${db}.otel_traces
-  WHERE TraceId IN matched
-    AND Timestamp >= (SELECT lo FROM bounds)
-    AND Timestamp <= (SELECT hi FROM bounds) + 1
+  const sql = `SELECT ${SUMMARY_COLUMNS}
+  FROM ${db}.${TRACE_SUMMARIES_TABLE}
+  WHERE TraceId IN (${candidates})
   GROUP BY TraceId
-  ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
+  HAVING ${having.length > 0 ? having.join('\n    AND ') : '1'}
   ORDER BY startNs DESC, traceId DESC
   LIMIT {limit:UInt32}`;
   return { sql, params };
@@ -123,8 +114,6 @@ interface SummaryRow {
   rootCount: string;
   rootService: string;
   rootName: string;
-  firstService: string;
-  firstName: string;
 }
 
 async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
@@ -164,8 +153,8 @@ export async function searchTraces(
     const hasRoot = Number(s.rootCount) > 0;
     return {
       traceId: s.traceId,
-      rootServiceName: hasRoot ? s.rootService : s.firstService,
-      rootName: hasRoot ? s.rootName : s.firstName,
+      rootServiceName: s.rootService,
+      rootName: s.rootName,
       rootSpanMissing: !hasRoot,
       startTimeUnixNano: s.startNs,
       durationNano: s.durationNs,
