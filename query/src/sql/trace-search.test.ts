@@ -100,21 +100,31 @@ describe('trace search SQL', () => {
     });
     expect(Object.values(params)).toContain('prod');
     // q is a predicate over one span: the trace ids come from the spans, the summaries from theirs.
-    expect(sql).toContain('SELECT DISTINCT TraceId FROM `sightline`.otel_traces');
+    expect(sql).toMatch(
+      /WHERE TraceId IN \(SELECT TraceId FROM `sightline`\.otel_traces\s+WHERE Timestamp/,
+    );
     expect(sql).toContain('FROM `sightline`.sightline_trace_summaries\n');
-    expect(sql).toMatch(/HAVING \(startNs, traceId\) < \(\{afterStart:Int64\}/);
-    expect(sql).toMatch(/ORDER BY startNs DESC, traceId DESC\s+LIMIT \{limit:UInt32\}$/);
+    expect(sql).toMatch(/HAVING \(startNs, TraceId\) < \(\{afterStart:Int64\}/);
+    // The page is chosen first; only its traces are summarised in full.
+    expect(sql).toMatch(/ORDER BY startNs DESC, TraceId DESC\s+LIMIT \{limit:UInt32\}\s+\)/);
+    expect(sql).toMatch(/WHERE TraceId IN \(SELECT TraceId FROM page\)/);
   });
 
-  it('quotes the database name and answers service, operation and status from the summaries alone', () => {
+  it('quotes the database name and answers service, operation and status from the summaries', () => {
     const search = resolveTraceSearch(query({ service: 'a', operation: 'b', status: 'ok' }), NOW);
     const { sql, params } = traceSearchSql('we`ird', search);
     expect(sql).toContain('`we``ird`.sightline_trace_summaries');
-    expect(sql).not.toContain('otel_traces');
     expect(params).toMatchObject({ service: 'a', operation: 'b', status: 'Ok' });
     // The three filters hold on one key, i.e. on spans that share service, operation and status.
+    expect(sql).toContain(
+      "AND arrayExists(k -> startsWith(k, concat({service:String}, '\\x1f', {operation:String}, '\\x1f')) AND endsWith(k, concat('\\x1f', {status:String})), SpanKeys)",
+    );
+    // Spans are read only for the traces reaching out of the range.
     expect(sql).toMatch(
-      /arrayExists\(\(k, f, l\) -> f < \{to:Int64\} AND l >= \{from:Int64\} AND splitByChar\('\\x1f', k\)\[1\] = \{service:String\} AND splitByChar\('\\x1f', k\)\[2\] = \{operation:String\} AND splitByChar\('\\x1f', k\)\[3\] = \{status:String\}, spanFirst\.1/,
+      /AND ServiceName = \{service:String\}\s+AND SpanName = \{operation:String\}\s+AND StatusCode = \{status:String\}\s+AND TraceId IN \(SELECT TraceId FROM `we``ird`.sightline_trace_summaries WHERE TraceId IN/,
+    );
+    expect(sql).toContain(
+      '(Start < fromUnixTimestamp64Nano({from:Int64}) OR LastStartNs >= {to:Int64})',
     );
     for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'rootName'])
       expect(sql).toContain(` AS ${column}`);

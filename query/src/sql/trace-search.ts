@@ -22,20 +22,18 @@ export interface TraceSearchPage {
 
 /**
  * One page of matching traces with their summaries, in one round trip, read from the trace
- * summaries (one row per trace, kept at ingest) rather than from the spans.
+ * summaries (one row per trace once merged, kept at ingest) rather than from the spans.
  *
  * A trace matches when one of its spans that starts inside the range passes every span filter.
- * Service, operation and status are answered by the summary's (service, operation, status) keys
- * and the first and last start of their spans: a key whose first span starts before `to` and last
- * at or after `from` counts as inside the range, which is exact whenever the search is floored
- * (every span then starts at or after the floor) or the key has a span inside the range; it is
- * only wrong for a trace whose spans of that key all lie on both sides of the range, none in it.
- * A free-text / attribute query `q` is a predicate over one span: only then are spans read, to
- * find the trace ids, and the summaries are read for those.
- * Its summary (start, duration, counts, root) covers ALL its spans, also those outside the range,
- * so it agrees with the trace view and the cursor stays consistent. Ordering and the cursor apply
- * after grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique
- * and total. With `startsAfterNs`, only traces starting at or after it.
+ * Service, operation and status are answered by the summaries' (service, operation, status) keys
+ * for the traces whose spans all start inside the range; the few that reach out of it (at its
+ * edges) are checked against their spans. A free-text / attribute query `q` is a predicate over
+ * one span: then the spans give the trace ids. The page is chosen on start and duration alone, and
+ * only its traces are then summarised in full (services, counts, root), which is what keeps a day
+ * of traces cheap. The summary covers ALL spans of a trace, also those outside the range, so it
+ * agrees with the trace view and the cursor stays consistent. Ordering and the cursor apply after
+ * grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique and
+ * total. With `startsAfterNs`, only traces starting at or after it.
  */
 export function traceSearchSql(
   database: string,
@@ -43,45 +41,50 @@ export function traceSearchSql(
   startsAfterNs?: bigint,
 ): SqlQuery {
   const db = ident(database);
+  const summaries = `${db}.${TRACE_SUMMARIES_TABLE}`;
   const floor = startsAfterNs !== undefined && startsAfterNs > search.range.from;
   const params: Record<string, SearchParamValue> = {
     from: floor ? startsAfterNs : search.range.from,
     to: search.range.to,
     limit: search.limit + 1, // one more than asked: tells whether a next page exists
   };
-  const spanFilters: string[] = [];
-  const keyFilters: string[] = [];
-  const filter = (value: string | undefined, column: string, name: string, part: number) => {
+  const spanFilters = ["TraceId != ''"];
+  const filter = (value: string | undefined, column: string, name: string) => {
     if (value === undefined) return;
     spanFilters.push(`${column} = {${name}:String}`);
-    keyFilters.push(`splitByChar('${SPAN_KEY_SEPARATOR}', k)[${part}] = {${name}:String}`);
     params[name] = value;
   };
-  filter(search.service, 'ServiceName', 'service', 1);
-  filter(search.operation, 'SpanName', 'operation', 2);
-  filter(search.status, 'StatusCode', 'status', 3);
-  const having: string[] = [];
-  let candidates: string;
+  filter(search.service, 'ServiceName', 'service');
+  filter(search.operation, 'SpanName', 'operation');
+  filter(search.status, 'StatusCode', 'status');
   if (search.search !== null) {
     spanFilters.push(`(${search.search.sql})`);
     Object.assign(params, search.search.params);
-    candidates = `SELECT DISTINCT TraceId FROM ${db}.otel_traces
-    WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
-      AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
-      AND TraceId != ''
-      AND ${spanFilters.join('\n      AND ')}`;
+  }
+  const matchingSpans = `SELECT TraceId FROM ${db}.otel_traces
+      WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
+        AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+        AND ${spanFilters.join('\n        AND ')}`;
+  const having: string[] = [];
+  let candidates: string;
+  if (search.search !== null) {
+    candidates = matchingSpans;
   } else {
-    // Every row of a trace with a span starting in the range overlaps the range.
-    candidates = `SELECT TraceId FROM ${db}.${TRACE_SUMMARIES_TABLE}
-    WHERE Start < fromUnixTimestamp64Nano({to:Int64}) AND EndNs >= {from:Int64}`;
-    const key = ['f < {to:Int64}', 'l >= {from:Int64}', ...keyFilters].join(' AND ');
-    having.push(`arrayExists((k, f, l) -> ${key}, spanFirst.1, spanFirst.2, spanLast.2)`);
+    // A row of the trace holds the key, and every row holding a span that starts in the range
+    // overlaps the range.
+    candidates = `SELECT TraceId FROM ${summaries}
+      WHERE Start < fromUnixTimestamp64Nano({to:Int64}) AND EndNs >= {from:Int64}${keyFilter(search)}`;
+    const reachingOut = `SELECT TraceId FROM ${summaries} WHERE TraceId IN (${candidates})
+        AND (Start < fromUnixTimestamp64Nano({from:Int64}) OR LastStartNs >= {to:Int64})`;
+    having.push(`((startNs >= {from:Int64} AND lastStartNs < {to:Int64})
+      OR TraceId IN (${matchingSpans}
+        AND TraceId IN (${reachingOut})))`);
   }
   if (floor) {
     having.push('startNs >= {from:Int64}');
   }
   if (search.after) {
-    having.push('(startNs, traceId) < ({afterStart:Int64}, {afterTrace:String})');
+    having.push('(startNs, TraceId) < ({afterStart:Int64}, {afterTrace:String})');
     params.afterStart = search.after.start;
     params.afterTrace = search.after.traceId;
   }
@@ -93,14 +96,42 @@ export function traceSearchSql(
     having.push('durationNs <= {maxDuration:Int64}');
     params.maxDuration = search.maxDurationNs;
   }
-  const sql = `SELECT ${SUMMARY_COLUMNS}
-  FROM ${db}.${TRACE_SUMMARIES_TABLE}
-  WHERE TraceId IN (${candidates})
+  const sql = `WITH page AS (
+    SELECT TraceId,
+      toUnixTimestamp64Nano(min(Start)) AS startNs,
+      max(EndNs) - startNs AS durationNs,
+      max(LastStartNs) AS lastStartNs
+    FROM ${summaries}
+    WHERE TraceId IN (${candidates})
+    GROUP BY TraceId
+    HAVING ${having.length > 0 ? having.join('\n      AND ') : '1'}
+    ORDER BY startNs DESC, TraceId DESC
+    LIMIT {limit:UInt32}
+  )
+  SELECT ${SUMMARY_COLUMNS}
+  FROM ${summaries}
+  WHERE TraceId IN (SELECT TraceId FROM page)
   GROUP BY TraceId
-  HAVING ${having.length > 0 ? having.join('\n    AND ') : '1'}
-  ORDER BY startNs DESC, traceId DESC
-  LIMIT {limit:UInt32}`;
+  ORDER BY startNs DESC, traceId DESC`;
   return { sql, params };
+}
+
+const SEP = `'${SPAN_KEY_SEPARATOR}'`;
+
+/** A row holds a span with the service, operation and status asked for (prefix/suffix tests). */
+function keyFilter(search: TraceSearch): string {
+  const { service, operation, status } = search;
+  if (service === undefined && operation === undefined && status === undefined) return '';
+  if (operation === undefined && status === undefined)
+    return '\n        AND has(Services, {service:String})';
+  const parts: string[] = [];
+  if (service !== undefined && operation !== undefined)
+    parts.push(`startsWith(k, concat({service:String}, ${SEP}, {operation:String}, ${SEP}))`);
+  else if (service !== undefined) parts.push(`startsWith(k, concat({service:String}, ${SEP}))`);
+  else if (operation !== undefined)
+    parts.push(`position(k, concat(${SEP}, {operation:String}, ${SEP})) > 0`);
+  if (status !== undefined) parts.push(`endsWith(k, concat(${SEP}, {status:String}))`);
+  return `\n        AND arrayExists(k -> ${parts.join(' AND ')}, SpanKeys)`;
 }
 
 interface SummaryRow {
@@ -126,11 +157,10 @@ const FIRST_WINDOW = 64n;
 const WIDEN = 4n;
 
 /**
- * Newest traces first, looked for in widening windows: the traces that START at or after a
- * window's beginning are all found by the spans in that window (a trace's spans start no earlier
- * than the trace), so when one window holds a page of them, those are the page, and older spans
- * need not be read. At 10M spans over 24 h, summarising every trace with an error span of the
- * day took seconds where the newest hour's took a fraction of a second.
+ * Newest traces first. Without `q` the summaries answer the whole range in one query. With `q`
+ * the spans are read, in widening windows: the traces that START at or after a window's beginning
+ * are all found by the spans in that window (a trace's spans start no earlier than the trace), so
+ * when one window holds a page of them, those are the page, and older spans need not be read.
  */
 export async function searchTraces(
   client: ClickHouseClient,
@@ -138,6 +168,10 @@ export async function searchTraces(
   search: TraceSearch,
 ): Promise<TraceSearchPage> {
   const { from, to } = search.range;
+  if (search.search === null) {
+    // The summaries of a whole range are cheap to read: one query.
+    return toPage(search, await rows<SummaryRow>(client, traceSearchSql(database, search)));
+  }
   const newest = search.after && search.after.start < to ? search.after.start + 1n : to;
   let width = (to - from) / FIRST_WINDOW || 1n;
   let found: SummaryRow[];
@@ -147,6 +181,10 @@ export async function searchTraces(
     if (start <= from || found.length > search.limit) break;
     width *= WIDEN;
   }
+  return toPage(search, found);
+}
+
+function toPage(search: TraceSearch, found: SummaryRow[]): TraceSearchPage {
   const more = found.length > search.limit;
   const page = more ? found.slice(0, search.limit) : found;
   const traces = page.map((s): TraceSummary => {

@@ -73,7 +73,8 @@ interface Summary {
   rootCount: string;
   rootService: string;
   rootName: string;
-  keys: [string, string, string][];
+  lastStartNs: string;
+  keys: string[];
 }
 
 /** What the summary of these (distinct) spans must be, computed here from the rows themselves. */
@@ -97,11 +98,8 @@ function expected(spans: readonly SpanRow[]): Summary[] {
             ? -1
             : 1;
       const root = [...(roots.length > 0 ? roots : list)].sort(order)[0]!;
-      const keys = new Map<string, bigint[]>();
-      for (const s of list) {
-        const k = [s.ServiceName, s.SpanName, s.StatusCode].join('\x1f');
-        keys.set(k, [...(keys.get(k) ?? []), start(s)]);
-      }
+      const keys = new Set(list.map((s) => [s.ServiceName, s.SpanName, s.StatusCode].join('\x1f')));
+      const lastStartNs = list.map(start).reduce((a, b) => (a > b ? a : b));
       return {
         traceId,
         startNs: startNs.toString(),
@@ -112,12 +110,8 @@ function expected(spans: readonly SpanRow[]): Summary[] {
         rootCount: String(roots.length),
         rootService: root.ServiceName,
         rootName: root.SpanName,
-        keys: [...keys.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, t]): [string, string, string] => {
-            const sorted = [...t].sort((a, b) => (a < b ? -1 : 1));
-            return [k, sorted[0]!.toString(), sorted[sorted.length - 1]!.toString()];
-          }),
+        lastStartNs: lastStartNs.toString(),
+        keys: [...keys].sort(),
       };
     })
     .sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
@@ -125,8 +119,7 @@ function expected(spans: readonly SpanRow[]): Summary[] {
 
 async function summaries(): Promise<Summary[]> {
   const rs = await store.reader.query({
-    query: `SELECT * EXCEPT (root, spanFirst, spanLast),
-        arrayZip(spanFirst.1, arrayMap(x -> toString(x), spanFirst.2), arrayMap(x -> toString(x), spanLast.2)) AS keys
+    query: `SELECT * EXCEPT (root, spanKeys), arraySort(spanKeys) AS keys
       FROM (SELECT ${SUMMARY_COLUMNS} FROM ${DB}.${TRACE_SUMMARIES_TABLE} GROUP BY TraceId)
       ORDER BY traceId`,
     format: 'JSONEachRow',

@@ -10,7 +10,7 @@ import { TRACES_TABLE } from './traces.ts';
 export const TRACE_SUMMARIES_TABLE = 'sightline_trace_summaries';
 export const TRACE_SUMMARIES_VIEW = 'sightline_trace_summaries_mv';
 
-/** Separates service, operation and status inside one key of SpanFirst / SpanLast. */
+/** Separates service, operation and status inside one of SpanKeys. */
 export const SPAN_KEY_SEPARATOR = '\\x1f';
 
 const spanKey = `concat(ServiceName, '${SPAN_KEY_SEPARATOR}', SpanName, '${SPAN_KEY_SEPARATOR}', StatusCode)`;
@@ -30,15 +30,15 @@ const SUMMARY_SELECT = `SELECT TraceId,
     countIf(ParentSpanId = '') AS RootCount,
     min((ParentSpanId != '', Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
     groupUniqArray(toString(ServiceName)) AS Services,
-    minMap([${spanKey}], [toUnixTimestamp64Nano(Timestamp)]) AS SpanFirst,
-    maxMap([${spanKey}], [toUnixTimestamp64Nano(Timestamp)]) AS SpanLast`;
+    max(toUnixTimestamp64Nano(Timestamp)) AS LastStartNs,
+    groupUniqArray(${spanKey}) AS SpanKeys`;
 
 /**
- * One row per trace (once merged): its start and end, span, error and root counts, root span (or
- * first span when the root never arrived), services, and for each (service, operation, status)
- * its spans carry the first and last span start, which is what a trace search asks of spans
- * unless it filters on attributes. Sorted by trace id: a search finds the traces in its range by
- * their Start/EndNs, then reads their rows by primary key.
+ * One row per trace (once merged): its start and end, the start of its last span, span, error and
+ * root counts, root span (or first span when the root never arrived), services, and every
+ * (service, operation, status) its spans carry, which is what a trace search asks of spans unless
+ * it filters on attributes. Sorted by trace id: a search finds the traces in its range by their
+ * Start/EndNs, then reads their rows by primary key.
  */
 export function traceSummariesTable(ctx: DdlContext): string {
   return `CREATE TABLE IF NOT EXISTS ${qualified(ctx, TRACE_SUMMARIES_TABLE)} (
@@ -50,8 +50,8 @@ export function traceSummariesTable(ctx: DdlContext): string {
     RootCount SimpleAggregateFunction(sum, UInt64) CODEC(ZSTD(1)),
     Root SimpleAggregateFunction(min, Tuple(UInt8, DateTime64(9), String, String)) CODEC(ZSTD(1)),
     Services SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1)),
-    SpanFirst SimpleAggregateFunction(minMap, Tuple(Array(String), Array(Int64))) CODEC(ZSTD(1)),
-    SpanLast SimpleAggregateFunction(maxMap, Tuple(Array(String), Array(Int64))) CODEC(ZSTD(1))
+    LastStartNs SimpleAggregateFunction(max, Int64) CODEC(ZSTD(1)),
+    SpanKeys SimpleAggregateFunction(groupUniqArrayArray, Array(String)) CODEC(ZSTD(1))
 ) ${tableEngine(ctx, 'AggregatingMergeTree')}
 PARTITION BY toDate(Start)
 ORDER BY (TraceId)
@@ -85,8 +85,7 @@ GROUP BY TraceId`;
 /**
  * The merged summary of each trace, for a `SELECT … FROM sightline_trace_summaries GROUP BY
  * TraceId`: rows not merged yet (batches apart, parts apart) are combined here. `root` is the
- * earliest root span, or the earliest span when no root arrived (rootCount = 0); spanFirst and
- * spanLast are (keys, first/last span start in ns) with the keys sorted, so their arrays line up.
+ * earliest root span, or the earliest span when no root arrived (rootCount = 0).
  */
 export const SUMMARY_COLUMNS = `TraceId AS traceId,
     toUnixTimestamp64Nano(min(Start)) AS startNs,
@@ -98,5 +97,5 @@ export const SUMMARY_COLUMNS = `TraceId AS traceId,
     min(Root) AS root,
     root.3 AS rootService,
     root.4 AS rootName,
-    minMap(SpanFirst) AS spanFirst,
-    maxMap(SpanLast) AS spanLast`;
+    max(LastStartNs) AS lastStartNs,
+    groupUniqArrayArray(SpanKeys) AS spanKeys`;
