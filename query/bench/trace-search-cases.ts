@@ -76,15 +76,14 @@ export function traceSearchCases(
           ),
         ),
       summaries: async () => {
+        // The traces with a row in the window holding the key (or, for q, a matching span).
         const match =
           s.key === null
-            ? `TraceId IN (SELECT TraceId FROM ${DB}.otel_traces
-                WHERE Timestamp >= ${FROM} AND Timestamp < ${TO} AND ${s.span})`
-            : '1';
-        const keys =
-          s.key === null
-            ? ''
-            : ` AND s >= {from:Int64} * 1000000 AND arrayExists(k -> ${s.key}, groupUniqArrayArray(SpanKeys))`;
+            ? `SELECT TraceId FROM ${DB}.otel_traces
+                WHERE Timestamp >= ${FROM} AND Timestamp < ${TO} AND ${s.span}`
+            : `SELECT TraceId FROM ${DB}.sightline_trace_summaries
+                WHERE Start >= ${FROM} - ${SLACK} AND Start < ${TO} AND arrayExists(k -> ${s.key}, SpanKeys)`;
+        const keys = s.key === null ? '' : ' AND s >= {from:Int64} * 1000000';
         return ids(
           await rows<{ TraceId: string }>(
             store.reader,
@@ -92,7 +91,7 @@ export function traceSearchCases(
               sum(SpanCount) AS n, arraySort(groupUniqArrayArray(Services)) AS services,
               sum(ErrorCount) AS errors, min(Root) AS root
             FROM ${DB}.sightline_trace_summaries
-            WHERE Start >= ${FROM} - ${SLACK} AND Start < ${TO} AND ${match}
+            WHERE TraceId IN (${match})
             GROUP BY TraceId
             HAVING 1${keys}${having}
             ORDER BY s DESC, TraceId DESC LIMIT 20`,
