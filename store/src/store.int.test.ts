@@ -163,5 +163,9 @@ describe('store', () => {
     );
     expect(t?.engine_full).toContain('toIntervalDay(3)');
     expect(await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3 })).toEqual([]);
+    // The trace tables, the summaries included, follow the traces' retention together.
+    expect(
+      await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3, tracesDays: 5 }),
+    ).toEqual(['otel_traces', 'otel_traces_trace_id_ts', 'sightline_trace_summaries']);
   });
 });
