@@ -7,6 +7,7 @@ import {
   SPAN_KEY_SEPARATOR,
   SUMMARY_COLUMNS,
   TRACE_SUMMARIES_TABLE,
+  type TraceSummaryRow,
 } from '@sightline/store/schema/trace-summaries';
 
 export interface SqlQuery {
@@ -134,18 +135,7 @@ function keyFilter(search: TraceSearch): string {
   return `\n        AND arrayExists(k -> ${parts.join(' AND ')}, SpanKeys)`;
 }
 
-interface SummaryRow {
-  traceId: string;
-  /** Int64s arrive quoted (the reader's JSON settings). */
-  startNs: string;
-  durationNs: string;
-  spanCount: string;
-  services: string[];
-  errorCount: string;
-  rootCount: string;
-  rootService: string;
-  rootName: string;
-}
+type SummaryRow = TraceSummaryRow;
 
 async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
   const rs = await client.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });

@@ -11,6 +11,7 @@ import {
   backfillTraceSummaries,
   SUMMARY_COLUMNS,
   TRACE_SUMMARIES_TABLE,
+  type TraceSummaryRow,
 } from './trace-summaries.ts';
 
 const retention = { tracesDays: 0, logsDays: 0, metricsDays: 0 };
@@ -63,17 +64,7 @@ function span(s: Spec): SpanRow & { SpanId: string } {
   };
 }
 
-interface Summary {
-  traceId: string;
-  startNs: string;
-  durationNs: string;
-  spanCount: string;
-  services: string[];
-  errorCount: string;
-  rootCount: string;
-  rootService: string;
-  rootName: string;
-  lastStartNs: string;
+interface Summary extends TraceSummaryRow {
   keys: string[];
 }
 

@@ -99,3 +99,17 @@ export const SUMMARY_COLUMNS = `TraceId AS traceId,
     root.4 AS rootName,
     max(LastStartNs) AS lastStartNs,
     groupUniqArrayArray(SpanKeys) AS spanKeys`;
+
+/** A row of SUMMARY_COLUMNS as JSON (Int64s arrive quoted), without root and spanKeys. */
+export interface TraceSummaryRow {
+  traceId: string;
+  startNs: string;
+  durationNs: string;
+  spanCount: string;
+  services: string[];
+  errorCount: string;
+  rootCount: string;
+  rootService: string;
+  rootName: string;
+  lastStartNs: string;
+}
