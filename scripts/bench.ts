@@ -6,6 +6,7 @@ import { run as pipeline } from '../deploy/bench/pipeline.bench.ts';
 import { run as promql } from '../deploy/bench/promql.bench.ts';
 import { run as metrics } from '../query/bench/metrics-query.bench.ts';
 import { run as query } from '../query/bench/query-api.bench.ts';
+import { run as traces } from '../query/bench/trace-search.bench.ts';
 import { run as sdk } from '../sdk/bench/overhead.bench.ts';
 import { run as sdkPg } from '../sdk/bench/pg-overhead.bench.ts';
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   pipeline,
   distributed,
   query,
+  traces,
   metrics,
   sdk,
   'sdk-pg': sdkPg,

@@ -3,14 +3,14 @@ import { RATIO_GOAL, type Case } from './bench-cases.ts';
 
 export const WARMUPS = 2;
 
-const quantile = (xs: number[], q: number): number => {
+export const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
 };
 
-async function time(fn: () => Promise<string>): Promise<number> {
+export async function time(fn: () => Promise<string>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;

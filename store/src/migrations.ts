@@ -19,6 +19,11 @@ import {
   traceIdTsView,
   tracesTable,
 } from './schema/traces.ts';
+import {
+  backfillTraceSummaries,
+  traceSummariesTable,
+  traceSummariesView,
+} from './schema/trace-summaries.ts';
 
 export interface Migration {
   readonly version: number;
@@ -79,6 +84,17 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (ctx) => [
       redProjection(ctx),
       ...(ctx.cluster === undefined ? [materializeRedProjection(ctx)] : []),
+    ],
+  },
+  {
+    version: 12,
+    name: 'trace summaries (one row per trace, kept by a materialized view)',
+    // A cluster re-runs every statement at start-up while ingest may be running: the backfill,
+    // which must run once before any span arrives, is for a single server only.
+    statements: (ctx) => [
+      traceSummariesTable(ctx),
+      traceSummariesView(ctx),
+      ...(ctx.cluster === undefined ? [backfillTraceSummaries(ctx)] : []),
     ],
   },
 ];

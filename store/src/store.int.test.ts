@@ -54,6 +54,8 @@ describe('store', () => {
       'sightline_dashboards',
       'sightline_ingest_batches',
       'sightline_sessions',
+      'sightline_trace_summaries',
+      'sightline_trace_summaries_mv',
       'sightline_users',
     ]);
   });
@@ -161,5 +163,9 @@ describe('store', () => {
     );
     expect(t?.engine_full).toContain('toIntervalDay(3)');
     expect(await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3 })).toEqual([]);
+    // The trace tables, the summaries included, follow the traces' retention together.
+    expect(
+      await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3, tracesDays: 5 }),
+    ).toEqual(['otel_traces', 'otel_traces_trace_id_ts', 'sightline_trace_summaries']);
   });
 });

@@ -99,21 +99,34 @@ describe('trace search SQL', () => {
       minDuration: 1_000_000_000n,
     });
     expect(Object.values(params)).toContain('prod');
-    expect(sql).toContain('`sightline`.otel_traces_trace_id_ts');
-    expect(sql).toMatch(/HAVING \(startNs, traceId\) < \(\{afterStart:Int64\}/);
-    expect(sql).toMatch(/ORDER BY startNs DESC, traceId DESC\s+LIMIT \{limit:UInt32\}$/);
+    // q is a predicate over one span: the trace ids come from the spans, the summaries from theirs.
+    expect(sql).toMatch(
+      /WHERE TraceId IN \(SELECT TraceId FROM `sightline`\.otel_traces\s+WHERE Timestamp/,
+    );
+    expect(sql).toContain('FROM `sightline`.sightline_trace_summaries\n');
+    expect(sql).toMatch(/HAVING \(startNs, TraceId\) < \(\{afterStart:Int64\}/);
+    // The page is chosen first; only its traces are summarised in full.
+    expect(sql).toMatch(/ORDER BY startNs DESC, TraceId DESC\s+LIMIT \{limit:UInt32\}\s+\)/);
+    expect(sql).toMatch(/WHERE TraceId IN \(SELECT TraceId FROM page\)/);
   });
 
-  it('quotes the database name and summarises every span of the matched traces', () => {
-    const search = resolveTraceSearch({}, NOW);
-    const { sql } = traceSearchSql('we`ird', search);
-    expect(sql).toContain('`we``ird`.otel_traces');
-    expect(sql).toContain('`we``ird`.otel_traces_trace_id_ts');
-    // The summary reads the whole trace (bounded by the trace-id table), not only matched spans.
-    expect(sql).toMatch(
-      /FROM `we``ird`\.otel_traces\s+WHERE TraceId IN matched\s+AND Timestamp >= \(SELECT lo/,
+  it('quotes the database name and answers service, operation and status from the summaries', () => {
+    const search = resolveTraceSearch(query({ service: 'a', operation: 'b', status: 'ok' }), NOW);
+    const { sql, params } = traceSearchSql('we`ird', search);
+    expect(sql).toContain('`we``ird`.sightline_trace_summaries');
+    expect(params).toMatchObject({ service: 'a', operation: 'b', status: 'Ok' });
+    // The three filters hold on one key, i.e. on spans that share service, operation and status.
+    expect(sql).toContain(
+      "AND arrayExists(k -> startsWith(k, concat({service:String}, '\\x1f', {operation:String}, '\\x1f')) AND endsWith(k, concat('\\x1f', {status:String})), SpanKeys)",
     );
-    for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'firstName'])
+    // Spans are read only for the traces reaching out of the range.
+    expect(sql).toMatch(
+      /AND ServiceName = \{service:String\}\s+AND SpanName = \{operation:String\}\s+AND StatusCode = \{status:String\}\s+AND TraceId IN \(SELECT TraceId FROM `we``ird`.sightline_trace_summaries WHERE TraceId IN/,
+    );
+    expect(sql).toContain(
+      '(Start < fromUnixTimestamp64Nano({from:Int64}) OR LastStartNs >= {to:Int64})',
+    );
+    for (const column of ['spanCount', 'services', 'errorCount', 'rootService', 'rootName'])
       expect(sql).toContain(` AS ${column}`);
   });
 });

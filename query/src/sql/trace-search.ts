@@ -3,6 +3,12 @@ import type { TraceSummary } from '@sightline/model/api/traces';
 import type { SearchParamValue } from '../search/compile.ts';
 import type { TraceSearch } from './trace-search-params.ts';
 import { ident } from '@sightline/store/schema/ddl-context';
+import {
+  SPAN_KEY_SEPARATOR,
+  SUMMARY_COLUMNS,
+  TRACE_SUMMARIES_TABLE,
+  type TraceSummaryRow,
+} from '@sightline/store/schema/trace-summaries';
 
 export interface SqlQuery {
   readonly sql: string;
@@ -15,22 +21,20 @@ export interface TraceSearchPage {
   readonly next: { readonly start: bigint; readonly traceId: string } | null;
 }
 
-const START_NS = 'toUnixTimestamp64Nano(Timestamp)';
-const END_NS = `(${START_NS} + toInt64(Duration))`;
-
 /**
- * One page of matching traces with their summaries, in one round trip.
+ * One page of matching traces with their summaries, in one round trip, read from the trace
+ * summaries (one row per trace once merged, kept at ingest) rather than from the spans.
  *
  * A trace matches when one of its spans that starts inside the range passes every span filter.
- * Its summary (start, duration, counts, root) covers ALL its spans, also those outside the range,
- * so it agrees with the trace view and the cursor stays consistent; the trace-id → time table
- * bounds that read to the partitions the matched traces live in. Ordering and the cursor apply
- * after grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique
- * and total. Summarising every matched trace before the LIMIT costs a few aggregate states per
- * trace; a second query for the page's summaries would cost another index lookup and scan. Ties
- * between spans starting at the same instant break on columns this read needs anyway (service,
- * name), not on SpanId, which only this tiebreak would read.
- * With `startsAfterNs`, only traces starting at or after it, found by their spans from it on.
+ * Service, operation and status are answered by the summaries' (service, operation, status) keys
+ * for the traces whose spans all start inside the range; the few that reach out of it (at its
+ * edges) are checked against their spans. A free-text / attribute query `q` is a predicate over
+ * one span: then the spans give the trace ids. The page is chosen on start and duration alone, and
+ * only its traces are then summarised in full (services, counts, root), which is what keeps a day
+ * of traces cheap. The summary covers ALL spans of a trace, also those outside the range, so it
+ * agrees with the trace view and the cursor stays consistent. Ordering and the cursor apply after
+ * grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique and
+ * total. With `startsAfterNs`, only traces starting at or after it.
  */
 export function traceSearchSql(
   database: string,
@@ -38,6 +42,7 @@ export function traceSearchSql(
   startsAfterNs?: bigint,
 ): SqlQuery {
   const db = ident(database);
+  const summaries = `${db}.${TRACE_SUMMARIES_TABLE}`;
   const floor = startsAfterNs !== undefined && startsAfterNs > search.range.from;
   const params: Record<string, SearchParamValue> = {
     from: floor ? startsAfterNs : search.range.from,
@@ -45,28 +50,42 @@ export function traceSearchSql(
     limit: search.limit + 1, // one more than asked: tells whether a next page exists
   };
   const spanFilters = ["TraceId != ''"];
-  if (search.service !== undefined) {
-    spanFilters.push('ServiceName = {service:String}');
-    params.service = search.service;
-  }
-  if (search.operation !== undefined) {
-    spanFilters.push('SpanName = {operation:String}');
-    params.operation = search.operation;
-  }
-  if (search.status !== undefined) {
-    spanFilters.push('StatusCode = {status:String}');
-    params.status = search.status;
-  }
+  const filter = (value: string | undefined, column: string, name: string) => {
+    if (value === undefined) return;
+    spanFilters.push(`${column} = {${name}:String}`);
+    params[name] = value;
+  };
+  filter(search.service, 'ServiceName', 'service');
+  filter(search.operation, 'SpanName', 'operation');
+  filter(search.status, 'StatusCode', 'status');
   if (search.search !== null) {
     spanFilters.push(`(${search.search.sql})`);
     Object.assign(params, search.search.params);
   }
+  const matchingSpans = `SELECT TraceId FROM ${db}.otel_traces
+      WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
+        AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+        AND ${spanFilters.join('\n        AND ')}`;
   const having: string[] = [];
+  let candidates: string;
+  if (search.search !== null) {
+    candidates = matchingSpans;
+  } else {
+    // A row of the trace holds the key, and every row holding a span that starts in the range
+    // overlaps the range.
+    candidates = `SELECT TraceId FROM ${summaries}
+      WHERE Start < fromUnixTimestamp64Nano({to:Int64}) AND EndNs >= {from:Int64}${keyFilter(search)}`;
+    const reachingOut = `SELECT TraceId FROM ${summaries} WHERE TraceId IN (${candidates})
+        AND (Start < fromUnixTimestamp64Nano({from:Int64}) OR LastStartNs >= {to:Int64})`;
+    having.push(`((startNs >= {from:Int64} AND lastStartNs < {to:Int64})
+      OR TraceId IN (${matchingSpans}
+        AND TraceId IN (${reachingOut})))`);
+  }
   if (floor) {
     having.push('startNs >= {from:Int64}');
   }
   if (search.after) {
-    having.push('(startNs, traceId) < ({afterStart:Int64}, {afterTrace:String})');
+    having.push('(startNs, TraceId) < ({afterStart:Int64}, {afterTrace:String})');
     params.afterStart = search.after.start;
     params.afterTrace = search.after.traceId;
   }
@@ -78,54 +97,45 @@ export function traceSearchSql(
     having.push('durationNs <= {maxDuration:Int64}');
     params.maxDuration = search.maxDurationNs;
   }
-  // End is in whole seconds, hence `+ 1` (see trace-by-id.ts).
-  const sql = `WITH matched AS (
-    SELECT DISTINCT TraceId FROM ${db}.otel_traces
-    WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64})
-      AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
-      AND ${spanFilters.join('\n      AND ')}
-  ),
-  bounds AS (
-    SELECT min(Start) AS lo, max(End) AS hi FROM ${db}.otel_traces_trace_id_ts WHERE TraceId IN matched
+  const sql = `WITH page AS (
+    SELECT TraceId,
+      toUnixTimestamp64Nano(min(Start)) AS startNs,
+      max(EndNs) - startNs AS durationNs,
+      max(LastStartNs) AS lastStartNs
+    FROM ${summaries}
+    WHERE TraceId IN (${candidates})
+    GROUP BY TraceId
+    HAVING ${having.length > 0 ? having.join('\n      AND ') : '1'}
+    ORDER BY startNs DESC, TraceId DESC
+    LIMIT {limit:UInt32}
   )
-  SELECT TraceId AS traceId,
-    min(${START_NS}) AS startNs,
-    max(${END_NS}) - startNs AS durationNs,
-    count() AS spanCount,
-    arraySort(groupUniqArray(ServiceName)) AS services,
-    countIf(StatusCode = 'Error') AS errorCount,
-    countIf(ParentSpanId = '') AS rootCount,
-    minIf((Timestamp, ServiceName, SpanName), ParentSpanId = '') AS rootSpan,
-    rootSpan.2 AS rootService,
-    rootSpan.3 AS rootName,
-    min((Timestamp, ServiceName, SpanName)) AS firstSpan,
-    firstSpan.2 AS firstService,
-    firstSpan.3 AS firstName
-  FROM ${db}.otel_traces
-  WHERE TraceId IN matched
-    AND Timestamp >= (SELECT lo FROM bounds)
-    AND Timestamp <= (SELECT hi FROM bounds) + 1
+  SELECT ${SUMMARY_COLUMNS}
+  FROM ${summaries}
+  WHERE TraceId IN (SELECT TraceId FROM page)
   GROUP BY TraceId
-  ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
-  ORDER BY startNs DESC, traceId DESC
-  LIMIT {limit:UInt32}`;
+  ORDER BY startNs DESC, traceId DESC`;
   return { sql, params };
 }
 
-interface SummaryRow {
-  traceId: string;
-  /** Int64s arrive quoted (the reader's JSON settings). */
-  startNs: string;
-  durationNs: string;
-  spanCount: string;
-  services: string[];
-  errorCount: string;
-  rootCount: string;
-  rootService: string;
-  rootName: string;
-  firstService: string;
-  firstName: string;
+const SEP = `'${SPAN_KEY_SEPARATOR}'`;
+
+/** A row holds a span with the service, operation and status asked for (prefix/suffix tests). */
+function keyFilter(search: TraceSearch): string {
+  const { service, operation, status } = search;
+  if (service === undefined && operation === undefined && status === undefined) return '';
+  if (operation === undefined && status === undefined)
+    return '\n        AND has(Services, {service:String})';
+  const parts: string[] = [];
+  if (service !== undefined && operation !== undefined)
+    parts.push(`startsWith(k, concat({service:String}, ${SEP}, {operation:String}, ${SEP}))`);
+  else if (service !== undefined) parts.push(`startsWith(k, concat({service:String}, ${SEP}))`);
+  else if (operation !== undefined)
+    parts.push(`position(k, concat(${SEP}, {operation:String}, ${SEP})) > 0`);
+  if (status !== undefined) parts.push(`endsWith(k, concat(${SEP}, {status:String}))`);
+  return `\n        AND arrayExists(k -> ${parts.join(' AND ')}, SpanKeys)`;
 }
+
+type SummaryRow = TraceSummaryRow;
 
 async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
   const rs = await client.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
@@ -137,11 +147,10 @@ const FIRST_WINDOW = 64n;
 const WIDEN = 4n;
 
 /**
- * Newest traces first, looked for in widening windows: the traces that START at or after a
- * window's beginning are all found by the spans in that window (a trace's spans start no earlier
- * than the trace), so when one window holds a page of them, those are the page, and older spans
- * need not be read. At 10M spans over 24 h, summarising every trace with an error span of the
- * day took seconds where the newest hour's took a fraction of a second.
+ * Newest traces first. Without `q` the summaries answer the whole range in one query. With `q`
+ * the spans are read, in widening windows: the traces that START at or after a window's beginning
+ * are all found by the spans in that window (a trace's spans start no earlier than the trace), so
+ * when one window holds a page of them, those are the page, and older spans need not be read.
  */
 export async function searchTraces(
   client: ClickHouseClient,
@@ -149,6 +158,10 @@ export async function searchTraces(
   search: TraceSearch,
 ): Promise<TraceSearchPage> {
   const { from, to } = search.range;
+  if (search.search === null) {
+    // The summaries of a whole range are cheap to read: one query.
+    return toPage(search, await rows<SummaryRow>(client, traceSearchSql(database, search)));
+  }
   const newest = search.after && search.after.start < to ? search.after.start + 1n : to;
   let width = (to - from) / FIRST_WINDOW || 1n;
   let found: SummaryRow[];
@@ -158,14 +171,18 @@ export async function searchTraces(
     if (start <= from || found.length > search.limit) break;
     width *= WIDEN;
   }
+  return toPage(search, found);
+}
+
+function toPage(search: TraceSearch, found: SummaryRow[]): TraceSearchPage {
   const more = found.length > search.limit;
   const page = more ? found.slice(0, search.limit) : found;
   const traces = page.map((s): TraceSummary => {
     const hasRoot = Number(s.rootCount) > 0;
     return {
       traceId: s.traceId,
-      rootServiceName: hasRoot ? s.rootService : s.firstService,
-      rootName: hasRoot ? s.rootName : s.firstName,
+      rootServiceName: s.rootService,
+      rootName: s.rootName,
       rootSpanMissing: !hasRoot,
       startTimeUnixNano: s.startNs,
       durationNano: s.durationNs,

@@ -13,6 +13,7 @@ import {
 import { type DdlContext } from './ddl-context.ts';
 import { LOGS_TABLE } from './logs.ts';
 import { METRIC_TABLES } from './metrics.ts';
+import { TRACE_SUMMARIES_TABLE } from './trace-summaries.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './traces.ts';
 
 const single: DdlContext = {
@@ -91,6 +92,7 @@ describe('cluster shape', () => {
     const expected: [string, string, string][] = [
       [TRACES_TABLE, 'MergeTree', 'cityHash64(TraceId)'],
       [TRACE_ID_TS_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
+      [TRACE_SUMMARIES_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
       [
         LOGS_TABLE,
         'MergeTree',
@@ -131,6 +133,18 @@ describe('cluster shape', () => {
         "WHERE TraceId != ''\n" +
         'GROUP BY TraceId',
     ]);
+  });
+
+  it('points the trace summaries view at the local tables and leaves the backfill out', () => {
+    const summaries = MIGRATIONS.find((m) => m.version === 12)!;
+    expect(summaries.statements(single)).toHaveLength(3);
+    const [local, distributed, view, ...more] = statementsFor(clustered, summaries);
+    expect(more).toEqual([]);
+    expect(local).toContain('`sightline_trace_summaries_local` ON CLUSTER');
+    expect(distributed).toContain("'sightline_trace_summaries_local', cityHash64(TraceId))");
+    expect(view).toContain('`sightline_trace_summaries_mv` ON CLUSTER `observability`\n');
+    expect(view).toContain('TO `sightline`.`sightline_trace_summaries_local`\n');
+    expect(view).toContain('FROM `sightline`.`otel_traces_local`\n');
   });
 
   it('replicates the small state tables on every node under their own name', () => {
