@@ -113,7 +113,12 @@ async function sendData(): Promise<void> {
         startMs: start + 10,
         durMs: 60,
         error: failed,
-        attributes: [str('server.address', 'payments.internal'), str('server.port', '8080')],
+        // Made inside checkout's breaker: the SDK names it on the client span.
+        attributes: [
+          str('server.address', 'payments.internal'),
+          str('server.port', '8080'),
+          str('circuit_breaker.name', 'payments-api'),
+        ],
       },
     );
     payments.push({
@@ -200,5 +205,27 @@ describe('dependencies and circuit breakers in a real browser', { timeout: 120_0
     await sendBreaker('search', 'index-api', [0, 1], { success: 3, timeout: 1 });
     await page.locator('[data-breaker="index-api"] [data-state="half-open"]').waitFor();
     expect(await tiles.count()).toBe(3);
+  });
+
+  it('draws the database as a node and the call behind the open breaker dashed on the map', async () => {
+    await page.goto(`${s.apiUrl}/services?view=map&range=1h`);
+    const db = page.locator('[data-service="postgresql db.internal:5432"]');
+    await db.waitFor();
+    expect(await db.getAttribute('data-kind')).toBe('database');
+    expect(await db.locator('rect').count()).toBe(1);
+    const guarded = page.locator('line[data-caller="checkout"][data-callee="payments"]');
+    expect(await guarded.getAttribute('data-breaker')).toBe('open');
+    const dash = (el: SVGElement | HTMLElement) => getComputedStyle(el).strokeDasharray;
+    expect(await guarded.evaluate(dash)).not.toBe('none');
+    const toDb = page.locator(
+      'line[data-caller="checkout"][data-callee="postgresql db.internal:5432"]',
+    );
+    expect(await toDb.getAttribute('data-breaker')).toBeNull();
+    expect(await toDb.evaluate(dash)).toBe('none');
+    expect(await page.locator('.map-breaker-label').allTextContents()).toEqual(['⊘ breaker open']);
+    // React listens for mouseover; the line is a few pixels wide under a label.
+    await guarded.dispatchEvent('mouseover');
+    expect(await page.getByRole('tooltip').textContent()).toContain('breaker payments-api: open');
+    await shot('62-service-map-stores-breaker');
   });
 });

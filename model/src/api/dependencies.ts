@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StepParam, TimeParam } from './metrics.ts';
-import { RedSeries, RedStats } from './services.ts';
+import { BreakerStateName, RedSeries, RedStats } from './services.ts';
 
 /**
  * A service's downstream dependencies, from its client and producer spans (other services,
@@ -15,12 +15,7 @@ export const DependencyKind = Type.Union([
 ]);
 export type DependencyKind = Static<typeof DependencyKind>;
 
-export const BreakerStateName = Type.Union([
-  Type.Literal('closed'),
-  Type.Literal('half-open'),
-  Type.Literal('open'),
-]);
-export type BreakerStateName = Static<typeof BreakerStateName>;
+export { BreakerStateName };
 
 export const BreakerStatus = Type.Object({
   /** The last state reported in the range (`circuit_breaker.state`), null if none was. */

@@ -20,6 +20,19 @@ const SEP = '\u001f';
 const attr = (key: string, legacy: string): string =>
   `if(SpanAttributes['${key}'] != '', SpanAttributes['${key}'], SpanAttributes['${legacy}'])`;
 
+/** A span's database system, server host and port (`sys`, `host`, `port`), old names or new. */
+export const DB_COLUMNS_SQL = `${attr('db.system.name', 'db.system')} AS sys,
+        ${attr('server.address', 'net.peer.name')} AS host,
+        ${attr('server.port', 'net.peer.port')} AS port`;
+
+/** `host:port`, `host`, or '' from the columns above (of table alias `t`, if given). */
+export const addressSql = (t = ''): string =>
+  `if(${t}host = '', '', if(${t}port = '', ${t}host, concat(${t}host, ':', ${t}port)))`;
+
+/** A database or cache's name: `system address`, as dependencies and the map both show it. */
+export const storeNameSql = (t = ''): string =>
+  `concat(${t}sys, if(address = '', '', concat(' ', address)))`;
+
 /**
  * The service's client and producer spans in the range, each labelled with the dependency it
  * calls: its database system and address, its messaging system and destination, or the service
@@ -33,19 +46,17 @@ export function dependencySpansSql(db: string, service: string, grid: StepGrid, 
     SELECT c.Timestamp AS Timestamp, c.Duration AS Duration, c.StatusCode AS StatusCode,
       multiIf(c.sys != '', if(c.sys IN (${caches}), 'cache', 'database'),
               c.msys != '', 'messaging', 'service') AS kind,
-      if(c.host = '', '', if(c.port = '', c.host, concat(c.host, ':', c.port))) AS address,
-      multiIf(c.sys != '', concat(c.sys, if(address = '', '', concat(' ', address))),
+      ${addressSql('c.')} AS address,
+      multiIf(c.sys != '', ${storeNameSql('c.')},
               c.msys != '', concat(c.msys, if(c.dest = '', '', concat(' ', c.dest))),
               peer.ServiceName != '', peer.ServiceName,
               address != '', address, 'unknown') AS dep_name,
       concat(kind, '${SEP}', dep_name, '${SEP}', if(c.sys != '', c.sys, c.msys), '${SEP}', address) AS dep
     FROM (
       SELECT TraceId, SpanId, Timestamp, Duration, StatusCode,
-        ${attr('db.system.name', 'db.system')} AS sys,
+        ${DB_COLUMNS_SQL},
         SpanAttributes['messaging.system'] AS msys,
-        SpanAttributes['messaging.destination.name'] AS dest,
-        ${attr('server.address', 'net.peer.name')} AS host,
-        ${attr('server.port', 'net.peer.port')} AS port
+        SpanAttributes['messaging.destination.name'] AS dest
       FROM ${db}.otel_traces
       WHERE ${spanRangeSql(grid, service, p)} AND SpanKind IN ('Client', 'Producer')
     ) AS c
@@ -58,6 +69,12 @@ export function dependencySpansSql(db: string, service: string, grid: StepGrid, 
     ON c.TraceId = peer.TraceId AND c.SpanId = peer.ParentSpanId
   )`;
 }
+
+/** The range cut at now: a breaker's last state holds until now, not until a future `to`. */
+export const untilNow = (range: TimeRange): TimeRange => ({
+  fromMs: range.fromMs,
+  toMs: Math.max(range.fromMs, Math.min(range.toMs, Date.now())),
+});
 
 const orNull = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s);
 
