@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { breakerOpenRule } from '@sightline/model/api/alert-templates';
+import type { AlertRule } from '@sightline/model/api/alerts';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
@@ -227,5 +229,26 @@ describe('dependencies and circuit breakers in a real browser', { timeout: 120_0
     await guarded.dispatchEvent('mouseover');
     expect(await page.getByRole('tooltip').textContent()).toContain('breaker payments-api: open');
     await shot('62-service-map-stores-breaker');
+  });
+
+  it('creates a "circuit breaker open for more than N minutes" rule from the editor’s template', async () => {
+    await page.goto(`${s.apiUrl}/alerts/new`);
+    const templates = page.getByRole('region', { name: 'Templates' });
+    await templates.getByLabel('Open for more than (min)').fill('2');
+    await templates.getByLabel('Service').fill('checkout');
+    await templates.getByLabel('Breaker').fill('payments-api');
+    await templates.getByRole('button', { name: /circuit breaker open/ }).click();
+    await expect
+      .poll(() => page.getByLabel('Name', { exact: true }).inputValue())
+      .toBe('payments-api open for more than 2m');
+    await shot('63-alert-template-breaker');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('heading', { name: 'payments-api open for more than 2m' }).waitFor();
+    const res = await fetch(`${s.apiUrl}/api/v1/alerts/rules`);
+    const { rules } = (await res.json()) as { rules: AlertRule[] };
+    const rule = rules.find((r) => r.name === 'payments-api open for more than 2m');
+    // Exactly the template's rule: the form changed nothing on the way.
+    const expected = breakerOpenRule({ minutes: 2, service: 'checkout', breaker: 'payments-api' });
+    expect(rule).toMatchObject({ ...expected, enabled: true, labels: {} });
   });
 });

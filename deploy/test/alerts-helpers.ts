@@ -237,3 +237,31 @@ export async function sendGauge(
     })),
   });
 }
+
+/** A `circuit_breaker.state` point (0 closed, 1 half-open, 2 open) as the SDK reports it, now. */
+export async function sendBreakerState(
+  s: RunningSightline,
+  service: string,
+  breaker: string,
+  state: number,
+): Promise<void> {
+  const attributes = [{ key: 'circuit_breaker.name', value: { stringValue: breaker } }];
+  await postOtlp(s, '/v1/metrics', {
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeMetrics: [
+          {
+            scope: { name: '@sightline/sdk' },
+            metrics: [
+              {
+                name: 'circuit_breaker.state',
+                gauge: { dataPoints: [{ timeUnixNano: nowNanos(), asDouble: state, attributes }] },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
