@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { breakerOpenRule } from '@sightline/model/api/alert-templates';
 import type { AlertRule } from '@sightline/model/api/alerts';
+import type { ServiceDependenciesResponse } from '@sightline/model/api/dependencies';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { buildDashboard } from '../scripts/build.ts';
@@ -175,6 +176,19 @@ describe('dependencies and circuit breakers in a real browser', { timeout: 120_0
     const open = /open (\d+\.\d) min/.exec((await breakerRow.textContent()) ?? '');
     const expected = (Date.now() - (BASE - 5 * 60_000)) / 60_000;
     expect(Math.abs(Number(open?.[1]) - expected)).toBeLessThan(0.3);
+    // Its sparklines: calls, errors, and its state over the range (open for the last five minutes).
+    expect(await breakerRow.locator('.sparkline').count()).toBe(3);
+    await breakerRow
+      .getByRole('img', { name: 'payments-api state (0 closed, 1 half-open, 2 open)' })
+      .waitFor();
+    const res = await fetch(
+      `${s.apiUrl}/api/v1/services/checkout/dependencies?from=${Date.now() - 3_600_000}`,
+    );
+    const body = (await res.json()) as ServiceDependenciesResponse;
+    const states = body.dependencies.find((d) => d.name === 'payments-api')?.breaker?.stateSeries;
+    const reported = (states ?? []).map(([, v]) => v).filter((v) => v !== null);
+    expect(reported.at(-1)).toBe(2);
+    expect(reported).toContain(0);
     const paymentsRow = rows.nth(1);
     expect(await paymentsRow.textContent()).toContain('25.0%');
     expect(await paymentsRow.locator('.sparkline').count()).toBe(3);

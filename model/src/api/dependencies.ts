@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { StepParam, TimeParam } from './metrics.ts';
+import { NumberPoint, StepParam, TimeParam } from './metrics.ts';
 import { BreakerStateName, RedSeries, RedStats } from './services.ts';
 
 /**
@@ -24,6 +24,11 @@ export const BreakerStatus = Type.Object({
   openSeconds: Type.Number(),
   /** Calls in the range by outcome: success, failure, timeout, rejected, fallback. */
   outcomes: Type.Record(Type.String(), Type.Integer()),
+  /**
+   * The state at each step of the sparkline grid (0 closed, 1 half-open, 2 open): the last one
+   * reported by the step's end, null before the first report in the range.
+   */
+  stateSeries: Type.Array(NumberPoint),
 });
 export type BreakerStatus = Static<typeof BreakerStatus>;
 

@@ -100,6 +100,7 @@ export const dependenciesRoutes: FastifyPluginCallbackTypebox<DependenciesRouteO
             state: breaker?.state ?? null,
             openSeconds: breaker?.openSeconds ?? 0,
             outcomes: breaker?.outcomes ?? {},
+            stateSeries: breaker?.stateSeries ?? [],
           })),
       };
     },

@@ -4,12 +4,18 @@ import type {
   Dependency,
   DependencyKind,
 } from '@sightline/model/api/dependencies';
-import type { RedSeries } from '@sightline/model/api/services';
 import { ident } from '@sightline/store/schema/ddl-context';
 import type { StepGrid, TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
 import { redEntries, redSql, spanRangeSql, type RedRow } from './red-stats.ts';
 import { PARENT_AFTER_MS, PARENT_BEFORE_MS } from './service-map.ts';
+import {
+  BREAKER_CALLS,
+  BREAKER_ERRORS,
+  breakerKey,
+  breakerSeries,
+  emptySeries,
+} from './breaker-series.ts';
 
 /** Database systems that are caches (OpenTelemetry `db.system.name` values). */
 export const CACHE_SYSTEMS: readonly string[] = ['redis', 'memcached', 'valkey', 'hazelcast'];
@@ -120,18 +126,6 @@ interface CallsRow {
 }
 
 const STATE_NAMES: Record<number, BreakerStateName> = { 0: 'closed', 1: 'half-open', 2: 'open' };
-const BREAKER_ERRORS = ['failure', 'timeout', 'rejected'];
-const BREAKER_CALLS = ['success', ...BREAKER_ERRORS];
-
-/** Series of a breaker: its metrics are counts, not spans, so every step says "no data". */
-function noSeries(grid: StepGrid): RedSeries {
-  const points = Array.from({ length: grid.points }, (_, i): [number, null] => [
-    grid.fromMs + i * grid.stepMs,
-    null,
-  ]);
-  return { rate: points, errorRate: points, p95Ms: points };
-}
-
 async function rows<T>(
   client: ClickHouseClient,
   query: string,
@@ -155,7 +149,7 @@ export async function breakerDependencies(
   service: string | undefined,
   /** The range asked for, its end no later than now: an open breaker is open until then. */
   range: TimeRange,
-  /** The sparkline grid of the other dependencies (breakers get empty series on it). */
+  /** The sparkline grid: calls/s, error ratio and state per step. */
   grid: StepGrid,
 ): Promise<(Dependency & { service: string })[]> {
   const db = ident(database);
@@ -163,7 +157,7 @@ export async function breakerDependencies(
   const ofService = service === undefined ? '1' : `ServiceName = ${p.add(service, 'String')}`;
   const from = msParam(range.fromMs, p);
   const to = msParam(range.toMs, p);
-  const [states, calls] = await Promise.all([
+  const [states, calls, sparklines] = await Promise.all([
     rows<StateRow>(
       client,
       `SELECT service, name, argMax(Value, t) AS state,
@@ -193,9 +187,9 @@ export async function breakerDependencies(
         GROUP BY service, name, outcome`,
       p.values,
     ),
+    breakerSeries(client, database, service, grid),
   ]);
-  const keyOf = (r: { service: string; name: string }): string =>
-    JSON.stringify([r.service, r.name]);
+  const keyOf = (r: { service: string; name: string }): string => breakerKey(r.service, r.name);
   const keys = [...new Set([...states.map(keyOf), ...calls.map(keyOf)])].sort();
   const rangeSeconds = (range.toMs - range.fromMs) / 1000;
   return keys.map((key): Dependency & { service: string } => {
@@ -219,11 +213,12 @@ export async function breakerDependencies(
       p50Ms: null,
       p95Ms: null,
       p99Ms: null,
-      series: noSeries(grid),
+      series: (sparklines.get(key) ?? emptySeries(grid)).series,
       breaker: {
         state: state === undefined ? null : (STATE_NAMES[state.state] ?? null),
         openSeconds: state === undefined ? 0 : Number(state.open_ms) / 1000,
         outcomes,
+        stateSeries: (sparklines.get(key) ?? emptySeries(grid)).state,
       },
     };
   });
