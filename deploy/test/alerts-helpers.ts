@@ -83,7 +83,11 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function postOtlp(s: RunningSightline, path: string, body: unknown): Promise<void> {
+async function postOtlp(
+  s: Pick<RunningSightline, 'otlpUrl'>,
+  path: string,
+  body: unknown,
+): Promise<void> {
   const res = await fetch(`${s.otlpUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -238,12 +242,13 @@ export async function sendGauge(
   });
 }
 
-/** A `circuit_breaker.state` point (0 closed, 1 half-open, 2 open) as the SDK reports it, now. */
+/** A `circuit_breaker.state` point (0 closed, 1 half-open, 2 open) as the SDK reports it. */
 export async function sendBreakerState(
-  s: RunningSightline,
+  s: Pick<RunningSightline, 'otlpUrl'>,
   service: string,
   breaker: string,
   state: number,
+  atMs?: number,
 ): Promise<void> {
   const attributes = [{ key: 'circuit_breaker.name', value: { stringValue: breaker } }];
   await postOtlp(s, '/v1/metrics', {
@@ -256,7 +261,16 @@ export async function sendBreakerState(
             metrics: [
               {
                 name: 'circuit_breaker.state',
-                gauge: { dataPoints: [{ timeUnixNano: nowNanos(), asDouble: state, attributes }] },
+                gauge: {
+                  dataPoints: [
+                    {
+                      timeUnixNano:
+                        atMs === undefined ? nowNanos() : (BigInt(atMs) * 1_000_000n).toString(),
+                      asDouble: state,
+                      attributes,
+                    },
+                  ],
+                },
               },
             ],
           },

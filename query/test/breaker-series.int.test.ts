@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDependenciesResponse } from '@sightline/model/api/dependencies';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { sendBreakerState } from '../../deploy/test/alerts-helpers.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 
 let s: RunningSightline;
@@ -39,6 +40,7 @@ const CALLS: [string, number, number, number][] = [
 ];
 
 async function send(): Promise<void> {
+  for (const [at, state] of STATES) await sendBreakerState(s, 'shop', 'pay', state, BASE + at);
   const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,16 +51,6 @@ async function send(): Promise<void> {
           scopeMetrics: [
             {
               metrics: [
-                {
-                  name: 'circuit_breaker.state',
-                  gauge: {
-                    dataPoints: STATES.map(([at, v]) => ({
-                      timeUnixNano: ns(BASE + at),
-                      asDouble: v,
-                      attributes: attrs({}),
-                    })),
-                  },
-                },
                 {
                   name: 'circuit_breaker.calls',
                   sum: {

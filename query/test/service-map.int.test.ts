@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceMapResponse } from '@sightline/model/api/services';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
+import { sendBreakerState } from '../../deploy/test/alerts-helpers.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 
 let s: RunningSightline;
@@ -177,52 +178,10 @@ const sent: Span[] = [];
 
 /** The breakers' state gauges as the SDK reports them: checkout's orders-db ends open. */
 async function sendBreakerStates(): Promise<void> {
-  const point = (name: string, atMs: number, state: number) => ({
-    timeUnixNano: ns(atMs),
-    asDouble: state,
-    attributes: [{ key: BREAKER, value: { stringValue: name } }],
-  });
-  const res = await fetch(`${s.otlpUrl}/v1/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      resourceMetrics: [
-        {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-          scopeMetrics: [
-            {
-              metrics: [
-                {
-                  name: 'circuit_breaker.state',
-                  gauge: {
-                    dataPoints: [
-                      point('orders-db', BASE + MIN, 0),
-                      point('orders-db', BASE + 5 * MIN, 2),
-                      point('unused', BASE + 5 * MIN, 2),
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-        {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cart' } }] },
-          scopeMetrics: [
-            {
-              metrics: [
-                {
-                  name: 'circuit_breaker.state',
-                  gauge: { dataPoints: [point('checkout-api', BASE + 5 * MIN, 0)] },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  });
-  expect(res.status, await res.text()).toBe(200);
+  await sendBreakerState(s, 'checkout', 'orders-db', 0, BASE + MIN);
+  await sendBreakerState(s, 'checkout', 'orders-db', 2, BASE + 5 * MIN);
+  await sendBreakerState(s, 'checkout', 'unused', 2, BASE + 5 * MIN);
+  await sendBreakerState(s, 'cart', 'checkout-api', 0, BASE + 5 * MIN);
 }
 
 async function sendAll(): Promise<void> {

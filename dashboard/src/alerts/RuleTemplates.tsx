@@ -7,6 +7,24 @@ interface Props {
   readonly onUse: (draft: RuleDraft) => void;
 }
 
+function TextField(props: {
+  readonly label: string;
+  readonly value: string;
+  readonly placeholder: string;
+  readonly onChange: (value: string) => void;
+}) {
+  return (
+    <label className="alert-field">
+      <span className="alert-field-label">{props.label}</span>
+      <input
+        value={props.value}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
 /** Ready-made rules for a new alert: "circuit breaker open for more than N minutes". */
 export function RuleTemplates({ onUse }: Props) {
   const [minutes, setMinutes] = useState('5');
@@ -37,22 +55,18 @@ export function RuleTemplates({ onUse }: Props) {
             </span>
           )}
         </label>
-        <label className="alert-field">
-          <span className="alert-field-label">Service</span>
-          <input
-            value={service}
-            placeholder="every service"
-            onChange={(e) => setService(e.target.value)}
-          />
-        </label>
-        <label className="alert-field">
-          <span className="alert-field-label">Breaker</span>
-          <input
-            value={breaker}
-            placeholder="every breaker"
-            onChange={(e) => setBreaker(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Service"
+          value={service}
+          placeholder="every service"
+          onChange={setService}
+        />
+        <TextField
+          label="Breaker"
+          value={breaker}
+          placeholder="every breaker"
+          onChange={setBreaker}
+        />
       </div>
       <div className="alert-actions">
         <button
