@@ -39,7 +39,8 @@ const payments = circuitBreaker(
     name: 'payments-api',
     timeout: 2_000,
     errorThresholdPercentage: 50,
-    volumeThreshold: 3,
+    // Judged on at least 5 calls in opossum's 10 s window: the everyday random errors do not open it.
+    volumeThreshold: 5,
     resetTimeout: Number(process.env.SIGHTLINE_DEMO_BREAKER_RESET_MS ?? '10000'),
     errorFilter: (err: HttpError) => err.statusCode < 500,
   },
