@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { breakerOpenRule } from '@sightline/model/api/alert-templates';
+import type { AlertRule } from '@sightline/model/api/alerts';
+import type { ServiceDependenciesResponse } from '@sightline/model/api/dependencies';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { startTestSightline } from '../../deploy/test/harness.ts';
 import { hex, nanos, postOtlp, resource, str, tracesBody, type SpanSpec } from './e2e-support.ts';
@@ -98,7 +101,12 @@ async function sendData(): Promise<void> {
         startMs: start + 10,
         durMs: 60,
         error: failed,
-        attributes: [str('server.address', 'payments.internal'), str('server.port', '8080')],
+        // Made inside checkout's breaker: the SDK names it on the client span.
+        attributes: [
+          str('server.address', 'payments.internal'),
+          str('server.port', '8080'),
+          str('circuit_breaker.name', 'payments-api'),
+        ],
       },
     );
     payments.push({
@@ -147,6 +155,19 @@ describe('dependencies and circuit breakers in a real browser', { timeout: 120_0
     const open = /open (\d+\.\d) min/.exec((await breakerRow.textContent()) ?? '');
     const expected = (Date.now() - (BASE - 5 * 60_000)) / 60_000;
     expect(Math.abs(Number(open?.[1]) - expected)).toBeLessThan(0.3);
+    // Its sparklines: calls, errors, and its state over the range (open for the last five minutes).
+    expect(await breakerRow.locator('.sparkline').count()).toBe(3);
+    await breakerRow
+      .getByRole('img', { name: 'payments-api state (0 closed, 1 half-open, 2 open)' })
+      .waitFor();
+    const res = await fetch(
+      `${s.apiUrl}/api/v1/services/checkout/dependencies?from=${Date.now() - 3_600_000}`,
+    );
+    const body = (await res.json()) as ServiceDependenciesResponse;
+    const states = body.dependencies.find((d) => d.name === 'payments-api')?.breaker?.stateSeries;
+    const reported = (states ?? []).map(([, v]) => v).filter((v) => v !== null);
+    expect(reported.at(-1)).toBe(2);
+    expect(reported).toContain(0);
     const paymentsRow = rows.nth(1);
     expect(await paymentsRow.textContent()).toContain('25.0%');
     expect(await paymentsRow.locator('.sparkline').count()).toBe(3);
@@ -179,5 +200,48 @@ describe('dependencies and circuit breakers in a real browser', { timeout: 120_0
     await sendBreaker('search', 'index-api', [0, 1], { success: 3, timeout: 1 });
     await page.locator('[data-breaker="index-api"] [data-state="half-open"]').waitFor();
     expect(await tiles.count()).toBe(3);
+  });
+
+  it('draws the database as a node and the call behind the open breaker dashed on the map', async () => {
+    await page.goto(`${s.apiUrl}/services?view=map&range=1h`);
+    const db = page.locator('[data-service="postgresql db.internal:5432"]');
+    await db.waitFor();
+    expect(await db.getAttribute('data-kind')).toBe('database');
+    expect(await db.locator('rect').count()).toBe(1);
+    const guarded = page.locator('line[data-caller="checkout"][data-callee="payments"]');
+    expect(await guarded.getAttribute('data-breaker')).toBe('open');
+    const dash = (el: SVGElement | HTMLElement) => getComputedStyle(el).strokeDasharray;
+    expect(await guarded.evaluate(dash)).not.toBe('none');
+    const toDb = page.locator(
+      'line[data-caller="checkout"][data-callee="postgresql db.internal:5432"]',
+    );
+    expect(await toDb.getAttribute('data-breaker')).toBeNull();
+    expect(await toDb.evaluate(dash)).toBe('none');
+    expect(await page.locator('.map-breaker-label').allTextContents()).toEqual(['⊘ breaker open']);
+    // React listens for mouseover; the line is a few pixels wide under a label.
+    await guarded.dispatchEvent('mouseover');
+    expect(await page.getByRole('tooltip').textContent()).toContain('breaker payments-api: open');
+    await shot('62-service-map-stores-breaker');
+  });
+
+  it('creates a "circuit breaker open for more than N minutes" rule from the editor’s template', async () => {
+    await page.goto(`${s.apiUrl}/alerts/new`);
+    const templates = page.getByRole('region', { name: 'Templates' });
+    await templates.getByLabel('Open for more than (min)').fill('2');
+    await templates.getByLabel('Service').fill('checkout');
+    await templates.getByLabel('Breaker').fill('payments-api');
+    await templates.getByRole('button', { name: /circuit breaker open/ }).click();
+    await expect
+      .poll(() => page.getByLabel('Name', { exact: true }).inputValue())
+      .toBe('payments-api open for more than 2m');
+    await shot('63-alert-template-breaker');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('heading', { name: 'payments-api open for more than 2m' }).waitFor();
+    const res = await fetch(`${s.apiUrl}/api/v1/alerts/rules`);
+    const { rules } = (await res.json()) as { rules: AlertRule[] };
+    const rule = rules.find((r) => r.name === 'payments-api open for more than 2m');
+    // Exactly the template's rule: the form changed nothing on the way.
+    const expected = breakerOpenRule({ minutes: 2, service: 'checkout', breaker: 'payments-api' });
+    expect(rule).toMatchObject({ ...expected, enabled: true, labels: {} });
   });
 });

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  CircuitBreakersResponse,
+  ServiceDependenciesResponse,
+} from '@sightline/model/api/dependencies';
 import type { LogSearchResponse } from '@sightline/model/api/logs';
 import type { MetricNamesResponse } from '@sightline/model/api/metrics';
 import type {
@@ -113,5 +117,19 @@ describe('npm run demo', () => {
         'shop.payments.charged',
       ]),
     );
+  });
+
+  it('reports checkout’s breaker on payments, on the breaker grid and the Dependencies tab', async () => {
+    const from = Date.now() - 10 * 60_000;
+    const { breakers } = await api<CircuitBreakersResponse>(`/circuit-breakers?from=${from}`);
+    const pay = breakers.find((b) => b.service === 'checkout' && b.name === 'payments-api');
+    expect(pay, JSON.stringify(breakers)).toBeDefined();
+    // No outage in this short run (the first starts after 150 s): its state reported, calls through.
+    expect(pay?.state, JSON.stringify(pay)).not.toBeNull();
+    expect(pay?.outcomes.success, JSON.stringify(pay)).toBeGreaterThan(0);
+    const deps = await api<ServiceDependenciesResponse>(
+      `/services/checkout/dependencies?from=${from}`,
+    );
+    expect(deps.dependencies.find((d) => d.kind === 'circuit_breaker')?.name).toBe('payments-api');
   });
 });

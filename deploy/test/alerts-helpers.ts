@@ -83,7 +83,11 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function postOtlp(s: RunningSightline, path: string, body: unknown): Promise<void> {
+async function postOtlp(
+  s: Pick<RunningSightline, 'otlpUrl'>,
+  path: string,
+  body: unknown,
+): Promise<void> {
   const res = await fetch(`${s.otlpUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -235,5 +239,43 @@ export async function sendGauge(
         { metrics: [{ name, gauge: { dataPoints: [{ timeUnixNano: nowNanos(), asDouble: v }] } }] },
       ],
     })),
+  });
+}
+
+/** A `circuit_breaker.state` point (0 closed, 1 half-open, 2 open) as the SDK reports it. */
+export async function sendBreakerState(
+  s: Pick<RunningSightline, 'otlpUrl'>,
+  service: string,
+  breaker: string,
+  state: number,
+  atMs?: number,
+): Promise<void> {
+  const attributes = [{ key: 'circuit_breaker.name', value: { stringValue: breaker } }];
+  await postOtlp(s, '/v1/metrics', {
+    resourceMetrics: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeMetrics: [
+          {
+            scope: { name: '@sightline/sdk' },
+            metrics: [
+              {
+                name: 'circuit_breaker.state',
+                gauge: {
+                  dataPoints: [
+                    {
+                      timeUnixNano:
+                        atMs === undefined ? nowNanos() : (BigInt(atMs) * 1_000_000n).toString(),
+                      asDouble: state,
+                      attributes,
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   });
 }

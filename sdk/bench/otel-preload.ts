@@ -17,6 +17,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import {
@@ -52,6 +53,8 @@ registerInstrumentations({
     new FastifyOtel.FastifyOtelInstrumentation({ registerOnInitialization: true }),
     new ExpressInstrumentation(),
     new KafkaJsInstrumentation(),
+    // As the SDK loads it for an app with pg (query text whole, no parameter values).
+    new PgInstrumentation({ enhancedDatabaseReporting: false }),
     new RuntimeNodeInstrumentation(),
   ],
   tracerProvider,

@@ -32,6 +32,9 @@ for (let i = 0; i < QUERIES; i++) {
 await client.end();
 us.sort((a, b) => a - b);
 const at = (q: number): number => us[Math.min(us.length - 1, Math.floor(q * us.length))] ?? NaN;
+// shimmer marks what an instrumentation wrapped: a variant whose pg went unpatched measures nothing.
+const patched: unknown = Object.getOwnPropertyDescriptor(pg.Client.prototype, 'query')?.value;
+const instrumented = typeof patched === 'function' && '__wrapped' in patched;
 process.stdout.write(
-  `${JSON.stringify({ medianUs: at(0.5), p99Us: at(0.99), meanUs: us.reduce((a, b) => a + b, 0) / us.length })}\n`,
+  `${JSON.stringify({ medianUs: at(0.5), p99Us: at(0.99), meanUs: us.reduce((a, b) => a + b, 0) / us.length, instrumented })}\n`,
 );

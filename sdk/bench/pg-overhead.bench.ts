@@ -23,7 +23,11 @@ interface Timing {
   medianUs: number;
   p99Us: number;
   meanUs: number;
+  instrumented: boolean;
 }
+
+// PG_BENCH_PROFILE=<folder>: each child also writes a V8 CPU profile there (cpu-profile-summary.ts reads them).
+const PROFILE = process.env.PG_BENCH_PROFILE;
 
 /** Runs `script` with Node's `args` and returns its first JSON line. */
 async function firstLine<T>(
@@ -45,6 +49,11 @@ export async function run(): Promise<void> {
   const sink = await firstLine<{ ready: number }>(['--import', 'tsx', `${HERE}otlp-sink.ts`], {});
   const variants = [
     { name: 'no SDK', args: ['--import', 'tsx'] },
+    // The same instrumentation-pg, provider and exporter by hand, without Sightline's SDK.
+    {
+      name: 'plain OpenTelemetry',
+      args: ['--import', 'tsx', '--import', `${HERE}otel-preload.ts`],
+    },
     { name: 'Sightline SDK', args: ['--import', 'tsx', '--import', '@sightline/sdk/register'] },
   ];
   const best = new Map<string, Timing>();
@@ -52,16 +61,30 @@ export async function run(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [q, v] of queries.flatMap((q) => variants.map((v) => [q, v] as const))) {
-        const { value, kill } = await firstLine<Timing>([...v.args, `${HERE}pg-loop.ts`], {
-          PG_PORT: String(postgres.port),
-          QUERIES: q === 'tiny' ? '3000' : '1000',
-          QUERY: q,
-          OTEL_SERVICE_NAME: 'pg-bench',
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.value.ready}`,
-          // Room for every span of the loop: all are exported, none dropped (dropping is cheaper).
-          OTEL_BSP_MAX_QUEUE_SIZE: '8192',
-        });
+        const profile =
+          PROFILE === undefined
+            ? []
+            : [
+                '--cpu-prof',
+                `--cpu-prof-dir=${PROFILE}`,
+                `--cpu-prof-name=${q}-${v.name.replace(/ /g, '-')}-${round}.cpuprofile`,
+              ];
+        const { value, kill } = await firstLine<Timing>(
+          [...profile, ...v.args, `${HERE}pg-loop.ts`],
+          {
+            PG_PORT: String(postgres.port),
+            QUERIES: q === 'tiny' ? '3000' : '1000',
+            QUERY: q,
+            OTEL_SERVICE_NAME: 'pg-bench',
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.value.ready}`,
+            // Room for every span of the loop: all are exported, none dropped (dropping is cheaper).
+            OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+          },
+        );
         kill();
+        if (value.instrumented !== (v.name !== 'no SDK')) {
+          throw new Error(`${v.name}: pg ${value.instrumented ? 'was' : 'was not'} instrumented`);
+        }
         const kept = best.get(`${q} ${v.name}`);
         if (kept === undefined || value.medianUs < kept.medianUs) best.set(`${q} ${v.name}`, value);
       }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metrics, trace } from '@opentelemetry/api';
+import { metrics, SpanKind, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -15,6 +15,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { CapturedLines } from '../test/helpers.ts';
+import { BreakerSpanProcessor } from './breaker-context.ts';
 import { circuitBreaker } from './circuit-breaker.ts';
 import { createLogger } from './logger.ts';
 
@@ -27,7 +28,9 @@ const reader = new PeriodicExportingMetricReader({
 const tracer = () => trace.getTracer('test');
 
 beforeAll(() => {
-  new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }).register();
+  new NodeTracerProvider({
+    spanProcessors: [new BreakerSpanProcessor(), new SimpleSpanProcessor(spans)],
+  }).register();
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 });
 afterAll(() => {
@@ -152,5 +155,26 @@ describe('circuitBreaker', () => {
       'circuit_breaker.name': 'slow-api',
       'circuit_breaker.timeout_ms': 20,
     });
+  });
+
+  it('names the breaker on the client spans made inside its call, and only there', async () => {
+    const call = (label: string) =>
+      tracer().startActiveSpan(label, { kind: SpanKind.CLIENT }, (s) => {
+        tracer().startSpan(`${label} internal`).end();
+        s.end();
+        return Promise.resolve(label);
+      });
+    // Unnamed: opossum names it after the function passed in, not after the SDK's wrapper.
+    const breaker = circuitBreaker(async function inventoryLookup(label: string) {
+      return call(label);
+    });
+    expect(breaker.name).toBe('inventoryLookup');
+    await expect(breaker.fire('guarded')).resolves.toBe('guarded');
+    await call('unguarded');
+    breaker.shutdown();
+    const byName = new Map(spans.getFinishedSpans().map((s) => [s.name, s.attributes]));
+    expect(byName.get('guarded')?.['circuit_breaker.name']).toBe('inventoryLookup');
+    expect(byName.get('guarded internal')?.['circuit_breaker.name']).toBeUndefined();
+    expect(byName.get('unguarded')?.['circuit_breaker.name']).toBeUndefined();
   });
 });

@@ -2,12 +2,13 @@ import { createRequire } from 'node:module';
 import { trace, type Attributes } from '@opentelemetry/api';
 import type CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
+import { BREAKER_NAME_ATTRIBUTE, withBreakerName } from './breaker-context.ts';
 import { createLogger } from './logger.ts';
 import { counter, gauge } from './metrics.ts';
 
 const require = createRequire(import.meta.url);
 
-export const BREAKER_NAME_ATTRIBUTE = 'circuit_breaker.name';
+export { BREAKER_NAME_ATTRIBUTE };
 export const BREAKER_STATE_METRIC = 'circuit_breaker.state';
 export const BREAKER_CALLS_METRIC = 'circuit_breaker.calls';
 
@@ -67,7 +68,13 @@ export function circuitBreaker<TI extends unknown[], TR>(
   // Loaded on first use: a service without a breaker never loads opossum.
   const Breaker = require('opossum') as typeof CircuitBreaker;
   const { logger, ...breakerOptions } = options;
-  const breaker = new Breaker<TI, TR>(fn, breakerOptions);
+  // The call runs in a context naming the breaker, so the client spans it makes carry the name.
+  const guarded = function (this: unknown, ...args: TI): Promise<TR> {
+    return withBreakerName(breaker.name, () => fn.apply(this, args));
+  };
+  // opossum names an unnamed breaker after its function: the caller's, not this wrapper.
+  Object.defineProperty(guarded, 'name', { value: fn.name });
+  const breaker: CircuitBreaker<TI, TR> = new Breaker<TI, TR>(guarded, breakerOptions);
   const name = breaker.name;
   const named = { [BREAKER_NAME_ATTRIBUTE]: name };
   const log = logger ?? breakerLogger();

@@ -7,6 +7,7 @@ import {
 } from '@opentelemetry/sdk-trace-node';
 import {
   DbQueryTextProcessor,
+  QueryTextCache,
   sanitizeSql,
   sqlOperation,
   type DbQueryTextMode,
@@ -87,5 +88,34 @@ describe('DbQueryTextProcessor', () => {
     expect(exported('sanitized', redis)).toEqual(redis);
     expect(exported('none', { 'http.route': '/x 1' })).toEqual({ 'http.route': '/x 1' });
     expect(exported('none', redis)).toEqual({ 'db.system.name': 'redis' });
+  });
+});
+
+describe('QueryTextCache', () => {
+  it('answers as sanitising afresh does, per system, and stays within its bound', () => {
+    const cache = new QueryTextCache(3);
+    const texts = [
+      ["SELECT * FROM t WHERE a = 'x' AND b = 2", 'postgresql'],
+      ['SELECT * FROM t WHERE a = "x"', 'mysql'],
+      ['SELECT * FROM t WHERE a = "x"', 'postgresql'],
+      ['  -- c\n update t set n = 1.5e3', 'postgresql'],
+      ['x'.repeat(5000) + " = 'secret'", 'postgresql'],
+    ] as const;
+    for (let round = 0; round < 3; round++) {
+      for (const [text, system] of texts) {
+        expect(cache.get(text, system)).toEqual({
+          text: sanitizeSql(text, system),
+          operation: sqlOperation(text),
+        });
+        expect(cache.size).toBeLessThanOrEqual(3);
+      }
+    }
+    // The same text reads differently in MySQL ("x" is a string) and PostgreSQL (an identifier).
+    expect(cache.get('SELECT * FROM t WHERE a = "x"', 'mysql').text).toBe(
+      'SELECT * FROM t WHERE a = ?',
+    );
+    expect(cache.get('SELECT * FROM t WHERE a = "x"', 'postgresql').text).toBe(
+      'SELECT * FROM t WHERE a = "x"',
+    );
   });
 });

@@ -61,11 +61,45 @@ export function sqlOperation(text: string): string | undefined {
 
 const QUERY_TEXT_KEYS = ['db.query.text', 'db.statement'] as const;
 
+/** Texts longer than this are worked out each time rather than kept. */
+const CACHED_TEXT_MAX = 4096;
+
+/**
+ * The sanitised text and operation of recent queries, by system and text: an app sends the same
+ * few parameterised statements over and over, and the regular expressions cost microseconds per
+ * span (the largest share of the SDK's own time per query, profiled in docs/benchmarks.md).
+ * Bounded: when full it starts again empty.
+ */
+export class QueryTextCache {
+  private readonly entries = new Map<string, { text: string; operation: string | undefined }>();
+
+  constructor(private readonly maxEntries = 512) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(text: string, system: string): { text: string; operation: string | undefined } {
+    if (text.length > CACHED_TEXT_MAX)
+      return { text: sanitizeSql(text, system), operation: sqlOperation(text) };
+    const key = `${system}\u0000${text}`;
+    let hit = this.entries.get(key);
+    if (hit === undefined) {
+      if (this.entries.size >= this.maxEntries) this.entries.clear();
+      hit = { text: sanitizeSql(text, system), operation: sqlOperation(text) };
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+}
+
 /**
  * Applies the query-text policy to database spans as they end, before any exporter sees them,
  * whichever instrumentation made them; also names the operation of SQL spans that lack one.
  */
 export class DbQueryTextProcessor implements SpanProcessor {
+  private readonly cache = new QueryTextCache();
+
   constructor(private readonly mode: DbQueryTextMode) {}
 
   onStart(_span: Span, _context: Context): void {}
@@ -79,12 +113,12 @@ export class DbQueryTextProcessor implements SpanProcessor {
       const text = attributes[key];
       if (typeof text !== 'string') continue;
       const isSql = SQL_SYSTEMS.has(system);
-      if (isSql && attributes['db.operation.name'] === undefined) {
-        const operation = sqlOperation(text);
-        if (operation !== undefined) attributes['db.operation.name'] = operation;
+      const known = isSql ? this.cache.get(text, system) : undefined;
+      if (known?.operation !== undefined && attributes['db.operation.name'] === undefined) {
+        attributes['db.operation.name'] = known.operation;
       }
       if (this.mode === 'none') delete attributes[key];
-      else if (this.mode === 'sanitized' && isSql) attributes[key] = sanitizeSql(text, system);
+      else if (this.mode === 'sanitized' && known !== undefined) attributes[key] = known.text;
     }
   }
 

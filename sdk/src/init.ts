@@ -7,6 +7,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BreakerSpanProcessor } from './breaker-context.ts';
 import {
   BoundedLogProcessor,
   BoundedSpanProcessor,
@@ -108,6 +109,7 @@ function start(config: ResolvedConfig): StartedSdk {
     // The query-text policy runs first, so no exporter ever sees what it removes.
     spanProcessors: [
       new DbQueryTextProcessor(config.dbQueryText),
+      new BreakerSpanProcessor(),
       new BoundedSpanProcessor(spanProcessor, spanBudget, dropCounter),
     ],
   });

@@ -221,6 +221,21 @@ function channelDraft(c: AlertChannel): ChannelDraft {
   }
 }
 
+/** The form's starting point for a rule not stored yet (a template's), defaults as the server's. */
+export function draftFromInput(r: AlertRuleInput): RuleDraft {
+  return draftFromRule({
+    ...r,
+    id: '',
+    enabled: r.enabled ?? true,
+    labels: r.labels ?? {},
+    groupBy: r.groupBy ?? [],
+    noData: r.noData ?? 'keep',
+    message: r.message ?? '',
+    createdAt: '',
+    updatedAt: '',
+  });
+}
+
 /** The form's starting point for editing a stored rule. */
 export function draftFromRule(r: AlertRule): RuleDraft {
   const q = r.query;

@@ -32,10 +32,13 @@ export function Sparkline({
   points,
   color,
   label,
+  steps,
 }: {
   points: readonly SeriesPoint[];
   color: string;
   label: string;
+  /** A level held until the next point (a state), drawn as steps on a fixed 0…max scale. */
+  steps?: { readonly max: number };
 }) {
   const withData = points.filter(([, v]) => v !== null).length;
   const first = points[0]?.[0] ?? 0;
@@ -49,9 +52,9 @@ export function Sparkline({
         margin={{ top: 3, right: 3, bottom: 3, left: 3 }}
       >
         <XAxis hide dataKey="t" type="number" domain={[first, last]} />
-        <YAxis hide domain={[0, 'auto']} />
+        <YAxis hide domain={[0, steps?.max ?? 'auto']} />
         <Line
-          type="linear"
+          type={steps ? 'stepAfter' : 'linear'}
           dataKey="v"
           stroke={color}
           strokeWidth={1.5}

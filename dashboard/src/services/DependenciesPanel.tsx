@@ -92,19 +92,15 @@ export function DependenciesPanel({ loc, range, service }: Props) {
             <td>{d.breaker ? <BreakerBadge state={d.breaker.state} /> : null}</td>
             <td className="num">{formatRate(d.requestRate)}</td>
             <td>
-              {d.kind !== 'circuit_breaker' && (
-                <Sparkline points={d.series.rate} color="var(--accent)" label={`${d.name} rate`} />
-              )}
+              <Sparkline points={d.series.rate} color="var(--accent)" label={`${d.name} rate`} />
             </td>
             <td className={`num${d.errors > 0 ? ' bad' : ''}`}>{formatPercent(d.errorRate)}</td>
             <td>
-              {d.kind !== 'circuit_breaker' && (
-                <Sparkline
-                  points={d.series.errorRate}
-                  color="var(--error)"
-                  label={`${d.name} error rate`}
-                />
-              )}
+              <Sparkline
+                points={d.series.errorRate}
+                color="var(--error)"
+                label={`${d.name} error rate`}
+              />
             </td>
             <td className="num">{formatMs(d.p50Ms)}</td>
             <td className="num">{formatMs(d.p95Ms)}</td>
@@ -113,7 +109,17 @@ export function DependenciesPanel({ loc, range, service }: Props) {
               {d.kind !== 'circuit_breaker' ? (
                 <Sparkline points={d.series.p95Ms} color="var(--latency)" label={`${d.name} p95`} />
               ) : (
-                d.breaker && `open ${formatMs(d.breaker.openSeconds * 1000)}`
+                d.breaker && (
+                  <span className="breaker-state-cell">
+                    <Sparkline
+                      points={d.breaker.stateSeries}
+                      color="var(--error)"
+                      label={`${d.name} state (0 closed, 1 half-open, 2 open)`}
+                      steps={{ max: 2 }}
+                    />
+                    open {formatMs(d.breaker.openSeconds * 1000)}
+                  </span>
+                )
               )}
             </td>
           </tr>

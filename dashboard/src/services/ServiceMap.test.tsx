@@ -11,17 +11,19 @@ const MAP: ServiceMapResponse = {
   from: 0,
   to: 60_000,
   nodes: [
-    { service: 'frontend', requests: 600, errors: 0, errorRate: 0 },
-    { service: 'payments', requests: 60, errors: 6, errorRate: 0.1 },
+    { service: 'frontend', kind: 'service', requests: 600, errors: 0, errorRate: 0 },
+    { service: 'payments', kind: 'service', requests: 60, errors: 6, errorRate: 0.1 },
   ],
   edges: [
     {
       caller: 'frontend',
       callee: 'payments',
+      calleeKind: 'service',
       calls: 60,
       errors: 6,
       errorRate: 0.1,
       p95Ms: 42,
+      breakers: [],
     },
   ],
   truncated: false,
@@ -63,5 +65,69 @@ describe('ServiceMap', () => {
       payments.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     });
     expect(onOpen).toHaveBeenCalledWith('payments');
+  });
+
+  it('draws stores by kind, not as services to open, and an open breaker’s edge dashed and labelled', () => {
+    const onOpen = vi.fn();
+    const map: ServiceMapResponse = {
+      ...MAP,
+      nodes: [
+        ...MAP.nodes,
+        { service: 'postgresql db:5432', kind: 'database', requests: 30, errors: 0, errorRate: 0 },
+        { service: 'redis cache', kind: 'cache', requests: 90, errors: 0, errorRate: 0 },
+      ],
+      edges: [
+        ...MAP.edges,
+        {
+          caller: 'payments',
+          callee: 'postgresql db:5432',
+          calleeKind: 'database',
+          calls: 30,
+          errors: 0,
+          errorRate: 0,
+          p95Ms: 3,
+          breakers: [
+            { name: 'ledger-db', state: 'open' },
+            { name: 'audit-db', state: 'closed' },
+          ],
+        },
+        {
+          caller: 'frontend',
+          callee: 'redis cache',
+          calleeKind: 'cache',
+          calls: 90,
+          errors: 0,
+          errorRate: 0,
+          p95Ms: 1,
+          breakers: [{ name: 'session-cache', state: 'closed' }],
+        },
+      ],
+    };
+    act(() => view.root.render(<ServiceMap map={map} onOpen={onOpen} />));
+    const pg = view.host.querySelector('[data-service="postgresql db:5432"]');
+    expect(pg?.getAttribute('data-kind')).toBe('database');
+    expect(pg?.querySelector('rect')).not.toBeNull();
+    expect(view.host.querySelector('[data-service="redis cache"] polygon')).not.toBeNull();
+    act(() => {
+      pg?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    expect(onOpen).not.toHaveBeenCalled();
+
+    const edge = (callee: string) => view.host.querySelector(`line[data-callee="${callee}"]`);
+    const open = edge('postgresql db:5432');
+    expect(open?.getAttribute('data-breaker')).toBe('open');
+    // Red whatever its error rate (none here): an open breaker fails every call fast.
+    expect(open?.getAttribute('class')).toContain('band-bad');
+    expect(open?.getAttribute('class')).toContain('breaker-open');
+    expect(open?.parentElement?.textContent).toBe('⊘ breaker open');
+    const closed = edge('redis cache');
+    expect(closed?.getAttribute('data-breaker')).toBeNull();
+    expect(closed?.getAttribute('class')).not.toContain('breaker');
+    act(() => {
+      open?.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    });
+    const tip = view.host.querySelector('[role=tooltip]')?.textContent ?? '';
+    expect(tip).toContain('breaker ledger-db: open');
+    expect(tip).toContain('breaker audit-db: closed');
   });
 });

@@ -2,10 +2,12 @@ import { useMemo, useState } from 'react';
 import type { ServiceMapResponse } from '@sightline/model/api/services';
 import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
 import {
+  edgeBreakerState,
   errorBand,
   layoutServiceMap,
   type ErrorBand,
   type MapLayout,
+  type PlacedNode,
 } from './service-map-layout.ts';
 
 /** Per-service figures the map itself does not carry (p95 comes from the RED overview). */
@@ -30,7 +32,30 @@ const BAND_LABEL: Record<ErrorBand, string> = {
   bad: '5% errors or more',
 };
 
-/** Services as circles sized by request rate, calls as arrows coloured by error rate. */
+/** A database as a rounded square, a cache as a diamond: stores are not services to open. */
+function StoreShape({ n }: { readonly n: PlacedNode }) {
+  const side = n.r * 1.6;
+  if (n.kind === 'cache') {
+    return (
+      <polygon points={`0,${-n.r} ${n.r},0 0,${n.r} ${-n.r},0`} fill={serviceColor(n.service)} />
+    );
+  }
+  return (
+    <rect
+      x={-side / 2}
+      y={-side / 2}
+      width={side}
+      height={side}
+      rx={6}
+      fill={serviceColor(n.service)}
+    />
+  );
+}
+
+/**
+ * Services as circles sized by request rate, databases and caches as squares and diamonds, calls
+ * as arrows coloured by error rate; a call guarded by an open (or half-open) breaker is dashed.
+ */
 export function ServiceMap({ map, stats, onOpen }: Props) {
   const layout: MapLayout = useMemo(
     () => layoutServiceMap(map.nodes, map.edges, (map.to - map.from) / 1000),
@@ -48,6 +73,10 @@ export function ServiceMap({ map, stats, onOpen }: Props) {
             <span className={`map-legend-line band-${b}`} /> {BAND_LABEL[b]}
           </span>
         ))}
+        <span className="map-legend-item">
+          <span className="map-legend-line breaker-open" /> circuit breaker open
+        </span>
+        <span className="sub">■ database · ◆ cache</span>
       </div>
       <div className="map-canvas">
         <svg
@@ -78,14 +107,17 @@ export function ServiceMap({ map, stats, onOpen }: Props) {
             ))}
           </defs>
           {layout.edges.map((e, i) => {
-            const band = errorBand(e.errorRate);
+            const breaker = edgeBreakerState(e);
+            // An open breaker fails calls fast whatever their past error rate: drawn as bad.
+            const band = breaker === 'open' ? 'bad' : errorBand(e.errorRate);
             const width = 1.5 + Math.min(3, Math.log10(1 + e.calls));
             const common = {
-              className: `map-edge band-${band}${hover?.kind === 'edge' && hover.index === i ? ' hot' : ''}`,
+              className: `map-edge band-${band}${breaker ? ` breaker-${breaker}` : ''}${hover?.kind === 'edge' && hover.index === i ? ' hot' : ''}`,
               strokeWidth: width,
               markerEnd: `url(#map-arrow-${band})`,
               'data-caller': e.caller,
               'data-callee': e.callee,
+              'data-breaker': breaker ?? undefined,
               onMouseEnter: () => setHover({ kind: 'edge', index: i }),
               onMouseLeave: () => setHover(null),
             };
@@ -103,38 +135,62 @@ export function ServiceMap({ map, stats, onOpen }: Props) {
               );
             }
             return (
-              <line
-                key={`${e.caller}>${e.callee}`}
-                x1={e.x1}
-                y1={e.y1}
-                x2={e.x2}
-                y2={e.y2}
-                {...common}
-              />
+              <g key={`${e.caller}>${e.callee}`}>
+                <line x1={e.x1} y1={e.y1} x2={e.x2} y2={e.y2} {...common} />
+                {breaker && (
+                  <text
+                    x={(e.x1 + e.x2) / 2}
+                    y={(e.y1 + e.y2) / 2 - 6}
+                    textAnchor="middle"
+                    className={`map-breaker-label breaker-${breaker}`}
+                  >
+                    {breaker === 'open' ? '⊘ breaker open' : '◐ breaker half-open'}
+                  </text>
+                )}
+              </g>
             );
           })}
-          {layout.nodes.map((n, i) => (
-            <g
-              key={n.service}
-              className={`map-node band-${errorBand(n.errorRate)}`}
-              data-service={n.service}
-              transform={`translate(${n.x},${n.y})`}
-              role="link"
-              tabIndex={0}
-              aria-label={`${n.service}: ${formatRate(n.rate)}, ${formatPercent(n.errorRate)} errors`}
-              onClick={() => onOpen(n.service)}
-              onKeyDown={(ev) => {
-                if (ev.key === 'Enter' || ev.key === ' ') onOpen(n.service);
-              }}
-              onMouseEnter={() => setHover({ kind: 'node', index: i })}
-              onMouseLeave={() => setHover(null)}
-            >
-              <circle r={n.r} fill={serviceColor(n.service)} />
-              <text y={n.r + 14} textAnchor="middle" className="map-label">
-                {n.service}
-              </text>
-            </g>
-          ))}
+          {layout.nodes.map((n, i) =>
+            n.kind !== 'service' ? (
+              <g
+                key={n.service}
+                className={`map-node map-store band-${errorBand(n.errorRate)}`}
+                data-service={n.service}
+                data-kind={n.kind}
+                transform={`translate(${n.x},${n.y})`}
+                role="img"
+                aria-label={`${n.kind} ${n.service}: ${formatRate(n.rate)}, ${formatPercent(n.errorRate)} errors`}
+                onMouseEnter={() => setHover({ kind: 'node', index: i })}
+                onMouseLeave={() => setHover(null)}
+              >
+                <StoreShape n={n} />
+                <text y={n.r + 14} textAnchor="middle" className="map-label">
+                  {n.service}
+                </text>
+              </g>
+            ) : (
+              <g
+                key={n.service}
+                className={`map-node band-${errorBand(n.errorRate)}`}
+                data-service={n.service}
+                transform={`translate(${n.x},${n.y})`}
+                role="link"
+                tabIndex={0}
+                aria-label={`${n.service}: ${formatRate(n.rate)}, ${formatPercent(n.errorRate)} errors`}
+                onClick={() => onOpen(n.service)}
+                onKeyDown={(ev) => {
+                  if (ev.key === 'Enter' || ev.key === ' ') onOpen(n.service);
+                }}
+                onMouseEnter={() => setHover({ kind: 'node', index: i })}
+                onMouseLeave={() => setHover(null)}
+              >
+                <circle r={n.r} fill={serviceColor(n.service)} />
+                <text y={n.r + 14} textAnchor="middle" className="map-label">
+                  {n.service}
+                </text>
+              </g>
+            ),
+          )}
         </svg>
         {tip && (
           <div
@@ -172,12 +228,18 @@ function tooltip(
       x: n.x,
       y: n.y + n.r,
       title: n.service,
-      lines: [
-        `${formatRate(n.rate)} (${n.requests} requests)`,
-        `errors ${formatPercent(n.errorRate)}`,
-        `p95 ${formatMs(stats?.get(n.service)?.p95Ms)}`,
-        'click to open',
-      ],
+      lines:
+        n.kind === 'service'
+          ? [
+              `${formatRate(n.rate)} (${n.requests} requests)`,
+              `errors ${formatPercent(n.errorRate)}`,
+              `p95 ${formatMs(stats?.get(n.service)?.p95Ms)}`,
+              'click to open',
+            ]
+          : [
+              `${n.kind}: ${formatRate(n.rate)} (${n.requests} calls)`,
+              `errors ${formatPercent(n.errorRate)}`,
+            ],
     };
   }
   const e = layout.edges[hover.index];
@@ -190,6 +252,7 @@ function tooltip(
       `${formatRate(e.calls / seconds)} (${e.calls} calls)`,
       `errors ${formatPercent(e.errorRate)}`,
       `p95 ${formatMs(e.p95Ms)}`,
+      ...e.breakers.map((b) => `breaker ${b.name}: ${b.state ?? 'no state reported'}`),
     ],
   };
 }

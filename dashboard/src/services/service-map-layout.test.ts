@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceMapEdge, ServiceMapNode } from '@sightline/model/api/services';
 import {
   callDepths,
+  edgeBreakerState,
   errorBand,
   layoutServiceMap,
   MAX_RADIUS,
@@ -11,6 +12,7 @@ import {
 
 const node = (service: string, requests: number, errors = 0): ServiceMapNode => ({
   service,
+  kind: 'service',
   requests,
   errors,
   errorRate: requests ? errors / requests : null,
@@ -18,10 +20,12 @@ const node = (service: string, requests: number, errors = 0): ServiceMapNode => 
 const edge = (caller: string, callee: string, calls = 10, errors = 0): ServiceMapEdge => ({
   caller,
   callee,
+  calleeKind: 'service',
   calls,
   errors,
   errorRate: errors / calls,
   p95Ms: 12,
+  breakers: [],
 });
 
 describe('service map layout', () => {
@@ -89,5 +93,22 @@ describe('service map layout', () => {
     const layout = layoutServiceMap([node('a', 5)], [edge('a', 'ghost'), edge('a', 'a')], 60);
     expect(layout.nodes.map((n) => n.service).sort()).toEqual(['a', 'ghost']);
     expect(layout.edges.find((e) => e.callee === 'a')?.self).toBe(true);
+  });
+
+  it('keeps the kind of a store named only by an edge, and ranks breaker states', () => {
+    const toDb = { ...edge('a', 'postgresql db:5432'), calleeKind: 'database' as const };
+    const layout = layoutServiceMap([node('a', 5)], [toDb], 60);
+    expect(layout.nodes.map((n) => [n.service, n.kind])).toEqual([
+      ['a', 'service'],
+      ['postgresql db:5432', 'database'],
+    ]);
+    const guarded = (...states: ('open' | 'half-open' | 'closed' | null)[]) => ({
+      ...toDb,
+      breakers: states.map((state, i) => ({ name: `b${i}`, state })),
+    });
+    expect(edgeBreakerState(guarded())).toBeNull();
+    expect(edgeBreakerState(guarded('closed', null))).toBeNull();
+    expect(edgeBreakerState(guarded('closed', 'half-open'))).toBe('half-open');
+    expect(edgeBreakerState(guarded('half-open', 'open', 'closed'))).toBe('open');
   });
 });

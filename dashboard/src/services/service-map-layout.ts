@@ -50,6 +50,13 @@ export function nodeRadius(rate: number, maxRate: number): number {
 
 export type ErrorBand = 'ok' | 'warn' | 'bad';
 
+/** The worst state of an edge's breakers: an open one makes the whole edge look open. */
+export function edgeBreakerState(edge: ServiceMapEdge): 'open' | 'half-open' | null {
+  const states = edge.breakers.map((b) => b.state);
+  if (states.includes('open')) return 'open';
+  return states.includes('half-open') ? 'half-open' : null;
+}
+
 /** Edge colour classes: under 1% of calls failing is normal noise, 5% and up is an incident. */
 export function errorBand(errorRate: number | null): ErrorBand {
   if (errorRate === null || errorRate < 0.01) return 'ok';
@@ -111,8 +118,13 @@ export function layoutServiceMap(
   const byName = new Map(nodes.map((n) => [n.service, n]));
   // An edge may name a service the node list dropped (truncated): draw it as a quiet node.
   for (const e of edges) {
-    for (const s of [e.caller, e.callee]) {
-      if (!byName.has(s)) byName.set(s, { service: s, requests: 0, errors: 0, errorRate: null });
+    for (const [s, kind] of [
+      [e.caller, 'service'],
+      [e.callee, e.calleeKind],
+    ] as const) {
+      if (!byName.has(s)) {
+        byName.set(s, { service: s, kind, requests: 0, errors: 0, errorRate: null });
+      }
     }
   }
   const all = [...byName.values()];

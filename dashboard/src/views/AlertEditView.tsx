@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { useApi } from '../api.ts';
 import { getRule } from '../alerts/alert-api.ts';
 import { alertPath } from '../alerts/alert-routes.ts';
 import { draftFromRule, NEW_RULE, type RuleDraft } from '../alerts/rule-draft.ts';
 import { RuleForm } from '../alerts/RuleForm.tsx';
+import { RuleTemplates } from '../alerts/RuleTemplates.tsx';
 import { Link } from '../components/Link.tsx';
 import { ErrorPanel, Loading } from '../components/States.tsx';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
@@ -19,9 +21,12 @@ export function AlertEditView({ loc, id }: Props) {
   const stored = useApi(id === undefined ? null : `alert-edit-${id}`, (signal) =>
     getRule(id ?? '', signal),
   );
+  // A template replaces the new rule's draft; the key remounts the form with it.
+  const [start, setStart] = useState<{ draft: RuleDraft; n: number }>({ draft: NEW_RULE, n: 0 });
   const back = hrefTo(id === undefined ? '/alerts' : alertPath(id), {}, loc.params);
-  const form = (initial: RuleDraft) => (
+  const form = (initial: RuleDraft, key?: number) => (
     <RuleForm
+      key={key}
       initial={initial}
       ruleId={id}
       hours={hours}
@@ -31,8 +36,14 @@ export function AlertEditView({ loc, id }: Props) {
     />
   );
   let body;
-  if (id === undefined) body = form(NEW_RULE);
-  else if (stored.status === 'loading') body = <Loading what="the alert rule" />;
+  if (id === undefined) {
+    body = (
+      <>
+        <RuleTemplates onUse={(draft) => setStart((s) => ({ draft, n: s.n + 1 }))} />
+        {form(start.draft, start.n)}
+      </>
+    );
+  } else if (stored.status === 'loading') body = <Loading what="the alert rule" />;
   else if (stored.status === 'error')
     body = <ErrorPanel error={stored.error} retry={stored.reload} />;
   else body = form(draftFromRule(stored.data));

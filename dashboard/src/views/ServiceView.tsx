@@ -139,7 +139,10 @@ function Calls({ loc, range, service }: Props) {
   });
   if (map.status !== 'ok') return null;
   const callers = map.data.edges.filter((e) => e.callee === service && e.caller !== service);
-  const callees = map.data.edges.filter((e) => e.caller === service && e.callee !== service);
+  // Databases and caches are on the Dependencies tab, with their own figures.
+  const callees = map.data.edges.filter(
+    (e) => e.caller === service && e.callee !== service && e.calleeKind === 'service',
+  );
   if (callers.length === 0 && callees.length === 0) return null;
   const row = (e: ServiceMapEdge, other: string) => (
     <tr key={other}>

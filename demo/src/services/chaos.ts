@@ -35,3 +35,16 @@ export function crashThreshold(): number {
   if (!(every > 0) || level === 0) return Infinity;
   return Math.round(every * (0.5 + Math.random()));
 }
+
+/**
+ * Whether the card processor is in an outage now: with chaos on, the last
+ * SIGHTLINE_DEMO_OUTAGE_FOR seconds (default 30) of every SIGHTLINE_DEMO_OUTAGE_EVERY seconds
+ * (default 180; 0 = never) of this process's life. Long enough for checkout's circuit breaker to
+ * open, be tried half-open and close again once it is over.
+ */
+export function inOutage(nowS = process.uptime()): boolean {
+  const every = Number(process.env.SIGHTLINE_DEMO_OUTAGE_EVERY ?? '180');
+  const length = Number(process.env.SIGHTLINE_DEMO_OUTAGE_FOR ?? '30');
+  if (!(every > 0) || !(length > 0) || level === 0) return false;
+  return nowS % every >= every - Math.min(length, every);
+}

@@ -4,7 +4,7 @@
  * SIGHTLINE_DEMO_KAFKA_BROKERS is set, by consuming the payments topic.
  */
 import { counter, histogram, withSpan } from '@sightline/sdk';
-import { errorMonkey, latencyMonkey } from './chaos.ts';
+import { errorMonkey, inOutage, latencyMonkey } from './chaos.ts';
 import { HttpError, log, serve } from './kit.ts';
 import { connectKafka, kafkaBrokers, kafkaTopic, type Charge } from './kafka.ts';
 
@@ -20,6 +20,10 @@ async function charge(request: Charge, via: string): Promise<{ paymentId: string
   return withSpan('charge card', async (span) => {
     span.setAttributes({ 'shop.order_id': request.orderId, 'shop.amount': request.amount });
     try {
+      if (inOutage()) {
+        span.setAttribute('chaos.fault', 'outage');
+        throw new HttpError(503, 'card processor down');
+      }
       await latencyMonkey(0.12, 900);
       errorMonkey(0.06, 503, 'card processor timeout');
       if (Math.random() < 0.04) throw new HttpError(402, 'card declined');

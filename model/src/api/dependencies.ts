@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { StepParam, TimeParam } from './metrics.ts';
-import { RedSeries, RedStats } from './services.ts';
+import { NumberPoint, StepParam, TimeParam } from './metrics.ts';
+import { BreakerStateName, RedSeries, RedStats } from './services.ts';
 
 /**
  * A service's downstream dependencies, from its client and producer spans (other services,
@@ -15,12 +15,7 @@ export const DependencyKind = Type.Union([
 ]);
 export type DependencyKind = Static<typeof DependencyKind>;
 
-export const BreakerStateName = Type.Union([
-  Type.Literal('closed'),
-  Type.Literal('half-open'),
-  Type.Literal('open'),
-]);
-export type BreakerStateName = Static<typeof BreakerStateName>;
+export { BreakerStateName };
 
 export const BreakerStatus = Type.Object({
   /** The last state reported in the range (`circuit_breaker.state`), null if none was. */
@@ -29,6 +24,11 @@ export const BreakerStatus = Type.Object({
   openSeconds: Type.Number(),
   /** Calls in the range by outcome: success, failure, timeout, rejected, fallback. */
   outcomes: Type.Record(Type.String(), Type.Integer()),
+  /**
+   * The state at each step of the sparkline grid (0 closed, 1 half-open, 2 open): the last one
+   * reported by the step's end, null before the first report in the range.
+   */
+  stateSeries: Type.Array(NumberPoint),
 });
 export type BreakerStatus = Static<typeof BreakerStatus>;
 

@@ -96,26 +96,59 @@ export const ServiceMapQuery = Type.Object({
 });
 export type ServiceMapQuery = Static<typeof ServiceMapQuery>;
 
+/** A circuit breaker's state, as its `circuit_breaker.state` gauge reports it (0, 1, 2). */
+export const BreakerStateName = Type.Union([
+  Type.Literal('closed'),
+  Type.Literal('half-open'),
+  Type.Literal('open'),
+]);
+export type BreakerStateName = Static<typeof BreakerStateName>;
+
+export const ServiceMapNodeKind = Type.Union([
+  Type.Literal('service'),
+  Type.Literal('database'),
+  Type.Literal('cache'),
+]);
+export type ServiceMapNodeKind = Static<typeof ServiceMapNodeKind>;
+
 export const ServiceMapNode = Type.Object({
+  /** A service's name; a database or cache is `system address:port`, as in its dependencies. */
   service: Type.String(),
-  /** Requests as in RED: Server/Consumer spans, or all spans of a service without any. */
+  kind: ServiceMapNodeKind,
+  /**
+   * Requests as in RED: Server/Consumer spans, or all spans of a service without any; for a
+   * database or cache, the client spans calling it.
+   */
   requests: Type.Integer(),
   errors: Type.Integer(),
   errorRate: Type.Union([Type.Number(), Type.Null()]),
 });
 export type ServiceMapNode = Static<typeof ServiceMapNode>;
 
+/** A circuit breaker guarding an edge: named on the caller's client spans by the SDK. */
+export const EdgeBreaker = Type.Object({
+  name: Type.String(),
+  /** Its last reported state in the range; null when it reported none. */
+  state: Type.Union([BreakerStateName, Type.Null()]),
+});
+export type EdgeBreaker = Static<typeof EdgeBreaker>;
+
 /**
- * A call from one service to another: a span of `callee` whose parent span belongs to `caller`.
- * Errors and latency are those of the callee's spans.
+ * A call from one service to another: a span of `callee` whose parent span belongs to `caller`,
+ * errors and latency those of the callee's spans; or to a database or cache: the caller's client
+ * spans with that system and address, errors and latency theirs.
  */
 export const ServiceMapEdge = Type.Object({
   caller: Type.String(),
   callee: Type.String(),
+  /** What the callee is: another service, or a database or cache. */
+  calleeKind: ServiceMapNodeKind,
   calls: Type.Integer(),
   errors: Type.Integer(),
   errorRate: Type.Number(),
   p95Ms: Type.Number(),
+  /** The caller's circuit breakers around these calls, open first. */
+  breakers: Type.Array(EdgeBreaker),
 });
 export type ServiceMapEdge = Static<typeof ServiceMapEdge>;
 

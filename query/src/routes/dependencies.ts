@@ -9,8 +9,13 @@ import {
 } from '@sightline/model/api/dependencies';
 import { ServiceParams } from '@sightline/model/api/services';
 import type { StoreClients } from '@sightline/store/client-factory';
-import { breakerDependencies, spanDependencies, worstFirst } from '../sql/dependencies.ts';
-import { resolveGrid, resolveRange, type TimeRange } from '../sql/metrics-grid.ts';
+import {
+  breakerDependencies,
+  spanDependencies,
+  untilNow,
+  worstFirst,
+} from '../sql/dependencies.ts';
+import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
 import { MAX_MAP_RANGE_MS } from './service-map.ts';
 
 export interface DependenciesRouteOptions {
@@ -18,11 +23,6 @@ export interface DependenciesRouteOptions {
 }
 
 const POINTS = 60;
-
-const untilNow = (range: TimeRange): TimeRange => ({
-  fromMs: range.fromMs,
-  toMs: Math.max(range.fromMs, Math.min(range.toMs, Date.now())),
-});
 
 const withoutService = ({ service: _service, ...dependency }: Dependency & { service: string }) =>
   dependency;
@@ -100,6 +100,7 @@ export const dependenciesRoutes: FastifyPluginCallbackTypebox<DependenciesRouteO
             state: breaker?.state ?? null,
             openSeconds: breaker?.openSeconds ?? 0,
             outcomes: breaker?.outcomes ?? {},
+            stateSeries: breaker?.stateSeries ?? [],
           })),
       };
     },

@@ -2,8 +2,10 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { ErrorResponse } from '@sightline/model/api/common';
 import { ServiceMapQuery, ServiceMapResponse } from '@sightline/model/api/services';
 import type { StoreClients } from '@sightline/store/client-factory';
-import { resolveRange } from '../sql/metrics-grid.ts';
+import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
+import { breakerDependencies, untilNow } from '../sql/dependencies.ts';
 import { serviceMapEdges, serviceMapNodes } from '../sql/service-map.ts';
+import { storeEdges, withBreakerStates } from '../sql/service-map-stores.ts';
 
 export interface ServiceMapRouteOptions {
   readonly store: StoreClients;
@@ -38,12 +40,33 @@ export const serviceMapRoutes: FastifyPluginCallbackTypebox<ServiceMapRouteOptio
       const limit = req.query.limit ?? 1000;
       const nodes = await serviceMapNodes(reader, database, range, limit);
       const edges = await serviceMapEdges(reader, database, range, limit);
+      const stores = await storeEdges(reader, database, range, limit);
+      const breakers = await breakerDependencies(
+        reader,
+        database,
+        undefined,
+        untilNow(range),
+        resolveGrid(range, undefined, 1),
+      );
+      // Services and stores ranked together: the busiest of either kind within the limit.
+      const allNodes = [...nodes.nodes, ...stores.nodes].sort(
+        (a, b) => b.requests - a.requests || a.service.localeCompare(b.service),
+      );
+      const allEdges = [...edges.edges, ...stores.edges].sort(
+        (a, b) =>
+          b.calls - a.calls || a.caller.localeCompare(b.caller) || a.callee.localeCompare(b.callee),
+      );
       return {
         from: range.fromMs,
         to: range.toMs,
-        nodes: nodes.nodes,
-        edges: edges.edges,
-        truncated: nodes.truncated || edges.truncated,
+        nodes: allNodes.slice(0, limit),
+        edges: withBreakerStates(allEdges.slice(0, limit), breakers),
+        truncated:
+          nodes.truncated ||
+          edges.truncated ||
+          stores.truncated ||
+          allNodes.length > limit ||
+          allEdges.length > limit,
       };
     },
   );

@@ -4,12 +4,18 @@ import type {
   Dependency,
   DependencyKind,
 } from '@sightline/model/api/dependencies';
-import type { RedSeries } from '@sightline/model/api/services';
 import { ident } from '@sightline/store/schema/ddl-context';
 import type { StepGrid, TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
 import { redEntries, redSql, spanRangeSql, type RedRow } from './red-stats.ts';
 import { PARENT_AFTER_MS, PARENT_BEFORE_MS } from './service-map.ts';
+import {
+  BREAKER_CALLS,
+  BREAKER_ERRORS,
+  breakerKey,
+  breakerSeries,
+  emptySeries,
+} from './breaker-series.ts';
 
 /** Database systems that are caches (OpenTelemetry `db.system.name` values). */
 export const CACHE_SYSTEMS: readonly string[] = ['redis', 'memcached', 'valkey', 'hazelcast'];
@@ -19,6 +25,19 @@ const SEP = '\u001f';
 
 const attr = (key: string, legacy: string): string =>
   `if(SpanAttributes['${key}'] != '', SpanAttributes['${key}'], SpanAttributes['${legacy}'])`;
+
+/** A span's database system, server host and port (`sys`, `host`, `port`), old names or new. */
+export const DB_COLUMNS_SQL = `${attr('db.system.name', 'db.system')} AS sys,
+        ${attr('server.address', 'net.peer.name')} AS host,
+        ${attr('server.port', 'net.peer.port')} AS port`;
+
+/** `host:port`, `host`, or '' from the columns above (of table alias `t`, if given). */
+export const addressSql = (t = ''): string =>
+  `if(${t}host = '', '', if(${t}port = '', ${t}host, concat(${t}host, ':', ${t}port)))`;
+
+/** A database or cache's name: `system address`, as dependencies and the map both show it. */
+export const storeNameSql = (t = ''): string =>
+  `concat(${t}sys, if(address = '', '', concat(' ', address)))`;
 
 /**
  * The service's client and producer spans in the range, each labelled with the dependency it
@@ -33,19 +52,17 @@ export function dependencySpansSql(db: string, service: string, grid: StepGrid, 
     SELECT c.Timestamp AS Timestamp, c.Duration AS Duration, c.StatusCode AS StatusCode,
       multiIf(c.sys != '', if(c.sys IN (${caches}), 'cache', 'database'),
               c.msys != '', 'messaging', 'service') AS kind,
-      if(c.host = '', '', if(c.port = '', c.host, concat(c.host, ':', c.port))) AS address,
-      multiIf(c.sys != '', concat(c.sys, if(address = '', '', concat(' ', address))),
+      ${addressSql('c.')} AS address,
+      multiIf(c.sys != '', ${storeNameSql('c.')},
               c.msys != '', concat(c.msys, if(c.dest = '', '', concat(' ', c.dest))),
               peer.ServiceName != '', peer.ServiceName,
               address != '', address, 'unknown') AS dep_name,
       concat(kind, '${SEP}', dep_name, '${SEP}', if(c.sys != '', c.sys, c.msys), '${SEP}', address) AS dep
     FROM (
       SELECT TraceId, SpanId, Timestamp, Duration, StatusCode,
-        ${attr('db.system.name', 'db.system')} AS sys,
+        ${DB_COLUMNS_SQL},
         SpanAttributes['messaging.system'] AS msys,
-        SpanAttributes['messaging.destination.name'] AS dest,
-        ${attr('server.address', 'net.peer.name')} AS host,
-        ${attr('server.port', 'net.peer.port')} AS port
+        SpanAttributes['messaging.destination.name'] AS dest
       FROM ${db}.otel_traces
       WHERE ${spanRangeSql(grid, service, p)} AND SpanKind IN ('Client', 'Producer')
     ) AS c
@@ -58,6 +75,12 @@ export function dependencySpansSql(db: string, service: string, grid: StepGrid, 
     ON c.TraceId = peer.TraceId AND c.SpanId = peer.ParentSpanId
   )`;
 }
+
+/** The range cut at now: a breaker's last state holds until now, not until a future `to`. */
+export const untilNow = (range: TimeRange): TimeRange => ({
+  fromMs: range.fromMs,
+  toMs: Math.max(range.fromMs, Math.min(range.toMs, Date.now())),
+});
 
 const orNull = (s: string | undefined): string | null => (s === undefined || s === '' ? null : s);
 
@@ -103,18 +126,6 @@ interface CallsRow {
 }
 
 const STATE_NAMES: Record<number, BreakerStateName> = { 0: 'closed', 1: 'half-open', 2: 'open' };
-const BREAKER_ERRORS = ['failure', 'timeout', 'rejected'];
-const BREAKER_CALLS = ['success', ...BREAKER_ERRORS];
-
-/** Series of a breaker: its metrics are counts, not spans, so every step says "no data". */
-function noSeries(grid: StepGrid): RedSeries {
-  const points = Array.from({ length: grid.points }, (_, i): [number, null] => [
-    grid.fromMs + i * grid.stepMs,
-    null,
-  ]);
-  return { rate: points, errorRate: points, p95Ms: points };
-}
-
 async function rows<T>(
   client: ClickHouseClient,
   query: string,
@@ -138,7 +149,7 @@ export async function breakerDependencies(
   service: string | undefined,
   /** The range asked for, its end no later than now: an open breaker is open until then. */
   range: TimeRange,
-  /** The sparkline grid of the other dependencies (breakers get empty series on it). */
+  /** The sparkline grid: calls/s, error ratio and state per step. */
   grid: StepGrid,
 ): Promise<(Dependency & { service: string })[]> {
   const db = ident(database);
@@ -146,7 +157,7 @@ export async function breakerDependencies(
   const ofService = service === undefined ? '1' : `ServiceName = ${p.add(service, 'String')}`;
   const from = msParam(range.fromMs, p);
   const to = msParam(range.toMs, p);
-  const [states, calls] = await Promise.all([
+  const [states, calls, sparklines] = await Promise.all([
     rows<StateRow>(
       client,
       `SELECT service, name, argMax(Value, t) AS state,
@@ -176,9 +187,9 @@ export async function breakerDependencies(
         GROUP BY service, name, outcome`,
       p.values,
     ),
+    breakerSeries(client, database, service, grid),
   ]);
-  const keyOf = (r: { service: string; name: string }): string =>
-    JSON.stringify([r.service, r.name]);
+  const keyOf = (r: { service: string; name: string }): string => breakerKey(r.service, r.name);
   const keys = [...new Set([...states.map(keyOf), ...calls.map(keyOf)])].sort();
   const rangeSeconds = (range.toMs - range.fromMs) / 1000;
   return keys.map((key): Dependency & { service: string } => {
@@ -202,11 +213,12 @@ export async function breakerDependencies(
       p50Ms: null,
       p95Ms: null,
       p99Ms: null,
-      series: noSeries(grid),
+      series: (sparklines.get(key) ?? emptySeries(grid)).series,
       breaker: {
         state: state === undefined ? null : (STATE_NAMES[state.state] ?? null),
         openSeconds: state === undefined ? 0 : Number(state.open_ms) / 1000,
         outcomes,
+        stateSeries: (sparklines.get(key) ?? emptySeries(grid)).state,
       },
     };
   });

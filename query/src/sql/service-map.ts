@@ -1,5 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ServiceMapEdge, ServiceMapNode } from '@sightline/model/api/services';
+import type {
+  ServiceMapEdge,
+  ServiceMapNode,
+  ServiceMapNodeKind,
+} from '@sightline/model/api/services';
 import type { TimeRange } from './metrics-grid.ts';
 import { msParam, Params } from './metrics-keys.ts';
 import { entrySpansSql, spanRangeSql } from './red-stats.ts';
@@ -18,6 +22,23 @@ interface EdgeRow {
   calls: string;
   errors: string;
   p95: number;
+  breakers: string[];
+}
+
+export function edgeFromRow(r: EdgeRow, calleeKind: ServiceMapNodeKind): ServiceMapEdge {
+  const calls = Number(r.calls);
+  const errors = Number(r.errors);
+  return {
+    caller: r.caller,
+    callee: r.callee,
+    calleeKind,
+    calls,
+    errors,
+    errorRate: calls === 0 ? 0 : errors / calls,
+    p95Ms: r.p95 / 1e6,
+    // Named only: their states come from the breakers' metrics (withBreakerStates).
+    breakers: [...r.breakers].sort().map((name) => ({ name, state: null })),
+  };
 }
 
 interface NodeRow {
@@ -30,7 +51,9 @@ interface NodeRow {
  * Caller → callee edges: every span started in the range whose parent span (same TraceId,
  * SpanId = its ParentSpanId) belongs to another service. Errors and p95 (quantileExactInclusive,
  * as in RED) are the callee spans'. The parent side is bounded in time so the join reads only
- * the partitions around the range; ANY JOIN counts a child once even if its parent was stored twice.
+ * the partitions around the range. LEFT ANY JOIN gives each child one parent (a parent stored
+ * twice counts once) while a parent joins every one of its children: an INNER ANY JOIN pairs
+ * each parent with a single child, and dropped a call whenever its client span had others.
  */
 export async function serviceMapEdges(
   client: ClickHouseClient,
@@ -43,18 +66,20 @@ export async function serviceMapEdges(
   const rs = await client.query({
     query: `SELECT parent.ServiceName AS caller, child.ServiceName AS callee, count() AS calls,
         countIf(child.StatusCode = 'Error') AS errors,
-        quantileExactInclusive(0.95)(child.Duration) AS p95
+        quantileExactInclusive(0.95)(child.Duration) AS p95,
+        groupUniqArrayIf(parent.breaker, parent.breaker != '') AS breakers
       FROM (
         SELECT TraceId, ParentSpanId, ServiceName, StatusCode, Duration FROM ${db}.otel_traces
         WHERE ${spanRangeSql(range, undefined, p)} AND ParentSpanId != ''
       ) AS child
-      ANY INNER JOIN (
-        SELECT TraceId, SpanId, ServiceName FROM ${db}.otel_traces
+      LEFT ANY JOIN (
+        SELECT TraceId, SpanId, ServiceName, SpanAttributes['circuit_breaker.name'] AS breaker
+        FROM ${db}.otel_traces
         WHERE Timestamp >= ${msParam(range.fromMs - PARENT_BEFORE_MS, p)}
           AND Timestamp < ${msParam(range.toMs + PARENT_AFTER_MS, p)}
       ) AS parent
       ON child.TraceId = parent.TraceId AND child.ParentSpanId = parent.SpanId
-      WHERE parent.ServiceName != child.ServiceName
+      WHERE parent.ServiceName != '' AND parent.ServiceName != child.ServiceName
       GROUP BY caller, callee
       ORDER BY calls DESC, caller, callee
       LIMIT ${p.add(limit + 1, 'UInt32')}`,
@@ -62,19 +87,10 @@ export async function serviceMapEdges(
     format: 'JSONEachRow',
   });
   const rows = await rs.json<EdgeRow>();
-  const edges = rows.slice(0, limit).map((r): ServiceMapEdge => {
-    const calls = Number(r.calls);
-    const errors = Number(r.errors);
-    return {
-      caller: r.caller,
-      callee: r.callee,
-      calls,
-      errors,
-      errorRate: calls === 0 ? 0 : errors / calls,
-      p95Ms: r.p95 / 1e6,
-    };
-  });
-  return { edges, truncated: rows.length > limit };
+  return {
+    edges: rows.slice(0, limit).map((r) => edgeFromRow(r, 'service')),
+    truncated: rows.length > limit,
+  };
 }
 
 /** Every service with spans in the range, with its requests counted as RED counts them. */
@@ -101,6 +117,7 @@ export async function serviceMapNodes(
     const errors = Number(r.errors);
     return {
       service: r.service,
+      kind: 'service',
       requests,
       errors,
       errorRate: requests === 0 ? null : errors / requests,
