@@ -6,6 +6,7 @@ import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Sparkline } from '../components/Charts.tsx';
 import { Link } from '../components/Link.tsx';
+import { SendDataHint } from '../components/SendDataHint.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
 import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
@@ -48,9 +49,9 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
       {res.status === 'ok' && res.data.services.length === 0 && (
         <Empty title="No services sent spans in this time range">
-          Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
-          and send some traffic. To look around first, <code>npm run demo</code> starts a small shop
-          of services that fills this page within a minute.
+          Widen the time range above, or <SendDataHint signal="traces" /> and send some traffic. To
+          look around first, <code>npm run demo</code> starts a small shop of services that fills
+          this page within a minute.
         </Empty>
       )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
