@@ -6,21 +6,32 @@ import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Sparkline } from '../components/Charts.tsx';
 import { Link } from '../components/Link.tsx';
+import {
+  selfTelemetryParam,
+  SelfTelemetryToggle,
+  useShowSelfTelemetry,
+} from '../components/SelfTelemetryToggle.tsx';
 import { SendDataHint } from '../components/SendDataHint.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
 import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
-  const key = JSON.stringify(range);
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const key = JSON.stringify([range, selfTelemetry]);
   const res = useApi(key, (signal) => {
     const { from, to } = resolveRange(range);
-    return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
+    return apiGet(
+      ServicesOverviewResponse,
+      '/services/overview',
+      { from, to, selfTelemetry },
+      signal,
+    );
   });
   // Every service with any signal: those without spans are listed below the RED table.
   const all = useApi(key, (signal) => {
     const { from, to } = resolveRange(range);
-    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+    return apiGet(ServicesResponse, '/services', { from, to, selfTelemetry }, signal);
   });
   const others = all.status === 'ok' ? all.data.signals : [];
   const asMap = loc.params.get('view') === 'map';
@@ -29,6 +40,7 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
   return (
     <section>
       <h1>Services</h1>
+      <SelfTelemetryToggle />
       <div className="tabs" role="tablist" aria-label="Services as">
         {(['table', 'map'] as const).map((v) => (
           <button
@@ -128,8 +140,9 @@ function MapPanel({
 }) {
   // Same bounds as the overview, so the map's rates and the table's agree.
   const { from, to } = overview;
-  const map = useApi(JSON.stringify([range, from, to]), (signal) =>
-    apiGet(ServiceMapResponse, '/services/map', { from, to }, signal),
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const map = useApi(JSON.stringify([range, from, to, selfTelemetry]), (signal) =>
+    apiGet(ServiceMapResponse, '/services/map', { from, to, selfTelemetry }, signal),
   );
   if (map.status === 'loading') return <Loading what="the service map" />;
   if (map.status === 'error') return <ErrorPanel error={map.error} retry={map.reload} />;

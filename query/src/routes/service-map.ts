@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
 import { ServiceMapQuery, ServiceMapResponse } from '@sightline/model/api/services';
+import { isSelfService } from '@sightline/model/self-telemetry';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { resolveRange } from '../sql/metrics-grid.ts';
 import { serviceMapEdges, serviceMapNodes } from '../sql/service-map.ts';
@@ -38,11 +39,14 @@ export const serviceMapRoutes: FastifyPluginCallbackTypebox<ServiceMapRouteOptio
       const limit = req.query.limit ?? 1000;
       const nodes = await serviceMapNodes(reader, database, range, limit);
       const edges = await serviceMapEdges(reader, database, range, limit);
+      // Sightline's own services, hidden unless asked for, with the calls they make or take.
+      const shown = (service: string) =>
+        req.query.selfTelemetry === 'show' || !isSelfService(service);
       return {
         from: range.fromMs,
         to: range.toMs,
-        nodes: nodes.nodes,
-        edges: edges.edges,
+        nodes: nodes.nodes.filter((n) => shown(n.service)),
+        edges: edges.edges.filter((e) => shown(e.caller) && shown(e.callee)),
         truncated: nodes.truncated || edges.truncated,
       };
     },

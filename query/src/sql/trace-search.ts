@@ -49,6 +49,10 @@ export function traceSearchSql(
     spanFilters.push('ServiceName = {service:String}');
     params.service = search.service;
   }
+  if (search.hideServices !== undefined) {
+    spanFilters.push('NOT match(ServiceName, {hideServices:String})');
+    params.hideServices = search.hideServices;
+  }
   if (search.operation !== undefined) {
     spanFilters.push('SpanName = {operation:String}');
     params.operation = search.operation;
