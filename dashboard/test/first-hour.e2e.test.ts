@@ -177,4 +177,56 @@ describe('the first hour in a real browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('.traces-table tbody tr').count()).toBe(21);
     expect(await page.locator(`[data-trace-id="${OWN}"]`).count()).toBe(0);
   });
+
+  it('shows the current rate beside the average, unit headers, sortable columns, one colour per service', async () => {
+    await page.goto(`${s.apiUrl}/services`);
+    const table = page.locator('.services-table');
+    await table.locator('tbody tr').first().waitFor();
+    const heads = await table.locator('thead th').allTextContents();
+    // The step follows the window (about 30 points); every header and the note name the same one.
+    const step = /^Rate \(\/s, per (\d+ (?:s|min|h))\)$/.exec(heads[4] ?? '')?.[1];
+    expect(step).toBeDefined();
+    expect(heads).toEqual([
+      'Service ▲',
+      'Requests',
+      'Avg rate',
+      'Now',
+      `Rate (/s, per ${step})`,
+      'Error rate',
+      `Errors (%, per ${step})`,
+      'p95',
+      `p95 (ms, per ${step})`,
+    ]);
+    const note = (await page.locator('.table-note').textContent()) ?? '';
+    expect(note).toMatch(/^Avg rate: the whole window\. Now: the last complete /);
+    expect(note).toContain(`Now: the last complete ${step} (`);
+    expect(note).toMatch(
+      /\(\d\d:\d\d:\d\d\.000–\d\d:\d\d:\d\d\.000\)\. Sparklines: one point per /,
+    );
+    for (const cell of await table.locator('td.current-rate').allTextContents())
+      expect(cell).toMatch(/^\d+(\.\d+)?\/(s|min|h)$/);
+    const order = () => table.locator('tbody tr td:first-child').allTextContents();
+    expect(await order()).toEqual(['shop-api', 'shop-web']);
+    // shop-web's requests take 40 ms, shop-api's 20 ms or less: p95 descending puts shop-web first.
+    await table.getByRole('button', { name: 'p95' }).click();
+    await expect.poll(order).toEqual(['shop-web', 'shop-api']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('-p95');
+    expect(await table.locator('th[aria-sort="descending"]').textContent()).toBe('p95 ▼');
+    await shot('04-services-sorted');
+    await table.getByRole('button', { name: 'p95 ▼' }).click();
+    await expect.poll(order).toEqual(['shop-api', 'shop-web']);
+
+    const swatch = (name: string) =>
+      table
+        .locator('tbody tr', { hasText: name })
+        .locator('.swatch')
+        .evaluate((e) => getComputedStyle(e).backgroundColor);
+    const api = await swatch('shop-api');
+    expect(api).not.toBe(await swatch('shop-web'));
+    // The same colour on the Traces page.
+    await page.getByRole('link', { name: 'Traces' }).click();
+    const tag = page.locator('.traces-table .tag', { hasText: 'shop-api' }).first();
+    await tag.waitFor();
+    expect(await tag.evaluate((e) => getComputedStyle(e).borderColor)).toBe(api);
+  });
 });

@@ -1,11 +1,8 @@
 import { ServiceMapResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
 import { ServicesResponse } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
-import { Sparkline } from '../components/Charts.tsx';
-import { Link } from '../components/Link.tsx';
 import {
   selfTelemetryParam,
   SelfTelemetryToggle,
@@ -14,6 +11,7 @@ import {
 import { SendDataHint } from '../components/SendDataHint.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
+import { ServicesTable } from '../services/ServicesTable.tsx';
 import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
@@ -67,60 +65,7 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
         </Empty>
       )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
-        <table className="grid services-table">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th className="num">Requests</th>
-              <th className="num">Rate</th>
-              <th />
-              <th className="num">Error rate</th>
-              <th />
-              <th className="num">p95</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {res.data.services.map((s) => {
-              const href = hrefTo(`/services/${encodeURIComponent(s.service)}`, {}, loc.params);
-              return (
-                <tr key={s.service} className="clickable" onClick={() => navigate(href)}>
-                  <td>
-                    <span className="swatch" style={{ background: serviceColor(s.service) }} />
-                    <Link href={href}>{s.service}</Link>
-                  </td>
-                  <td className="num">{s.requests}</td>
-                  <td className="num">{formatRate(s.requestRate)}</td>
-                  <td>
-                    <Sparkline
-                      points={s.series.rate}
-                      color="var(--accent)"
-                      label={`${s.service} request rate`}
-                    />
-                  </td>
-                  <td className={`num${s.errors > 0 ? ' bad' : ''}`}>
-                    {formatPercent(s.errorRate)}
-                  </td>
-                  <td>
-                    <Sparkline
-                      points={s.series.errorRate}
-                      color="var(--error)"
-                      label={`${s.service} error rate`}
-                    />
-                  </td>
-                  <td className="num">{formatMs(s.p95Ms)}</td>
-                  <td>
-                    <Sparkline
-                      points={s.series.p95Ms}
-                      color="var(--latency)"
-                      label={`${s.service} p95 latency`}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ServicesTable loc={loc} overview={res.data} />
       )}
       {!asMap && res.status === 'ok' && (
         <SignalOnlyServices services={others} params={loc.params} />

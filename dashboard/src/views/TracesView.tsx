@@ -6,7 +6,8 @@ import {
   type TraceSummary,
 } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
+import { formatMs, formatTime, nsToEpochMs, nsToMs } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { usePaged } from '../use-paged.ts';
