@@ -229,4 +229,31 @@ describe('the first hour in a real browser', { timeout: 120_000 }, () => {
     await tag.waitFor();
     expect(await tag.evaluate((e) => getComputedStyle(e).borderColor)).toBe(api);
   });
+
+  it('answers the keyboard: / searches, ? lists the shortcuts, Esc closes panels', async () => {
+    await page.goto(`${s.apiUrl}/traces`);
+    await page.locator('.traces-table').waitFor();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Search',
+    );
+    // Typed into the box, `?` is just a character; Esc leaves the box.
+    await page.keyboard.type('?');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    expect(await dialog.locator('kbd').allTextContents()).toEqual(['/', 'Esc', '?']);
+    await shot('05-shortcuts');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    await page.goto(`${s.apiUrl}/traces/${HOOK}?span=${hex(3, 16)}`);
+    const close = page.getByRole('button', { name: 'Close span detail' });
+    await close.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => close.count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('span')).toBeNull();
+  });
 });
