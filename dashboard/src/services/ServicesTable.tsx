@@ -1,4 +1,4 @@
-import type { ServicesOverviewResponse } from '@sightline/model/api/services';
+import type { ServiceRed, ServicesOverviewResponse } from '@sightline/model/api/services';
 import { formatMs, formatPercent, formatRate, formatTime } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { serviceColor } from '../service-colors.ts';
@@ -33,6 +33,11 @@ export function ServicesTable({
   });
   const bucket = rows.find((r) => r.current)?.current;
   const step = stepText(overview.step);
+  const spark = (points: ServiceRed['series']['rate'], color: string, label: string) => (
+    <td>
+      <Sparkline points={points} color={color} label={label} />
+    </td>
+  );
   const header = (key: SortKey, label: string, title: string, num = true) => {
     const active = sort.key === key;
     const next = { key, desc: active ? !sort.desc : key !== 'service' };
@@ -81,29 +86,11 @@ export function ServicesTable({
                 <td className="num">{s.requests}</td>
                 <td className="num">{formatRate(s.requestRate)}</td>
                 <td className="num current-rate">{formatRate(s.now)}</td>
-                <td>
-                  <Sparkline
-                    points={s.series.rate}
-                    color="var(--accent)"
-                    label={`${s.service} request rate`}
-                  />
-                </td>
+                {spark(s.series.rate, 'var(--accent)', `${s.service} request rate`)}
                 <td className={`num${s.errors > 0 ? ' bad' : ''}`}>{formatPercent(s.errorRate)}</td>
-                <td>
-                  <Sparkline
-                    points={s.series.errorRate}
-                    color="var(--error)"
-                    label={`${s.service} error rate`}
-                  />
-                </td>
+                {spark(s.series.errorRate, 'var(--error)', `${s.service} error rate`)}
                 <td className="num">{formatMs(s.p95Ms)}</td>
-                <td>
-                  <Sparkline
-                    points={s.series.p95Ms}
-                    color="var(--latency)"
-                    label={`${s.service} p95 latency`}
-                  />
-                </td>
+                {spark(s.series.p95Ms, 'var(--latency)', `${s.service} p95 latency`)}
               </tr>
             );
           })}
