@@ -53,7 +53,7 @@ export async function buildDashboard(opts: { force?: boolean } = {}): Promise<'b
   return 'built';
 }
 
-// `npm start` runs this first (prestart): a no-op in ~50 ms when nothing changed.
+// `npm start` runs this first (deploy/src/sightline.ts): a no-op in ~50 ms when nothing changed.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const started = Date.now();
   const result = await buildDashboard({ force: process.argv.includes('--force') });

@@ -2,6 +2,8 @@ import { lazy, Suspense } from 'react';
 import { hrefTo, matchRoute, navigate, useLocation, withParams } from './router.ts';
 import { readTimeRange, writeTimeRange, type TimeRange } from './time-range.ts';
 import { useTheme } from './theme.ts';
+import { useServiceColors } from './service-colors.ts';
+import { ShortcutsDialog, useShortcuts } from './components/Shortcuts.tsx';
 import { Link } from './components/Link.tsx';
 import { TimePicker } from './components/TimePicker.tsx';
 import { Empty, Loading } from './components/States.tsx';
@@ -45,6 +47,8 @@ export function App() {
   const range = readTimeRange(loc.params);
   const [theme, toggleTheme] = useTheme();
   const auth = useAuth();
+  useServiceColors(range, auth.status === 'off' || auth.status === 'signed-in');
+  const shortcuts = useShortcuts(loc);
   const setRange = (r: TimeRange) => {
     const params = new URLSearchParams(loc.params);
     writeTimeRange(params, r);
@@ -152,6 +156,7 @@ export function App() {
         )}
       </header>
       <main>{page}</main>
+      {shortcuts.open && <ShortcutsDialog onClose={shortcuts.close} />}
     </div>
   );
 }

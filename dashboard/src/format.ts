@@ -47,7 +47,7 @@ export function formatTick(epochMs: number, spanMs: number): string {
   return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
-const PALETTE = [
+export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
   '#59a14f',
@@ -64,13 +64,6 @@ const PALETTE = [
 
 /** The i-th colour of the palette, for series that need distinct colours side by side. */
 export const paletteColor = (i: number): string => PALETTE[i % PALETTE.length] ?? '#888';
-
-/** A stable colour per service name, the same on every page. */
-export function serviceColor(service: string): string {
-  let h = 0;
-  for (let i = 0; i < service.length; i++) h = (h * 31 + service.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length] ?? '#888';
-}
 
 export const LEVEL_COLORS = {
   trace: '#9aa5b1',

@@ -47,7 +47,7 @@ describe('dashboard in a real browser', { timeout: 120_000 }, () => {
     await row.waitFor();
     expect(await page.locator('.services-table tbody tr').count()).toBe(3);
     await expect.poll(() => row.locator('.sparkline svg').count()).toBe(3);
-    expect(await row.locator('td.num').nth(2).textContent()).toMatch(/%/);
+    expect(await row.locator('td.num').nth(3).textContent()).toMatch(/%/);
     await shot('01-services');
     await row.getByRole('link', { name: 'payments' }).click();
     expect(path()).toBe('/services/payments');

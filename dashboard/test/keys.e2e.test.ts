@@ -92,7 +92,16 @@ describe('API keys in a real browser', () => {
     const empty = page.getByText('No services sent spans in this time range');
     await empty.waitFor();
     const advice = (await page.locator('main').textContent()) ?? '';
-    expect(advice).toContain('OTLP endpoint (port 4318)');
+    // The endpoints this instance really listens on (test ports, not the default 4318), and the
+    // ingest key it asks for, since auth is on.
+    expect(advice).toContain(
+      `point an OpenTelemetry SDK at ${s.otlpUrl} (OTLP/HTTP, POST /v1/traces)`,
+    );
+    expect(s.otlpUrl).not.toContain(':4318');
+    expect(advice).not.toContain('OTLP/gRPC');
+    expect(advice).toContain(
+      'with an ingest key in the header authorization: Bearer <ingest key> (make one on the API keys page)',
+    );
     expect(advice).toContain('npm run demo');
     await shot('32-services-empty');
   });

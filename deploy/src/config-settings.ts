@@ -5,7 +5,6 @@ import {
   networks,
   identifier,
   int,
-  level,
   oneOf,
   portOrOff,
   roles,
@@ -17,6 +16,7 @@ import {
 } from './config-parsers.ts';
 import { LISTENER_SETTINGS } from './config-settings-listeners.ts';
 import { PROMQL_SETTINGS } from './config-settings-promql.ts';
+import { LOGGING_SETTINGS } from './config-settings-logging.ts';
 import { ROLES } from './roles.ts';
 
 export interface Setting<T> {
@@ -169,13 +169,7 @@ export const SETTINGS = {
     help: 'spans returned for one trace',
   },
   ...PROMQL_SETTINGS,
-  logLevel: {
-    env: 'SIGHTLINE_LOG_LEVEL',
-    flag: 'log-level',
-    parse: level,
-    fallback: 'info',
-    help: 'server log level',
-  },
+  ...LOGGING_SETTINGS,
   roles: {
     env: 'SIGHTLINE_ROLES',
     flag: 'roles',

@@ -38,6 +38,8 @@ export interface SightlineConfig {
   /** Limits of one PromQL query. */
   readonly promql: PromQLConfig;
   readonly logLevel: string;
+  /** auto: pretty on a terminal, JSON lines otherwise. */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
   /** Which parts this process runs; all three is the all-in-one. */
   readonly roles: ReadonlySet<Role>;
   readonly kafka: KafkaConfig;
@@ -183,6 +185,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
       timeoutMs: c.promqlTimeoutSeconds * 1000,
     }),
     logLevel: c.logLevel,
+    logFormat: c.logFormat,
     roles: c.roles,
     kafka: Object.freeze({
       brokers: Object.freeze([...c.kafkaBrokers]),
@@ -223,20 +226,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Sig
       intervalMs: c.selfTelemetryIntervalMs,
     }),
   });
-}
-
-function describeDefault(v: unknown): string {
-  if (v === undefined || (Array.isArray(v) && v.length === 0)) return 'unset';
-  if (v instanceof Set) return [...(v as Set<unknown>)].join(',');
-  return JSON.stringify(v);
-}
-
-export function helpText(): string {
-  const rows = Object.values(SETTINGS as Record<string, Setting<unknown>>).map(
-    (s) =>
-      `  --${s.flag.padEnd(24)} ${s.env.padEnd(34)} ${s.help} (default: ${describeDefault(s.fallback)})`,
-  );
-  return `Usage: sightline [flags]\n\nflag                       environment variable               meaning\n${rows.join('\n')}\n`;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;

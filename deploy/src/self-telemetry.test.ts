@@ -17,6 +17,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setStartedSdk } from '../../sdk/src/sdk-state.ts';
 import { logShipper } from '../../sdk/src/logger.ts';
+import { isSelfService } from '@sightline/model/self-telemetry';
+import { ROLES } from './roles.ts';
 import { selfServiceName, traceInserts } from './self-telemetry.ts';
 import { bridgeRegistry } from './self-telemetry-metrics.ts';
 import { shipServerLogs } from './self-telemetry-logs.ts';
@@ -28,6 +30,15 @@ describe('selfServiceName', () => {
     );
     expect(selfServiceName(new Set(['receive']))).toBe('sightline-receive');
     expect(selfServiceName(new Set(['query', 'ingest']))).toBe('sightline-ingest-query');
+  });
+
+  it('gives every combination of roles a name the query side hides as its own', () => {
+    for (let mask = 1; mask < 1 << ROLES.length; mask++) {
+      const roles = new Set(ROLES.filter((_, i) => mask & (1 << i)));
+      expect(isSelfService(selfServiceName(roles)), [...roles].join()).toBe(true);
+    }
+    for (const user of ['sightline', 'sightline-web', 'my-sightline-receive', 'checkout', ''])
+      expect(isSelfService(user), user).toBe(false);
   });
 });
 

@@ -1,12 +1,13 @@
-import { pino } from 'pino';
 import { SightlineError } from '@sightline/model/errors';
-import { startRoles } from './start-roles.ts';
-import { helpText, loadConfig } from './config.ts';
-import { runKeysCli } from './keys-cli.ts';
+import { loadConfig } from './config.ts';
+import { helpText } from './help-text.ts';
+import { createServerLogger } from './log-output.ts';
+import { explainStartUpFailure } from './start-up-failure.ts';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'keys') {
   try {
+    const { runKeysCli } = await import('./keys-cli.ts');
     await runKeysCli(argv.slice(1), process.env, { out: (t) => process.stdout.write(t) });
     process.exit(0);
   } catch (err) {
@@ -27,9 +28,24 @@ try {
   process.exit(2);
 }
 
-const logger = pino({ level: config.logLevel, base: { service: 'sightline' } });
+const logger = createServerLogger({ level: config.logLevel, format: config.logFormat });
+
+// `npm start` builds the dashboard here rather than in a prestart script, so `--help` and `keys`
+// answer at once; npm's --ignore-scripts skips it as it skipped the prestart.
+if (
+  process.env.npm_lifecycle_event === 'start' &&
+  process.env.npm_config_ignore_scripts !== 'true' &&
+  config.roles.has('query')
+) {
+  const started = Date.now();
+  const { buildDashboard } = await import('../../dashboard/scripts/build.ts');
+  const result = await buildDashboard();
+  if (result === 'built') process.stdout.write(`dashboard: built (${Date.now() - started} ms)\n`);
+}
 
 try {
+  // Loaded only now: its imports (fastify, kafkajs, chDB) take seconds that --help need not wait.
+  const { startRoles } = await import('./start-roles.ts');
   const s = await startRoles(config, logger);
   const applied = s.migrations?.applied ?? [];
   const kafka = config.kafka.brokers.length > 0 ? config.kafka.brokers.join(',') : undefined;
@@ -80,7 +96,10 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (err) {
-  if (err instanceof SightlineError) {
+  const plain = explainStartUpFailure(err, config);
+  if (plain !== undefined) {
+    process.stderr.write(`sightline: ${plain}\n`);
+  } else if (err instanceof SightlineError) {
     logger.fatal(`${err.code}: ${err.message}`);
   } else {
     logger.fatal({ err }, 'Sightline failed to start');

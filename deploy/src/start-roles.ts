@@ -304,6 +304,7 @@ export async function startRoles(
         store,
         version: VERSION,
         publicUrl: () => config.alerting.publicUrl ?? apiUrl ?? '',
+        ingestEndpoints: () => ({ otlpHttp: otlpUrl, otlpGrpc: grpc?.url }),
         maxTraceSpans: config.maxTraceSpans,
         promql: config.promql,
         requestTimeoutMs: config.requestTimeoutMs,

@@ -1,35 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStoreClients } from '@sightline/store/client-factory';
 import { nowNanos } from './harness.ts';
-
-const entry = join(import.meta.dirname, '../src/sightline.ts');
-const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
-const repo = join(import.meta.dirname, '../..');
-
-/** Waits (up to a minute) until the start-up lines, which end with the API address, are out. */
-async function startUpLines(out: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!/API\s+http:\/\/\S+/.test(out()) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-}
-
-/** Processes whose command line mentions `text`. */
-function processesWith(text: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmd.includes(text)) found.push(`${pid} ${cmd}`);
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return found;
-}
+import { entry, processesWith, repo, startUpLines, tsx } from './cli-helpers.ts';
 
 describe('the sightline command', () => {
   it('refuses a bad setting, naming the variable and what it expects', () => {
@@ -126,7 +102,7 @@ describe('the sightline command', () => {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: group,
-      // No prestart: its dashboard build would race the browser tests' builds of the same folder.
+      // No dashboard build (npm's ignore-scripts skips it): it would race the browser tests' builds of the same folder.
       env: { ...process.env, npm_config_ignore_scripts: 'true' },
     });
     let out = '';

@@ -7,6 +7,7 @@ import { allowOnlyHosts } from './plugins/allowed-hosts.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.ts';
 import { healthRoutes } from './routes/health.ts';
+import { setupRoutes, type IngestEndpoints } from './routes/setup.ts';
 import { logRoutes } from './routes/logs.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { traceRoutes } from './routes/traces.ts';
@@ -33,6 +34,8 @@ export interface QueryAppOptions {
   readonly promql?: PromQLLimits;
   /** Base of dashboard links in alerts (SIGHTLINE_PUBLIC_URL, or the API's own URL once listening). */
   readonly publicUrl?: () => string;
+  /** The OTLP listeners of this process (for the dashboard's hints); none when receive runs elsewhere. */
+  readonly ingestEndpoints?: () => IngestEndpoints;
   /** A pino logger (fastify's own type); none → silent. */
   readonly logger?: FastifyBaseLogger;
   /** Auth on: every route but health and the dashboard's files needs a key or a session. */
@@ -69,6 +72,10 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
   void app.register(
     async (api) => {
       await api.register(healthRoutes, { store: opts.store, version: opts.version });
+      await api.register(setupRoutes, {
+        endpoints: opts.ingestEndpoints ?? (() => ({})),
+        auth: opts.auth !== undefined,
+      });
       await api.register(traceRoutes, { store: opts.store, maxTraceSpans: opts.maxTraceSpans });
       await api.register(logRoutes, { store: opts.store });
       await api.register(metricRoutes, { store: opts.store });

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ServiceMapResponse } from '@sightline/model/api/services';
-import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
+import { formatMs, formatPercent, formatRate } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import {
   edgeBreakerState,
   errorBand,

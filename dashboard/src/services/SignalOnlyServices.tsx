@@ -1,5 +1,5 @@
 import type { ServiceSignals } from '@sightline/model/api/traces';
-import { serviceColor } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo } from '../router.ts';
 import { Link } from '../components/Link.tsx';
 

@@ -1,5 +1,6 @@
 import type { Span } from '@sightline/model/api/traces';
-import { formatMs, nsToMs, serviceColor } from '../format.ts';
+import { formatMs, nsToMs } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo } from '../router.ts';
 import { Link } from '../components/Link.tsx';
 

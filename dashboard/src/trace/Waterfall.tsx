@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { formatMs, serviceColor } from '../format.ts';
+import { formatMs } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { rulerTicks, type WaterfallRow } from './waterfall-layout.ts';
 
 const ROW_HEIGHT = 26;

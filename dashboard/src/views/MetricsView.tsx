@@ -11,6 +11,7 @@ import { navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { chartStep } from '../components/step.ts';
+import { SendDataHint } from '../components/SendDataHint.tsx';
 import { StepSelect } from '../components/StepSelect.tsx';
 import { useElementWidth } from '../components/use-element-width.ts';
 import { chartSeries, MetricChart } from '../metrics/MetricChart.tsx';
@@ -169,7 +170,7 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
       {names.status === 'error' && <ErrorPanel error={names.error} retry={names.reload} />}
       {names.status === 'ok' && metrics.length === 0 && (
         <Empty title="No metrics in this time range">
-          Widen the time range, or send metrics over OTLP (POST /v1/metrics on port 4318).
+          Widen the time range, or <SendDataHint signal="metrics" />.
         </Empty>
       )}
       {names.status === 'ok' && metrics.length > 0 && (

@@ -4,7 +4,8 @@ import {
   type ServiceMapEdge,
 } from '@sightline/model/api/services';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
+import { formatMs, formatPercent, formatRate } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
 import { SeriesChart } from '../components/Charts.tsx';

@@ -1,25 +1,35 @@
 import { ServiceMapResponse, ServicesOverviewResponse } from '@sightline/model/api/services';
 import { ServicesResponse } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatPercent, formatRate, serviceColor } from '../format.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
-import { Sparkline } from '../components/Charts.tsx';
-import { Link } from '../components/Link.tsx';
+import {
+  selfTelemetryParam,
+  SelfTelemetryToggle,
+  useShowSelfTelemetry,
+} from '../components/SelfTelemetryToggle.tsx';
+import { SendDataHint } from '../components/SendDataHint.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { ServiceMap } from '../services/ServiceMap.tsx';
+import { ServicesTable } from '../services/ServicesTable.tsx';
 import { SignalOnlyServices } from '../services/SignalOnlyServices.tsx';
 
 export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
-  const key = JSON.stringify(range);
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const key = JSON.stringify([range, selfTelemetry]);
   const res = useApi(key, (signal) => {
     const { from, to } = resolveRange(range);
-    return apiGet(ServicesOverviewResponse, '/services/overview', { from, to }, signal);
+    return apiGet(
+      ServicesOverviewResponse,
+      '/services/overview',
+      { from, to, selfTelemetry },
+      signal,
+    );
   });
   // Every service with any signal: those without spans are listed below the RED table.
   const all = useApi(key, (signal) => {
     const { from, to } = resolveRange(range);
-    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+    return apiGet(ServicesResponse, '/services', { from, to, selfTelemetry }, signal);
   });
   const others = all.status === 'ok' ? all.data.signals : [];
   const asMap = loc.params.get('view') === 'map';
@@ -28,6 +38,7 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
   return (
     <section>
       <h1>Services</h1>
+      <SelfTelemetryToggle />
       <div className="tabs" role="tablist" aria-label="Services as">
         {(['table', 'map'] as const).map((v) => (
           <button
@@ -48,66 +59,13 @@ export function ServicesView({ loc, range }: { loc: AppLocation; range: TimeRang
       {res.status === 'error' && <ErrorPanel error={res.error} retry={res.reload} />}
       {res.status === 'ok' && res.data.services.length === 0 && (
         <Empty title="No services sent spans in this time range">
-          Widen the time range above, or point an OpenTelemetry SDK at the OTLP endpoint (port 4318)
-          and send some traffic. To look around first, <code>npm run demo</code> starts a small shop
-          of services that fills this page within a minute.
+          Widen the time range above, or <SendDataHint signal="traces" /> and send some traffic. To
+          look around first, <code>npm run demo</code> starts a small shop of services that fills
+          this page within a minute.
         </Empty>
       )}
       {!asMap && res.status === 'ok' && res.data.services.length > 0 && (
-        <table className="grid services-table">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th className="num">Requests</th>
-              <th className="num">Rate</th>
-              <th />
-              <th className="num">Error rate</th>
-              <th />
-              <th className="num">p95</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {res.data.services.map((s) => {
-              const href = hrefTo(`/services/${encodeURIComponent(s.service)}`, {}, loc.params);
-              return (
-                <tr key={s.service} className="clickable" onClick={() => navigate(href)}>
-                  <td>
-                    <span className="swatch" style={{ background: serviceColor(s.service) }} />
-                    <Link href={href}>{s.service}</Link>
-                  </td>
-                  <td className="num">{s.requests}</td>
-                  <td className="num">{formatRate(s.requestRate)}</td>
-                  <td>
-                    <Sparkline
-                      points={s.series.rate}
-                      color="var(--accent)"
-                      label={`${s.service} request rate`}
-                    />
-                  </td>
-                  <td className={`num${s.errors > 0 ? ' bad' : ''}`}>
-                    {formatPercent(s.errorRate)}
-                  </td>
-                  <td>
-                    <Sparkline
-                      points={s.series.errorRate}
-                      color="var(--error)"
-                      label={`${s.service} error rate`}
-                    />
-                  </td>
-                  <td className="num">{formatMs(s.p95Ms)}</td>
-                  <td>
-                    <Sparkline
-                      points={s.series.p95Ms}
-                      color="var(--latency)"
-                      label={`${s.service} p95 latency`}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ServicesTable loc={loc} overview={res.data} />
       )}
       {!asMap && res.status === 'ok' && (
         <SignalOnlyServices services={others} params={loc.params} />
@@ -127,8 +85,9 @@ function MapPanel({
 }) {
   // Same bounds as the overview, so the map's rates and the table's agree.
   const { from, to } = overview;
-  const map = useApi(JSON.stringify([range, from, to]), (signal) =>
-    apiGet(ServiceMapResponse, '/services/map', { from, to }, signal),
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const map = useApi(JSON.stringify([range, from, to, selfTelemetry]), (signal) =>
+    apiGet(ServiceMapResponse, '/services/map', { from, to, selfTelemetry }, signal),
   );
   if (map.status === 'loading') return <Loading what="the service map" />;
   if (map.status === 'error') return <ErrorPanel error={map.error} retry={map.reload} />;

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { CriticalPathResponse, TraceResponse, type TraceLog } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatTime, serviceColor } from '../format.ts';
+import { formatMs, formatTime } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import {
   ancestorsOf,

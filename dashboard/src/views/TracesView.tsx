@@ -6,12 +6,18 @@ import {
   type TraceSummary,
 } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
-import { formatMs, formatTime, nsToEpochMs, nsToMs, serviceColor } from '../format.ts';
+import { formatMs, formatTime, nsToEpochMs, nsToMs } from '../format.ts';
+import { serviceColor } from '../service-colors.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { resolveRange, writeTimeRange, type TimeRange } from '../time-range.ts';
 import { usePaged } from '../use-paged.ts';
 import { Link } from '../components/Link.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
+import {
+  selfTelemetryParam,
+  SelfTelemetryToggle,
+  useShowSelfTelemetry,
+} from '../components/SelfTelemetryToggle.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { TraceScatter } from '../trace/TraceScatter.tsx';
 
@@ -25,14 +31,15 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
     (typeof FILTERS)[number],
     string
   >;
-  const key = JSON.stringify([range, filters]);
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const key = JSON.stringify([range, filters, selfTelemetry]);
   const res = usePaged<TraceSummary>(key, async (cursor, signal) => {
     // A cursor carries the first page's window; sending from/to would replace it.
     const window = cursor ? { cursor } : resolveRange(range);
     const page = await apiGet(
       TraceSearchResponse,
       '/traces',
-      { ...filters, ...window, limit: PAGE },
+      { ...filters, ...window, limit: PAGE, selfTelemetry },
       signal,
     );
     return { items: page.traces, nextCursor: page.nextCursor };
@@ -135,9 +142,10 @@ interface FiltersProps {
 function Filters({ range, filters, onApply }: FiltersProps) {
   const [minD, setMinD] = useState(filters.minDuration);
   const [maxD, setMaxD] = useState(filters.maxDuration);
-  const services = useApi(JSON.stringify(range), (signal) => {
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const services = useApi(JSON.stringify([range, selfTelemetry]), (signal) => {
     const { from, to } = resolveRange(range);
-    return apiGet(ServicesResponse, '/services', { from, to }, signal);
+    return apiGet(ServicesResponse, '/services', { from, to, selfTelemetry }, signal);
   });
   const ops = useApi(
     filters.service ? JSON.stringify([range, filters.service]) : null,
@@ -234,6 +242,7 @@ function Filters({ range, filters, onApply }: FiltersProps) {
       <button type="submit" disabled={badDuration}>
         Apply
       </button>
+      <SelfTelemetryToggle />
       {badDuration && (
         <span className="field-error">
           Durations look like 250ms, 1.5s, 2m (a bare number is ms).

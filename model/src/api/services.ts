@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SelfTelemetryParam } from '../self-telemetry.ts';
 import { NumberPoint, StepParam, TimeParam } from './metrics.ts';
 
 /**
@@ -36,6 +37,7 @@ export const ServicesOverviewQuery = Type.Object({
   /** Search language over spans, applied before counting. */
   q: Type.Optional(Type.String({ maxLength: 8192 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type ServicesOverviewQuery = Static<typeof ServicesOverviewQuery>;
 
@@ -68,6 +70,7 @@ export const ServiceRedQuery = Type.Object({
   step: Type.Optional(StepParam),
   q: Type.Optional(Type.String({ maxLength: 8192 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type ServiceRedQuery = Static<typeof ServiceRedQuery>;
 
@@ -93,6 +96,7 @@ export const ServiceMapQuery = Type.Object({
   from: Type.Optional(TimeParam),
   to: Type.Optional(TimeParam),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type ServiceMapQuery = Static<typeof ServiceMapQuery>;
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SelfTelemetryParam } from '../self-telemetry.ts';
 import { AttributeMap, UnixNanos } from './common.ts';
 
 export const TraceIdParams = Type.Object({
@@ -79,6 +80,12 @@ export const TimeRangeQuery = Type.Object({
 });
 export type TimeRangeQuery = Static<typeof TimeRangeQuery>;
 
+export const ServicesQuery = Type.Object({
+  ...TimeRangeQuery.properties,
+  selfTelemetry: SelfTelemetryParam,
+});
+export type ServicesQuery = Static<typeof ServicesQuery>;
+
 export const ServiceSignal = Type.Union([
   Type.Literal('traces'),
   Type.Literal('logs'),
@@ -153,6 +160,7 @@ export const TraceSearchQuery = Type.Object({
   maxDuration: Type.Optional(
     Type.String({ maxLength: 40, description: 'trace duration at most this, same syntax' }),
   ),
+  selfTelemetry: SelfTelemetryParam,
   ...TimeRangeQuery.properties,
   limit: Type.Optional(
     Type.Integer({

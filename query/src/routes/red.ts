@@ -8,6 +8,7 @@ import {
   ServicesOverviewResponse,
 } from '@sightline/model/api/services';
 import { parseSearch } from '@sightline/model/search/parse';
+import { isSelfService } from '@sightline/model/self-telemetry';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { compileSearch, type CompiledSearch } from '../search/compile.ts';
 import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
@@ -51,7 +52,9 @@ export const redRoutes: FastifyPluginCallbackTypebox<RedRouteOptions> = (app, op
         from: grid.fromMs,
         to: grid.toMs,
         step: grid.stepMs,
-        services: entries.map(({ name, ...rest }) => ({ service: name, ...rest })),
+        services: entries
+          .filter((e) => req.query.selfTelemetry === 'show' || !isSelfService(e.name))
+          .map(({ name, ...rest }) => ({ service: name, ...rest })),
         truncated,
       };
     },

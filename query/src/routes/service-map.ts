@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse } from '@sightline/model/api/common';
 import { ServiceMapQuery, ServiceMapResponse } from '@sightline/model/api/services';
+import { isSelfService } from '@sightline/model/self-telemetry';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
 import { breakerDependencies, untilNow } from '../sql/dependencies.ts';
@@ -48,14 +49,21 @@ export const serviceMapRoutes: FastifyPluginCallbackTypebox<ServiceMapRouteOptio
         untilNow(range),
         resolveGrid(range, undefined, 1),
       );
+      // Sightline's own services, hidden unless asked for, with the calls they make or take.
+      const shown = (service: string) =>
+        req.query.selfTelemetry === 'show' || !isSelfService(service);
       // Services and stores ranked together: the busiest of either kind within the limit.
-      const allNodes = [...nodes.nodes, ...stores.nodes].sort(
-        (a, b) => b.requests - a.requests || a.service.localeCompare(b.service),
-      );
-      const allEdges = [...edges.edges, ...stores.edges].sort(
-        (a, b) =>
-          b.calls - a.calls || a.caller.localeCompare(b.caller) || a.callee.localeCompare(b.callee),
-      );
+      const allNodes = [...nodes.nodes, ...stores.nodes]
+        .filter((n) => shown(n.service))
+        .sort((a, b) => b.requests - a.requests || a.service.localeCompare(b.service));
+      const allEdges = [...edges.edges, ...stores.edges]
+        .filter((e) => shown(e.caller) && shown(e.callee))
+        .sort(
+          (a, b) =>
+            b.calls - a.calls ||
+            a.caller.localeCompare(b.caller) ||
+            a.callee.localeCompare(b.callee),
+        );
       return {
         from: range.fromMs,
         to: range.toMs,

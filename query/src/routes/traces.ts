@@ -4,6 +4,7 @@ import {
   CriticalPathResponse,
   OperationsResponse,
   ServiceParams,
+  ServicesQuery,
   ServicesResponse,
   TimeRangeQuery,
   TraceIdParams,
@@ -12,6 +13,7 @@ import {
   TraceSearchResponse,
 } from '@sightline/model/api/traces';
 import { SightlineError } from '@sightline/model/errors';
+import { isSelfService } from '@sightline/model/self-telemetry';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { criticalPath } from '../sql/critical-path.ts';
 import { encodeTraceCursor } from '../sql/trace-cursor.ts';
@@ -44,13 +46,15 @@ export const traceRoutes: FastifyPluginCallbackTypebox<TraceRouteOptions> = (app
       schema: {
         summary: 'Services that sent spans, logs or metrics in a time range, with which of them',
         tags: ['traces'],
-        querystring: TimeRangeQuery,
+        querystring: ServicesQuery,
         response: { 200: ServicesResponse, ...BAD_REQUEST },
       },
     },
     async (req) => {
       const range = resolveTimeRange(req.query.from, req.query.to);
-      const signals = await servicesInRange(reader, database, range);
+      const all = await servicesInRange(reader, database, range);
+      const show = req.query.selfTelemetry === 'show';
+      const signals = show ? all : all.filter((s) => !isSelfService(s.service));
       return { services: signals.map((s) => s.service), signals };
     },
   );

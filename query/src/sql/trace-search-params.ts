@@ -1,6 +1,7 @@
 import { TRACE_SEARCH_DEFAULT_LIMIT, type TraceSearchQuery } from '@sightline/model/api/traces';
 import { SightlineError } from '@sightline/model/errors';
 import { parseSearch } from '@sightline/model/search/parse';
+import { SELF_SERVICE_PATTERN } from '@sightline/model/self-telemetry';
 import { compileSearch, type CompiledSearch } from '../search/compile.ts';
 import { parseDurationNs } from '../search/values.ts';
 import { decodeTraceCursor } from './trace-cursor.ts';
@@ -10,6 +11,8 @@ import { resolveTimeRange, type TimeRangeNs } from './trace-time-range.ts';
 export interface TraceSearch {
   readonly range: TimeRangeNs;
   readonly service?: string | undefined;
+  /** Spans of services whose name matches this (RE2) are left out: Sightline's own, by default. */
+  readonly hideServices?: string | undefined;
   readonly operation?: string | undefined;
   /** As stored in StatusCode. */
   readonly status?: 'Ok' | 'Error' | 'Unset' | undefined;
@@ -68,6 +71,7 @@ export function resolveTraceSearch(
   return {
     range,
     service: query.service,
+    hideServices: query.selfTelemetry === 'show' ? undefined : SELF_SERVICE_PATTERN,
     operation: query.operation,
     status: query.status === undefined ? undefined : STATUS[query.status],
     // Not trimmed: a syntax error's position must point into the text the user typed.

@@ -58,6 +58,10 @@ export function traceSearchSql(
   filter(search.service, 'ServiceName', 'service');
   filter(search.operation, 'SpanName', 'operation');
   filter(search.status, 'StatusCode', 'status');
+  if (search.hideServices !== undefined) {
+    spanFilters.push('NOT match(ServiceName, {hideServices:String})');
+    params.hideServices = search.hideServices;
+  }
   if (search.search !== null) {
     spanFilters.push(`(${search.search.sql})`);
     Object.assign(params, search.search.params);
@@ -121,9 +125,10 @@ const SEP = `'${SPAN_KEY_SEPARATOR}'`;
 
 /** A row holds a span with the service, operation and status asked for (prefix/suffix tests). */
 function keyFilter(search: TraceSearch): string {
-  const { service, operation, status } = search;
-  if (service === undefined && operation === undefined && status === undefined) return '';
-  if (operation === undefined && status === undefined)
+  const { service, operation, status, hideServices } = search;
+  const hide = hideServices !== undefined;
+  if (service === undefined && operation === undefined && status === undefined && !hide) return '';
+  if (operation === undefined && status === undefined && !hide)
     return '\n        AND has(Services, {service:String})';
   const parts: string[] = [];
   if (service !== undefined && operation !== undefined)
@@ -132,6 +137,8 @@ function keyFilter(search: TraceSearch): string {
   else if (operation !== undefined)
     parts.push(`position(k, concat(${SEP}, {operation:String}, ${SEP})) > 0`);
   if (status !== undefined) parts.push(`endsWith(k, concat(${SEP}, {status:String}))`);
+  // Spans of hidden services (Sightline's own) do not make a trace match.
+  if (hide) parts.push(`NOT match(splitByString(${SEP}, k)[1], {hideServices:String})`);
   return `\n        AND arrayExists(k -> ${parts.join(' AND ')}, SpanKeys)`;
 }
 
