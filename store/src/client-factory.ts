@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { pooledConnection, type Connection } from './read-pool.ts';
+import { spoolingConnection } from './spool-insert.ts';
 
 export interface StoreConnectionOptions {
   /** ClickHouse server URL (http[s]://user:pass@host:8123). Unset → embedded chDB. */
@@ -100,7 +101,7 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   const writer = createClient({
-    connection: embeddedConnection(path),
+    connection: spoolingConnection(embeddedConnection(path), path),
     clickhouse_settings: WRITE_SETTINGS,
   });
   const sessions = Array.from({ length: Math.max(1, opts.readSessions ?? 2) }, () =>

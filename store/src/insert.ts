@@ -1,7 +1,18 @@
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RowBatch, RowKind } from '@sightline/model/rows';
 import { qualified } from './schema/ddl-context.ts';
-import { COLUMNS, TABLES } from './columns.ts';
+import { COLUMN_TYPES, COLUMNS, TABLES } from './columns.ts';
+import { rowBinaryEncoder, type RowBinaryEncoder } from './row-binary.ts';
+
+/**
+ * How rows travel to ClickHouse, chosen here only. RowBinary is written straight from the rows
+ * (no JSON for the engine to parse again); the embedded store reads it from a file in memory
+ * (see spool-insert.ts), a server from the HTTP body. JSONCompactEachRow is kept as the reference
+ * the binary encoding is tested against.
+ */
+export type InsertFormat = 'RowBinaryWithNamesAndTypes' | 'JSONCompactEachRow';
+export const INSERT_FORMAT: InsertFormat = 'RowBinaryWithNamesAndTypes';
 
 // JSON has no NaN or infinities (JSON.stringify writes null, which ClickHouse stores as 0) and
 // writes -0 as 0; ClickHouse reads all of them from the quoted words it also writes for them.
@@ -17,6 +28,32 @@ function jsonSafe(v: unknown): unknown {
   return v;
 }
 
+/** What a binary insert passes to `exec`: wrappers of the client (self-telemetry) read the extras. */
+export type InsertExecParams = Parameters<ClickHouseClient['exec']>[0] & {
+  readonly values: Readable;
+  /** The qualified table, as a JSON insert names it. */
+  readonly table: string;
+  readonly rowCount: number;
+};
+
+export const isInsertExec = (p: object): p is InsertExecParams =>
+  'rowCount' in p && 'table' in p && typeof p.table === 'string';
+
+const encoders = new Map<RowKind, RowBinaryEncoder<unknown>>();
+function encoderOf(kind: RowKind): RowBinaryEncoder<unknown> {
+  let e = encoders.get(kind);
+  if (!e) {
+    e = rowBinaryEncoder<unknown>(COLUMNS[kind] as never, COLUMN_TYPES[kind]);
+    encoders.set(kind, e);
+  }
+  return e;
+}
+
+/** One block of rows in the binary insert format (exported for the benchmark's stages). */
+export function encodeRows<K extends RowKind>(kind: K, rows: RowBatch[K]): Buffer {
+  return encoderOf(kind).encode(rows);
+}
+
 /**
  * Inserts one kind of rows as a single block. With a deduplication token a replay of the same
  * block (after a lost acknowledgement or a crash) is dropped by ClickHouse instead of stored twice.
@@ -27,15 +64,33 @@ export async function insertRows<K extends RowKind>(
   kind: K,
   rows: RowBatch[K],
   dedupToken?: string,
+  format: InsertFormat = INSERT_FORMAT,
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = COLUMNS[kind] as readonly (keyof RowBatch[K][number] & string)[];
-  const values = rows.map((row) => columns.map((c) => jsonSafe((row as RowBatch[K][number])[c])));
-  await client.insert({
-    table: qualified({ database }, TABLES[kind]),
-    columns: columns as [string, ...string[]],
-    values,
-    format: 'JSONCompactEachRow',
-    clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
-  });
+  const table = qualified({ database }, TABLES[kind]);
+  const clickhouse_settings = dedupToken ? { insert_deduplication_token: dedupToken } : {};
+  if (format === 'JSONCompactEachRow') {
+    const values = rows.map((row) => columns.map((c) => jsonSafe((row as RowBatch[K][number])[c])));
+    await client.insert({
+      table,
+      columns: columns as [string, ...string[]],
+      values,
+      format,
+      clickhouse_settings,
+    });
+    return;
+  }
+  const body = encodeRows(kind, rows);
+  const names = columns.map((c) => `\`${c}\``).join(', ');
+  const params: InsertExecParams = {
+    query: `INSERT INTO ${table} (${names}) FORMAT ${format}`,
+    values: Readable.from([body]),
+    clickhouse_settings,
+    table,
+    rowCount: rows.length,
+  };
+  const result = await client.exec(params);
+  // The response carries no rows; drain it so a server connection returns to the pool.
+  result.stream.resume();
 }
