@@ -40,11 +40,22 @@ export class BinaryWriter {
 
   string(s: string): void {
     // Up to 42 UTF-16 units take at most 126 UTF-8 bytes: a one-byte length, written after.
-    if (s.length < 43) {
-      this.room(1 + s.length * 3);
-      const n = this.buf.write(s, this.pos + 1, 'utf8');
-      this.buf[this.pos] = n;
-      this.pos += 1 + n;
+    const len = s.length;
+    if (len < 43) {
+      this.room(1 + len * 3);
+      const buf = this.buf;
+      const start = this.pos + 1;
+      // Short ASCII strings (ids, names, most attribute values) byte by byte: cheaper than a
+      // call into the native UTF-8 encoder; anything else is handed to it.
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      const n = i === len ? len : buf.write(s, start, 'utf8');
+      buf[this.pos] = n;
+      this.pos = start + n;
       return;
     }
     const n = Buffer.byteLength(s, 'utf8');
@@ -76,6 +87,14 @@ export class BinaryWriter {
     this.pos += 4;
   }
 
+  /** A non-negative integer below 2^53 as UInt64 (Native array offsets). */
+  u64(n: number): void {
+    this.room(8);
+    this.buf.writeUInt32LE(n % TWO_32, this.pos);
+    this.buf.writeUInt32LE(Math.floor(n / TWO_32), this.pos + 4);
+    this.pos += 8;
+  }
+
   f64(n: number): void {
     this.room(8);
     this.buf.writeDoubleLE(n, this.pos);
@@ -85,12 +104,19 @@ export class BinaryWriter {
   /** A 64-bit integer given as a decimal string (it may exceed 2^53), two's complement. */
   int64(decimal: string): void {
     this.room(8);
-    // Up to 15 digits is exact as a double; split it into two 32-bit halves without BigInt.
-    if (decimal.length <= 15 && decimal[0] !== '-') {
-      const n = Number(decimal);
-      const lo = n % TWO_32;
-      this.buf.writeUInt32LE(lo, this.pos);
-      this.buf.writeUInt32LE((n - lo) / TWO_32, this.pos + 4);
+    const len = decimal.length;
+    if (len <= 19 && decimal.charCodeAt(0) !== 45 /* - */) {
+      // Below 10^19 without BigInt: hi * 10^9 + lo, each product exact below 2^53.
+      const hi = len > 9 ? Number(decimal.slice(0, len - 9)) : 0;
+      const lo = len > 9 ? Number(decimal.slice(len - 9)) : Number(decimal);
+      const x = Math.floor(hi / 65536) * 1e9; // < 2^48
+      const y = (hi % 65536) * 1e9 + lo; // < 2^47
+      const low = (x % 65536) * 65536 + (y % TWO_32);
+      this.buf.writeUInt32LE(low % TWO_32, this.pos);
+      this.buf.writeUInt32LE(
+        Math.floor(x / 65536) + Math.floor(y / TWO_32) + Math.floor(low / TWO_32),
+        this.pos + 4,
+      );
     } else {
       this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(decimal)), this.pos);
     }
@@ -151,7 +177,7 @@ export function putOf(type: string): Put {
   }
 }
 
-export interface RowBinaryEncoder<R> {
+export interface RowEncoder<R> {
   encode(rows: readonly R[]): Buffer;
 }
 
@@ -159,7 +185,7 @@ export interface RowBinaryEncoder<R> {
 export function rowBinaryEncoder<R>(
   columns: readonly (keyof R & string)[],
   types: Readonly<Record<string, string>>,
-): RowBinaryEncoder<R> {
+): RowEncoder<R> {
   const header = new BinaryWriter(4096);
   header.varUInt(columns.length);
   for (const c of columns) header.string(c);

@@ -186,6 +186,7 @@ const retention = { tracesDays: 0, logsDays: 0, metricsDays: 0 };
 beforeAll(async () => {
   store = createStoreClients({ dataDir, database: 'bin' });
   await migrate(store.writer, 'bin', retention);
+  await migrate(store.writer, 'native', retention);
   await migrate(store.writer, 'json', retention);
 });
 afterAll(async () => store.close());
@@ -203,7 +204,7 @@ async function readBack(database: string, kind: RowKind): Promise<Record<string,
   return rs.json<Record<string, unknown>>();
 }
 
-describe('RowBinary inserts', () => {
+describe('binary inserts', () => {
   it('declares the type of every inserted column as the live tables have it', async () => {
     for (const kind of ROW_KINDS) {
       const rs = await store.reader.query({
@@ -221,81 +222,101 @@ describe('RowBinary inserts', () => {
   });
 
   it.each(ROW_KINDS)(
-    'stores %s rows exactly as the JSON insert does, field by field',
+    'stores %s rows in RowBinary and in Native exactly as the JSON insert does, field by field',
     async (kind) => {
       const rows = Array.from({ length: N }, (_, i) => make[kind](i)) as RowBatch[typeof kind];
       const formats: [string, InsertFormat][] = [
         ['bin', 'RowBinaryWithNamesAndTypes'],
+        ['native', 'Native'],
         ['json', 'JSONCompactEachRow'],
       ];
       for (const [db, format] of formats)
         await insertRows(store.writer, db, kind, rows, undefined, format);
-      const [bin, json] = [await readBack('bin', kind), await readBack('json', kind)];
-      expect(bin).toHaveLength(N);
-    expect(json).toHaveLength(N);
-      for (let i = 0; i < N; i++)
-        for (const column of Object.keys(json[i]!))
-          expect(bin[i]![column], `${kind} row ${i} ${column}`).toEqual(json[i]![column]);
+      const json = await readBack('json', kind);
+      expect(json).toHaveLength(N);
+      for (const db of ['bin', 'native']) {
+        const got = await readBack(db, kind);
+        expect(got).toHaveLength(N);
+        for (let i = 0; i < N; i++)
+          for (const column of Object.keys(json[i]!))
+            expect(got[i]![column], `${db}: ${kind} row ${i} ${column}`).toEqual(json[i]![column]);
+      }
     },
   );
 
-  it('keeps timestamps, 64-bit counts and doubles bit for bit', async () => {
-    const rs = await store.reader.query({
-      query: `SELECT SpanId AS id, toString(toUnixTimestamp64Nano(Timestamp)) AS t, toString(Duration) AS d
-              FROM bin.otel_traces`,
-      format: 'JSONEachRow',
-    });
-    const got = new Map(
-      (await rs.json<{ id: string; t: string; d: string }>()).map((r) => [r.id, r]),
-    );
-    for (let i = 0; i < N; i++) {
-      const s = span(i);
-      expect(got.get(s.SpanId), `span ${i}`).toEqual({
-        id: s.SpanId,
-        t: BigInt(s.Timestamp).toString(),
-        d: s.Duration,
+  it.each(['bin', 'native'])(
+    'keeps timestamps, 64-bit counts and doubles bit for bit (%s)',
+    async (db) => {
+      const rs = await store.reader.query({
+        query: `SELECT SpanId AS id, toString(toUnixTimestamp64Nano(Timestamp)) AS t, toString(Duration) AS d
+              FROM ${db}.otel_traces`,
+        format: 'JSONEachRow',
       });
-    }
-    const values = await store.reader.query({
-      query: `SELECT MetricName, toString(Value) AS v FROM bin.otel_metrics_gauge ORDER BY toUInt32(substring(MetricName, 2))`,
-      format: 'JSONEachRow',
-    });
-    const text = [
-      '0',
-      '-0',
-      'nan',
-      'inf',
-      '-inf',
-      '5e-324',
-      '-1.7976931348623157e308',
-      '0.1',
-      '42',
-    ];
-    expect(await values.json()).toEqual(
-      Array.from({ length: N }, (_, i) => ({ MetricName: `m${i}`, v: at(text, i) })),
-    );
-  });
+      const got = new Map(
+        (await rs.json<{ id: string; t: string; d: string }>()).map((r) => [r.id, r]),
+      );
+      for (let i = 0; i < N; i++) {
+        const s = span(i);
+        expect(got.get(s.SpanId), `span ${i}`).toEqual({
+          id: s.SpanId,
+          t: BigInt(s.Timestamp).toString(),
+          d: s.Duration,
+        });
+      }
+      const values = await store.reader.query({
+        query: `SELECT MetricName, toString(Value) AS v FROM ${db}.otel_metrics_gauge ORDER BY toUInt32(substring(MetricName, 2))`,
+        format: 'JSONEachRow',
+      });
+      const text = [
+        '0',
+        '-0',
+        'nan',
+        'inf',
+        '-inf',
+        '5e-324',
+        '-1.7976931348623157e308',
+        '0.1',
+        '42',
+      ];
+      expect(await values.json()).toEqual(
+        Array.from({ length: N }, (_, i) => ({ MetricName: `m${i}`, v: at(text, i) })),
+      );
+    },
+  );
 
-  it('stores a lone UTF-16 surrogate as U+FFFD instead of failing the insert', async () => {
-    await insertRows(store.writer, 'bin', 'logs', [{ ...log(200), Body: 'a\ud800b' }]);
-    const rs = await store.reader.query({
-      query: `SELECT Body FROM bin.otel_logs WHERE Body LIKE 'a%b'`,
-      format: 'JSONEachRow',
-    });
-    expect(await rs.json()).toEqual([{ Body: 'a\ufffdb' }]);
-  });
+  it.each([
+    ['bin', 'RowBinaryWithNamesAndTypes'],
+    ['native', 'Native'],
+  ] as const)(
+    'stores a lone UTF-16 surrogate as U+FFFD instead of failing the insert (%s)',
+    async (db, format) => {
+      const row = { ...log(200), Body: 'a\ud800b' };
+      await insertRows(store.writer, db, 'logs', [row], undefined, format);
+      const rs = await store.reader.query({
+        query: `SELECT Body FROM ${db}.otel_logs WHERE Body LIKE 'a%b'`,
+        format: 'JSONEachRow',
+      });
+      expect(await rs.json()).toEqual([{ Body: 'a\ufffdb' }]);
+    },
+  );
 
-  it('drops a replayed block with the same deduplication token', async () => {
-    const rows = [span(100), span(101)];
-    await insertRows(store.writer, 'bin', 'spans', rows, 'replay-1');
-    await insertRows(store.writer, 'bin', 'spans', rows, 'replay-1');
-    const rs = await store.reader.query({
-      query: `SELECT count() AS n FROM bin.otel_traces WHERE SpanId IN ({ids:Array(String)})`,
-      query_params: { ids: rows.map((r) => r.SpanId) },
-      format: 'JSONEachRow',
-    });
-    expect(await rs.json()).toEqual([{ n: '2' }]);
-  });
+  it.each([
+    ['bin', 'RowBinaryWithNamesAndTypes'],
+    ['native', 'Native'],
+  ] as const)(
+    'drops a replayed block with the same deduplication token (%s)',
+    async (db, format) => {
+      const rows = [span(100), span(101)];
+      await insertRows(store.writer, db, 'spans', rows, 'replay-1', format);
+      await insertRows(store.writer, db, 'spans', rows, 'replay-1', format);
+      const rs = await store.reader.query({
+        query: `SELECT count() AS n FROM ${db}.otel_traces WHERE SpanId IN ({ids:Array(String)})`,
+        query_params: { ids: rows.map((r) => r.SpanId) },
+        format: 'JSONEachRow',
+      });
+      expect(await rs.json()).toEqual([{ n: '2' }]);
+    },
+  );
 
   it('leaves no spooled insert files behind', () => {
     const spool = readdirSync('/dev/shm').filter((f) => f.startsWith('sightline-insert-'));
