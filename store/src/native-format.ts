@@ -4,12 +4,14 @@
  * block's header names each column's type; LowCardinality is declared as its plain type (the
  * insert converts it), which keeps the dictionary encoding out of JavaScript.
  */
-import { BinaryWriter, putOf, type RowEncoder } from './row-binary.ts';
+import { BinaryWriter, getter, putOf, type RowEncoder } from './row-binary.ts';
 
 interface Column {
   /** The type as the block declares it. */
   readonly declared: string;
   write(w: BinaryWriter, values: readonly unknown[]): void;
+  /** One value, for a column of a plain type. */
+  readonly put?: (w: BinaryWriter, v: unknown) => void;
 }
 
 const plain = (type: string): string => type.replace(/LowCardinality\((\w+)\)/g, '$1');
@@ -21,9 +23,14 @@ function columnOf(type: string): Column {
     return {
       declared: `Array(${inner.declared})`,
       write(w, values) {
-        let end = 0;
-        for (const v of values) w.u64((end += (v as readonly unknown[]).length));
-        inner.write(w, (values as readonly (readonly unknown[])[]).flat());
+        // Offsets, then every element in one column (Array.prototype.flat is slow in V8).
+        const all: unknown[] = [];
+        for (const v of values) {
+          const a = v as readonly unknown[];
+          for (let i = 0; i < a.length; i++) all.push(a[i]);
+          w.u64(all.length);
+        }
+        inner.write(w, all);
       },
     };
   }
@@ -34,15 +41,27 @@ function columnOf(type: string): Column {
     return {
       declared: `Map(${keys.declared}, ${vals.declared})`,
       write(w, values) {
+        // Offsets, then all keys, then all values; each map's keys listed once.
+        const keysOf = values.map((v) => Object.keys(v as object));
+        let end = 0;
+        for (const k of keysOf) w.u64((end += k.length));
+        if (keys.put && vals.put) {
+          const [putKey, putValue] = [keys.put, vals.put];
+          for (const ks of keysOf) for (const k of ks) putKey(w, k);
+          for (let i = 0; i < values.length; i++) {
+            const m = values[i] as Record<string, unknown>;
+            for (const k of keysOf[i]!) putValue(w, m[k]);
+          }
+          return;
+        }
         const ks: string[] = [];
         const vs: unknown[] = [];
-        for (const v of values) {
-          const m = v as Record<string, unknown>;
-          for (const k in m) {
+        for (let i = 0; i < values.length; i++) {
+          const m = values[i] as Record<string, unknown>;
+          for (const k of keysOf[i]!) {
             ks.push(k);
             vs.push(m[k]);
           }
-          w.u64(ks.length);
         }
         keys.write(w, ks);
         vals.write(w, vs);
@@ -52,6 +71,7 @@ function columnOf(type: string): Column {
   const put = putOf(type);
   return {
     declared: plain(type),
+    put,
     write(w, values) {
       for (let i = 0; i < values.length; i++) put(w, values[i]);
     },
@@ -66,7 +86,7 @@ export function nativeEncoder<R>(
   const cols = columns.map((c) => {
     const type = types[c];
     if (type === undefined) throw new Error(`Native: no type for column ${c}`);
-    return { name: c, column: columnOf(type) };
+    return { name: c, get: getter(c), column: columnOf(type) };
   });
   return {
     encode(rows) {
