@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ROW_KINDS,
@@ -19,6 +19,7 @@ import { createStoreClients, type StoreClients } from './client-factory.ts';
 import { COLUMN_TYPES, COLUMNS, TABLES } from './columns.ts';
 import { insertRows, type InsertFormat } from './insert.ts';
 import { migrate } from './migrate.ts';
+import { spoolDirFor } from './spool-insert.ts';
 
 // Every column type the schema uses, at its edges: empty and non-ASCII strings, strings whose
 // length takes a multi-byte prefix, empty and large maps and arrays, 64-bit integers beyond 2^53,
@@ -318,11 +319,17 @@ describe('binary inserts', () => {
     },
   );
 
-  it('leaves no spooled insert files behind', () => {
-    const spool = readdirSync('/dev/shm').filter((f) => f.startsWith('sightline-insert-'));
-    const left = spool.flatMap((d) =>
-      readdirSync(join('/dev/shm', d)).filter((f) => f.startsWith(`${process.pid}-`)),
-    );
-    expect(left).toEqual([]);
+  it('leaves no spooled insert file behind, makes its folder again if it is swept away', async () => {
+    const dir = spoolDirFor(resolve(dataDir));
+    expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true });
+    await insertRows(store.writer, 'native', 'spans', [span(300)]);
+    expect(readdirSync(dir)).toEqual([]);
+    const rs = await store.reader.query({
+      query: `SELECT count() AS n FROM native.otel_traces WHERE SpanId = {id:String}`,
+      query_params: { id: span(300).SpanId },
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ n: '1' }]);
   });
 });

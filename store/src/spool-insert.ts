@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,10 @@ export function spoolingConnection(inner: Connection, dataDir: string): Connecti
     query: (p) => inner.query(p),
     insert: (p) => inner.insert(p),
     command: (p) => inner.command(p),
-    close: () => inner.close(),
+    close: async () => {
+      await inner.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
     exec: async (p) => {
       const m = 'values' in p && p.values !== undefined ? SPOOLED.exec(p.query) : null;
       if (!m) return inner.exec(p);
@@ -31,7 +34,12 @@ export function spoolingConnection(inner: Connection, dataDir: string): Connecti
       for await (const c of p.values as AsyncIterable<Buffer | string>)
         chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
       const file = join(dir, `${process.pid}-${seq++}.bin`);
-      await writeFile(file, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      // /dev/shm may be swept while the store runs: make the folder again rather than fail.
+      await writeFile(file, body).catch(async () => {
+        await mkdir(dir, { recursive: true });
+        await writeFile(file, body);
+      });
       try {
         return await inner.exec({
           query: `${m[1]} SELECT * FROM file('${file}', ${m[2]})`,
@@ -53,10 +61,15 @@ export function spoolingConnection(inner: Connection, dataDir: string): Connecti
  * folder, so anything left there is from a process that died mid-insert.
  */
 function spoolDir(dataDir: string): string {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
-  const dir = join(base, `sightline-insert-${id}`);
+  const dir = spoolDirFor(dataDir);
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) rmSync(join(dir, f), { force: true });
   return dir;
+}
+
+/** Where the inserts of the store in this data folder are spooled. */
+export function spoolDirFor(dataDir: string): string {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return join(base, `sightline-insert-${id}`);
 }
