@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOCK_CONSUMER } from '../../collector/test/kafka-mock/mock-consumer.ts';
+import {
+  MOCK_CONSUMER,
+  MOCK_PRODUCER_CLIENT,
+} from '../../collector/test/kafka-mock/mock-consumer.ts';
 import { startMockBroker, type MockBroker } from '../../collector/test/kafka-mock/mock-broker.ts';
 import { startRoles, type RunningRoles } from '../src/start-roles.ts';
 import { nowNanos, testConfig } from './harness.ts';
@@ -43,12 +46,7 @@ beforeAll(async () => {
     { kafkaClient: { logLevel: logLevel.NOTHING }, consumer: MOCK_CONSUMER },
   );
   receive = await startRoles(testConfig({ ...kafkaEnv, SIGHTLINE_ROLES: 'receive' }), logger, {
-    kafkaClient: {
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 },
-      connectionTimeout: 300,
-      requestTimeout: 1000,
-    },
+    kafkaClient: MOCK_PRODUCER_CLIENT,
   });
 }, 60_000);
 
