@@ -1,5 +1,5 @@
 /**
- * End-to-end ingest through the OTLP endpoint against the store's own ceiling, in one run.
+ * End-to-end ingest through the OTLP endpoint, each stage alone and the engine's ceiling, in one run.
  * The server runs in its own process (as `npm start` does); this process generates the load.
  */
 import { spawn } from 'node:child_process';
@@ -8,16 +8,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Metadata, credentials, status as GrpcStatus } from '@grpc/grpc-js';
-import { emptyBatch, type RowBatch } from '@sightline/model/rows';
-import { mapLogs } from '@sightline/collector/otlp/map-logs';
-import { mapTraces } from '@sightline/collector/otlp/map-traces';
-import { REQUEST_TYPES } from '@sightline/collector/otlp/proto';
 import { GRPC_SERVICES } from '@sightline/collector/receive/grpc-server';
-import { DEFAULT_LIMITS } from '@sightline/collector/otlp/values';
 import { createStoreClients } from '@sightline/store/client-factory';
-import { insertRows } from '@sightline/store/insert';
-import { migrate } from '@sightline/store/migrate';
 import { encode, logRequest, traceRequest } from '../../collector/bench/otlp-workload.ts';
+import { measureStages, printStages } from './ingest-stages.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);
 const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 1000);
@@ -38,7 +32,7 @@ function makeRequests(signal: Signal): object[] {
   );
 }
 
-async function startServer(dataDir: string) {
+async function startServer(dataDir: string, insertFormat: string) {
   const child = spawn(
     process.execPath,
     [
@@ -60,7 +54,11 @@ async function startServer(dataDir: string) {
       stdio: ['ignore', 'pipe', 'inherit'],
       cwd: root,
       // Its own telemetry would add rows to what is measured.
-      env: { ...process.env, SIGHTLINE_SELF_TELEMETRY: 'off' },
+      env: {
+        ...process.env,
+        SIGHTLINE_SELF_TELEMETRY: 'off',
+        SIGHTLINE_INSERT_FORMAT: insertFormat,
+      },
     },
   );
   let out = '';
@@ -178,36 +176,6 @@ async function loadGrpc(address: string, signal: Signal, bodies: Buffer[]) {
   return { seconds: (performance.now() - t0) / 1000, retries };
 }
 
-async function storeCeiling(signal: Signal, requests: object[]): Promise<number> {
-  // The same rows, decoded and mapped ahead of time, inserted directly in 20k-row batches.
-  const rows: RowBatch[typeof kind] = [];
-  const kind = signal === 'traces' ? 'spans' : 'logs';
-  for (const req of requests) {
-    const decoded = REQUEST_TYPES[signal].decode(encode(signal, req, 'protobuf'));
-    const mapped =
-      signal === 'traces'
-        ? mapTraces(decoded, DEFAULT_LIMITS).rows
-        : mapLogs(decoded, DEFAULT_LIMITS).rows;
-    (rows as unknown[]).push(...mapped);
-  }
-  const store = createStoreClients({
-    dataDir: mkdtempSync(join(tmpdir(), 'sl-bench-ceiling-')),
-    database: 'sightline',
-  });
-  try {
-    await migrate(store.writer, 'sightline', { tracesDays: 0, logsDays: 0, metricsDays: 0 });
-    const t0 = performance.now();
-    for (let i = 0; i < rows.length; i += 20_000) {
-      const batch = emptyBatch();
-      (batch[kind] as unknown[]) = rows.slice(i, i + 20_000);
-      await insertRows(store.writer, 'sightline', kind, batch[kind]);
-    }
-    return rows.length / ((performance.now() - t0) / 1000);
-  } finally {
-    await store.close();
-  }
-}
-
 async function diskPerRow(dataDir: string) {
   const store = createStoreClients({ dataDir, database: 'sightline' });
   try {
@@ -228,22 +196,24 @@ async function diskPerRow(dataDir: string) {
   }
 }
 
-export async function run(): Promise<void> {
-  console.log(
-    `\n## ingest pipeline — ${ITEMS} items per case, ${PER_REQUEST} per request, ${CONCURRENCY} requests in flight, median of ${REPEATS} runs`,
-  );
+/** Each server's insert format: the former JSON one beside today's, in the same run. */
+const FORMATS = (process.env.BENCH_INSERT_FORMATS ?? 'JSONCompactEachRow,Native').split(',');
+
+interface Result {
+  format: string;
+  signal: Signal;
+  encoding: Transport;
+  perSecond: number;
+  retries: number;
+  cores: number;
+  mainCores: number;
+}
+
+/** One server with this insert format under every case; its results, memory and data folder. */
+async function endToEnd(format: string, requests: Record<Signal, object[]>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sl-bench-e2e-'));
-  const server = await startServer(dataDir);
-  const results: {
-    signal: Signal;
-    encoding: Transport;
-    perSecond: number;
-    retries: number;
-    cores: number;
-    mainCores: number;
-  }[] = [];
-  const requests = { traces: makeRequests('traces'), logs: makeRequests('logs') };
-  let mem: ReturnType<typeof server.rss> | undefined;
+  const server = await startServer(dataDir, format);
+  const results: Result[] = [];
   try {
     for (const signal of ['traces', 'logs'] as const) {
       // gRPC beside HTTP protobuf for spans, the figure the gRPC receiver is judged by.
@@ -270,42 +240,61 @@ export async function run(): Promise<void> {
         }
         // The run with the median throughput, so its CPU figures belong to it.
         runs.sort((a, b) => a.perSecond - b.perSecond);
-        results.push({ signal, encoding, ...runs[Math.floor(runs.length / 2)]! });
+        results.push({ format, signal, encoding, ...runs[Math.floor(runs.length / 2)]! });
       }
     }
   } finally {
-    mem = server.rss();
+    const mem = server.rss();
     await server.stop();
+    console.log(
+      `\n${format} inserts: server RSS at end ${mem.rssMiB.toFixed(0)} MiB, peak ${mem.peakMiB.toFixed(0)} MiB`,
+    );
+  }
+  return { results, dataDir };
+}
+
+export async function run(): Promise<void> {
+  console.log(
+    `\n## ingest pipeline — ${ITEMS} items per case, ${PER_REQUEST} per request, ${CONCURRENCY} requests in flight, median of ${REPEATS} runs`,
+  );
+  const requests = { traces: makeRequests('traces'), logs: makeRequests('logs') };
+  const results: Result[] = [];
+  let dataDir = '';
+  for (const format of FORMATS) {
+    const r = await endToEnd(format, requests);
+    results.push(...r.results);
+    dataDir = r.dataDir;
   }
   const disk = await diskPerRow(dataDir);
-  const median = async (f: () => Promise<number>) => {
-    const xs: number[] = [];
-    for (let i = 0; i < REPEATS; i++) xs.push(await f());
-    return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const stages = {
+    traces: await measureStages('traces', requests.traces, REPEATS),
+    logs: await measureStages('logs', requests.logs, REPEATS),
   };
-  const ceiling = {
-    traces: await median(() => storeCeiling('traces', requests.traces)),
-    logs: await median(() => storeCeiling('logs', requests.logs)),
-  };
+  const ceiling = { traces: stages.traces.ceilingNative, logs: stages.logs.ceilingNative };
   console.log(
-    '\n| signal | encoding | end to end /s | store ceiling /s | ratio | server CPU (cores) | of which JS main thread | 429/503 retries |',
+    '\n| insert format | signal | encoding | end to end /s | engine ceiling (Native file) /s | ratio | server CPU (cores) | of which JS main thread | 429/503 retries |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const c = ceiling[r.signal];
     console.log(
-      `| ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.cores.toFixed(2)} | ${r.mainCores.toFixed(2)} | ${r.retries} |`,
+      `| ${r.format} | ${r.signal} | ${r.encoding} | ${Math.round(r.perSecond)} | ${Math.round(c)} | ${(r.perSecond / c).toFixed(2)} | ${r.cores.toFixed(2)} | ${r.mainCores.toFixed(2)} | ${r.retries} |`,
     );
   }
-  const perSecond = (encoding: Transport) =>
-    results.find((r) => r.signal === 'traces' && r.encoding === encoding)!.perSecond;
+  const last = FORMATS[FORMATS.length - 1]!;
+  const perSecond = (encoding: Transport, format = last) =>
+    results.find((r) => r.format === format && r.signal === 'traces' && r.encoding === encoding)!
+      .perSecond;
   console.log(
-    `\nspans/s OTLP/gRPC ÷ OTLP/HTTP protobuf: ${(perSecond('grpc') / perSecond('protobuf')).toFixed(2)}`,
+    `\nspans/s OTLP/gRPC ÷ OTLP/HTTP protobuf (${last}): ${(perSecond('grpc') / perSecond('protobuf')).toFixed(2)}`,
   );
+  if (FORMATS.length > 1)
+    for (const enc of ['protobuf', 'json', 'grpc'] as const)
+      console.log(
+        `spans/s ${last} ÷ ${FORMATS[0]} over ${enc}: ${(perSecond(enc) / perSecond(enc, FORMATS[0])).toFixed(2)}`,
+      );
   console.log(
-    `\nserver RSS at end ${mem.rssMiB.toFixed(0)} MiB, peak ${mem.peakMiB.toFixed(0)} MiB`,
+    `bytes on disk per span ${disk.otel_traces!.toFixed(1)}, per log ${disk.otel_logs!.toFixed(1)} (after OPTIMIZE FINAL, ${last})`,
   );
-  console.log(
-    `bytes on disk per span ${disk.otel_traces!.toFixed(1)}, per log ${disk.otel_logs!.toFixed(1)} (after OPTIMIZE FINAL)`,
-  );
+  printStages(stages);
 }

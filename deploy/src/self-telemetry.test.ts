@@ -6,7 +6,9 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { trace } from '@opentelemetry/api';
+import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { InsertExecParams } from '@sightline/store/insert';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -57,6 +59,10 @@ describe('traceInserts', () => {
         if (params.table.endsWith('bad')) return Promise.reject(new Error('refused'));
         return Promise.resolve({ executed: true });
       },
+      exec(params: { query: string }) {
+        calls.push(`exec ${params.query}`);
+        return Promise.resolve({ query_id: 'q' });
+      },
       ping() {
         // A method that needs its own `this`, as the real client's do.
         return Promise.resolve((this as { database: string }).database);
@@ -66,13 +72,30 @@ describe('traceInserts', () => {
     await traced.insert({ table: '`sightline`.`otel_logs`', values: [[1], [2]] });
     await expect(traced.insert({ table: 'x.bad', values: [] })).rejects.toThrow('refused');
     expect(await traced.ping()).toBe('sightline');
-    expect(calls).toEqual(['insert `sightline`.`otel_logs`', 'insert x.bad']);
+    // The store's binary insert (exec with the table and row count beside the body) is traced too;
+    // any other exec is not.
+    const binary: InsertExecParams = {
+      query: 'INSERT INTO `sightline`.`otel_traces` (`a`) FORMAT RowBinaryWithNamesAndTypes',
+      values: Readable.from([Buffer.alloc(1)]),
+      table: '`sightline`.`otel_traces`',
+      rowCount: 3,
+    };
+    await traced.exec(binary);
+    await traced.exec({ query: 'SYSTEM FLUSH LOGS' });
+    expect(calls).toEqual([
+      'insert `sightline`.`otel_logs`',
+      'insert x.bad',
+      `exec ${binary.query}`,
+      'exec SYSTEM FLUSH LOGS',
+    ]);
     const spans = exporter.getFinishedSpans();
     expect(spans.map((x) => [x.name, x.attributes['db.collection.name'], x.status.code])).toEqual([
       ['store insert', 'sightline.otel_logs', 0],
       ['store insert', 'x.bad', 2],
+      ['store insert', 'sightline.otel_traces', 0],
     ]);
     expect(spans[0]?.attributes['db.response.returned_rows']).toBe(2);
+    expect(spans[2]?.attributes['db.response.returned_rows']).toBe(3);
     trace.disable();
     await provider.shutdown();
   });

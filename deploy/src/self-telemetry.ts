@@ -1,5 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { isInsertExec } from '@sightline/store/insert';
 import type { FastifyBaseLogger } from 'fastify';
 // Sightline's own telemetry uses SDK internals (the log shipper), which the package does not
 // export; every SDK module here comes from the same sources so they share one module instance.
@@ -30,6 +31,7 @@ const insertSeconds = histogram('sightline_ingest_insert_seconds', {
 });
 
 type InsertParams = Parameters<ClickHouseClient['insert']>[0];
+type ExecParams = Parameters<ClickHouseClient['exec']>[0];
 
 // Off once shutdown starts: the final flush's own inserts would end spans nobody can export.
 let tracingInserts = true;
@@ -42,24 +44,32 @@ const inFlight = new Set<Promise<unknown>>();
  * per request: storing Sightline's own spans adds one span per export, a bounded echo.
  */
 export function traceInserts(client: ClickHouseClient): ClickHouseClient {
-  const insert = (params: InsertParams) => {
-    if (!tracingInserts) return client.insert(params);
-    const done = traced(params);
+  const track = <R>(table: string, rows: number | undefined, call: () => Promise<R>) => {
+    if (!tracingInserts) return call();
+    const done = traced(table, rows, call);
     inFlight.add(done);
     void done.catch(() => undefined).finally(() => inFlight.delete(done));
     return done;
   };
-  const traced = (params: InsertParams) => {
+  const insert = (params: InsertParams) =>
+    track(params.table, Array.isArray(params.values) ? params.values.length : undefined, () =>
+      client.insert(params),
+    );
+  // The store's binary inserts go through exec (see @sightline/store/insert).
+  const exec = (params: ExecParams) =>
+    isInsertExec(params)
+      ? track(params.table, params.rowCount, () => client.exec(params))
+      : client.exec(params);
+  const traced = <R>(rawTable: string, rows: number | undefined, call: () => Promise<R>) => {
     // Labels read better without the identifier quotes: sightline.otel_traces.
-    const table = params.table.replace(/[`"]/g, '');
-    const rows = Array.isArray(params.values) ? params.values.length : undefined;
+    const table = rawTable.replace(/[`"]/g, '');
     return withSpan(
       'store insert',
       async () => {
         const started = performance.now();
         let outcome = 'error';
         try {
-          const result = await client.insert(params);
+          const result = await call();
           outcome = 'ok';
           return result;
         } finally {
@@ -78,6 +88,7 @@ export function traceInserts(client: ClickHouseClient): ClickHouseClient {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'insert') return insert;
+      if (prop === 'exec') return exec;
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function'
         ? (value as (...a: unknown[]) => unknown).bind(target)

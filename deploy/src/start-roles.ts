@@ -181,6 +181,8 @@ export async function startRoles(
           topics: config.kafka.topics,
           deadLetterTopic: config.kafka.deadLetterTopic,
           store: { client: insertClient, database: config.database },
+          // The limits receive applies: Kafka carries the request as sent, so ingest maps it again.
+          limits: receiveLimits(config),
           maxBatchRows: config.batchMaxRows,
           ...(overrides.consumer ? { consumer: overrides.consumer } : {}),
           ...(overrides.partitionsConsumedConcurrently

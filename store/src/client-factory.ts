@@ -4,6 +4,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import { createChdbConnection } from 'chdb/connection';
 import { killOnAbort } from './kill-on-abort.ts';
 import { pooledConnection, type Connection } from './read-pool.ts';
+import { spoolingConnection } from './spool-insert.ts';
 
 export interface StoreConnectionOptions {
   /** ClickHouse server URL (http[s]://user:pass@host:8123). Unset → embedded chDB. */
@@ -101,7 +102,10 @@ export function createStoreClients(opts: StoreConnectionOptions): StoreClients {
   const path = resolve(opts.dataDir);
   mkdirSync(path, { recursive: true });
   const writing = embeddedConnection(path);
-  const writer = createClient({ connection: writing, clickhouse_settings: WRITE_SETTINGS });
+  const writer = createClient({
+    connection: spoolingConnection(writing, path),
+    clickhouse_settings: WRITE_SETTINGS,
+  });
   const sessions = Array.from({ length: Math.max(1, opts.readSessions ?? 2) }, () =>
     embeddedConnection(path),
   );
