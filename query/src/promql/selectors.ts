@@ -1,5 +1,6 @@
 import {
   fanOut,
+  instantOverSamples,
   instantOverSeries,
   perSeries,
   PROM_RANGE_FUNCTIONS,
@@ -85,7 +86,14 @@ function seriesVector(s: VectorSeries, pl: Placement, ctx: CompileContext): Comp
 /** An instant vector selector: each series' newest sample within the lookback, not stale. */
 export function compileVectorSelector(sel: VectorSelector, ctx: CompileContext): Compiled {
   const pl = place(sel.at, sel.offsetMs, ctx);
-  const { series } = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
+  const { read, series } = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
+  if (pl.grid.points === 1) {
+    // One evaluation reads few samples: labelling each costs less than a second pass for labels.
+    const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
+    const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (
+        SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
+    return { type: 'vector', sql: broadcast(sql, pl, ctx) };
+  }
   const values = instantOverSeries(series.samples, stepGrid(pl.grid), ctx.p);
   // Filtered a level below: an alias `val` in the same SELECT would be what WHERE reads.
   const nonNull = `SELECT sk, i, assumeNotNull(val) AS val FROM (
@@ -168,7 +176,7 @@ export function compileRangeFunction(
         ? 'inf'
         : 'nan';
   const pl = { grid: m.grid, broadcast: m.broadcast };
-  if (m.series !== undefined && perSeries(input.fn)) {
+  if (m.series !== undefined && perSeries(input.fn, input.grid)) {
     const values = `SELECT sk, i, ${val} AS val FROM (
         SELECT sk, i, val FROM (${rangeOverSeries(m.series.samples, input, ctx.p)})
         WHERE val IS NOT NULL)`;

@@ -202,7 +202,8 @@ export function rangeOverSamples(
   input: Omit<RangeFunctionInput, 'source'>,
   p: Params,
 ): string {
-  if (isEdgeFunction(input.fn)) {
+  // One evaluation reads each sample once anyway: labelling each beats a second pass for labels.
+  if (perSeries(input.fn, input.grid)) {
     return withGroups(rangeOverSeries(read, input, p), read, g);
   }
   const { grid, rangeMs } = input;
@@ -224,7 +225,8 @@ export function rangeOverSamples(
 }
 
 /** Whether a function is computed per series without its labels (rangeOverSeries). */
-export const perSeries = (fn: PromRangeFunction): boolean => isEdgeFunction(fn);
+export const perSeries = (fn: PromRangeFunction, grid: StepGrid): boolean =>
+  isEdgeFunction(fn) && grid.points > 1;
 
 /**
  * `fn` over samples (sk, d, t, v, stale, and st when `needsStart(fn)`) of series told apart by sk
@@ -270,7 +272,9 @@ export function instantSql(source: SeriesSource, grid: StepGrid, p: Params): str
 
 /** The instant value over samples read by any query with columns (g…, sk, t, v, stale). */
 export function instantOverSamples(read: string, g: string, grid: StepGrid, p: Params): string {
-  return withGroups(instantOverSeries(read, grid, p), read, g);
+  return `SELECT ${g}sk, i, if(argMax(stale, t), NULL, argMax(v, t)) AS val
+    FROM (SELECT *, ${fanOut('t', LOOKBACK_MS, grid, p)} AS i FROM (${read}))
+    GROUP BY ${g}sk, i`;
 }
 
 /** The instant value over samples (sk, t, v, stale) of series told apart by sk: rows (sk, i, val). */
