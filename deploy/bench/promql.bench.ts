@@ -8,7 +8,7 @@
  * would have stored (INSERT … SELECT with the same formulas). Both are asked over HTTP.
  */
 import { spawn, execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,19 @@ async function loadSightline(store: StoreClients, startMs: number, points: numbe
   );
 }
 
+/** CPU time (user + system, ms) a process has used, from /proc: 10 ms ticks. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** This process's CPU time (chDB runs in it, beside the HTTP client), ms. */
+const ownCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 async function startPrometheus(tsdb: string) {
   const address = `127.0.0.1:${await freePort()}`;
   const config = join(tsdb, '..', 'prometheus.yml');
@@ -115,7 +128,7 @@ async function startPrometheus(tsdb: string) {
     if (child.exitCode !== null || i > 600) throw new Error('prometheus did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url: `http://${address}`, stop: () => child.kill('SIGTERM') };
+  return { url: `http://${address}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 type Matrix = { metric: Record<string, string>; values: [number, string][] }[];
@@ -172,7 +185,7 @@ export async function run(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'sl-bench-promql-'));
   const store = createStoreClients({ dataDir: join(dir, 'sightline'), database: DB });
-  let prom: { url: string; stop: () => void } | undefined;
+  let prom: { url: string; pid: number; stop: () => void } | undefined;
   try {
     const endMs = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const startMs = endMs - (points - 1) * SCRAPE_MS;
@@ -205,16 +218,24 @@ export async function run(): Promise<void> {
     console.log(
       `\nquery_range over ${HOURS} h at a 1 min step; ${RUNS} runs each after a warm-up, alternating; ms\n`,
     );
-    console.log('| query | Sightline p50 | Prometheus p50 | Sightline/Prometheus | same answer |');
-    console.log('|---|---:|---:|---:|---|');
+    console.log(
+      '| query | Sightline p50 | Prometheus p50 | Sightline/Prometheus | Sightline CPU p50 | Prometheus CPU p50 | CPU ratio | same answer |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
     for (const q of cases) {
       const theirs: number[] = [];
-      const timed = async <T>(f: () => Promise<T>, into: number[]) => {
+      // CPU time beside wall time: on a shared machine the wall time measures the load too.
+      const cpu = { ours: [] as number[], theirs: [] as number[] };
+      const timed = async <T>(f: () => Promise<T>, into: number[], cpuInto?: number[]) => {
+        const mine = into === ours;
+        const c = mine ? ownCpuMs() : processCpuMs(prom!.pid);
         const t = performance.now();
         const r = await f();
         into.push(performance.now() - t);
+        cpuInto?.push((mine ? ownCpuMs() : processCpuMs(prom!.pid)) - c);
         return r;
       };
+      const ours: number[] = [];
       const reference = await timed(() => rangeQuery(prom!.url, q, from, endMs, step), []);
       let answer: Matrix;
       try {
@@ -222,21 +243,21 @@ export async function run(): Promise<void> {
       } catch (err) {
         // Over the query timeout (or another limit): the row says so, with Prometheus' time.
         for (let i = 0; i < RUNS; i++)
-          await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs);
+          await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs, cpu.theirs);
         console.log(
-          `| \`${q}\` | failed: ${(err as Error).message} | ${median(theirs).toFixed(0)} | — | — |`,
+          `| \`${q}\` | failed: ${(err as Error).message} | ${median(theirs).toFixed(0)} | — | — | ${median(cpu.theirs).toFixed(0)} | — | — |`,
         );
         continue;
       }
       const same = difference(answer, reference);
-      const ours: number[] = [];
       for (let i = 0; i < RUNS; i++) {
-        await timed(() => rangeQuery(sightline, q, from, endMs, step), ours);
-        await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs);
+        await timed(() => rangeQuery(sightline, q, from, endMs, step), ours, cpu.ours);
+        await timed(() => rangeQuery(prom!.url, q, from, endMs, step), theirs, cpu.theirs);
       }
       const [a, b] = [median(ours), median(theirs)];
+      const [ca, cb] = [median(cpu.ours), median(cpu.theirs)];
       console.log(
-        `| \`${q}\` | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${same} |`,
+        `| \`${q}\` | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} | ${ca.toFixed(0)} | ${cb.toFixed(0)} | ${(ca / cb).toFixed(2)} | ${same} |`,
       );
     }
     await app.close();

@@ -264,12 +264,14 @@ export function namesSql(
   window: string,
   p: Params,
   db: string,
+  /** Rows of the table's distinct naming columns in the window, when known (name-index.ts). */
+  source?: string,
 ): string {
   const steps = namingSteps(tableKind(f.table), f.suffix);
   const byName = sel.matchers.filter((m) => m.name === '__name__');
   const where = byName.map((m) => matcherSql(m, '_pname', p));
   return `SELECT ${nameKeys(f)}, ${storedKey(f)} AS _key, ${steps.map(([a, e]) => `${e} AS ${a}`).join(', ')}
-    FROM (SELECT ${nameKeys(f)} FROM ${db}.${f.table} WHERE ${window} GROUP BY ${nameKeys(f)})
+    FROM (${source ?? `SELECT ${nameKeys(f)} FROM ${db}.${f.table} WHERE ${window} GROUP BY ${nameKeys(f)}`})
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
 }
 
@@ -319,13 +321,17 @@ export interface FamilyNames {
   readonly names: readonly string[];
 }
 
-const sampleCols = (f: FamilyRead) =>
-  `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes${f.extra ? `, ${f.extra[1]}` : ''}) AS sk,
+/** A stored stream's series key, SQL over the row: a histogram's _sum and _count differ. */
+export const seriesKey = (f: FamilyRead) =>
+  `cityHash64(${FAMILY_READS.indexOf(f)}, MetricName, ResourceAttributes, ScopeName, Attributes${f.extra ? `, ${f.extra[1]}` : ''})`;
+
+export const sampleCols = (f: FamilyRead) =>
+  `${seriesKey(f)} AS sk,
     ${f.temporality ? 'AggregationTemporality = 1' : '0'} AS d,
     toUnixTimestamp64Milli(TimeUnix) AS t, toUnixTimestamp64Milli(StartTimeUnix) AS st,
     toFloat64(${f.value}) AS v, bitAnd(Flags, 1) = 1 AS stale`;
 
-const NO_SAMPLES = `SELECT CAST(map(), 'Map(String, String)') AS ls, toUInt64(0) AS sk, toUInt8(0) AS d,
+export const NO_SAMPLES = `SELECT CAST(map(), 'Map(String, String)') AS ls, toUInt64(0) AS sk, toUInt8(0) AS d,
   toInt64(0) AS t, toInt64(0) AS st, toFloat64(0) AS v, false AS stale WHERE 0`;
 
 /**
@@ -345,25 +351,37 @@ export function selectorSamplesSql(
         `SELECT ls, sk, d, t, st, v, stale FROM (${familyRowsSql(f, sel, o, sampleCols(f), false, p)})`,
       ];
     }
-    const names = resolved[k];
-    if (names === undefined || names.keys.length === 0) return [];
-    const key = storedKey(f);
-    const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
-    const keys = p.add(names.keys, 'Array(String)');
-    const pname =
-      names.keys.length === 1
-        ? p.add(names.names[0]!, 'String')
-        : `transform(${key}, ${keys}, ${p.add(names.names, 'Array(String)')}, '')`;
-    const others = sel.matchers.filter((m) => m.name !== '__name__');
-    const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
-    const rows = `SELECT ${labelMap(pname, f.extra?.[1], f)} AS ls, ${sampleCols(f)}
-      FROM ${ident(o.database)}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''}
-      WHERE MetricName IN ${p.add(names.metrics, 'Array(String)')} AND ${window} AND ${key} IN ${keys}`;
+    const r = resolvedRead(f, resolved[k], sel, o, p);
+    if (r === undefined) return [];
+    const rows = `SELECT ${labelMap(r.pname, f.extra?.[1], f)} AS ls, ${sampleCols(f)} ${r.from}`;
     return [
-      `SELECT ls, sk, d, t, st, v, stale FROM (${rows})${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      `SELECT ls, sk, d, t, st, v, stale FROM (${rows})${r.where.length > 0 ? ` WHERE ${r.where.join(' AND ')}` : ''}`,
     ];
   });
   return reads.length === 0 ? NO_SAMPLES : reads.join('\nUNION ALL\n');
+}
+
+/** A family read of the stored names found: its FROM … WHERE, Prometheus name and matchers. */
+export function resolvedRead(
+  f: FamilyRead,
+  names: FamilyNames | undefined,
+  sel: VectorSelector,
+  o: SampleReadOptions,
+  p: Params,
+) {
+  if (names === undefined || names.keys.length === 0) return undefined;
+  const key = storedKey(f);
+  const window = `TimeUnix >= ${msParam(o.fromMs, p)} AND TimeUnix <= ${msParam(o.toMs, p)}`;
+  const keys = p.add(names.keys, 'Array(String)');
+  const pname =
+    names.keys.length === 1
+      ? p.add(names.names[0]!, 'String')
+      : `transform(${key}, ${keys}, ${p.add(names.names, 'Array(String)')}, '')`;
+  const others = sel.matchers.filter((m) => m.name !== '__name__');
+  const where = others.map((m) => matcherSql(m, `ls[${p.add(m.name, 'String')}]`, p));
+  const from = `FROM ${ident(o.database)}.${f.table}${f.arrayJoin ? ` ARRAY JOIN ${f.arrayJoin}` : ''}
+      WHERE MetricName IN ${p.add(names.metrics, 'Array(String)')} AND ${window} AND ${key} IN ${keys}`;
+  return { from, pname, where };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Params } from '../sql/metrics-keys.ts';
+import type { SeriesSamples } from './series-read.ts';
 import type { Aggregate, Binary, Call, Expr } from './ast.ts';
 import { badData } from './errors.ts';
 import type { ValueType } from './functions.ts';
@@ -44,7 +45,23 @@ export interface Compiled {
   readonly order?: 'asc' | 'desc';
   /** A range vector's source, for the range functions metrics-prom-sql implements. */
   readonly matrix?: MatrixInfo;
+  /**
+   * A vector as values per series and their labels apart, `sql` being their join: lets an
+   * aggregation group series before it joins their values (see aggregate.ts).
+   */
+  readonly series?: VectorSeries;
 }
+
+/** Rows (sk, i, val) with val not NULL, and rows (sk, ls), one per series. */
+export interface VectorSeries {
+  readonly values: string;
+  readonly labels: string;
+}
+
+/** The rows (ls, i, val) of a vector given apart. */
+export const joinSeries = (s: VectorSeries): string =>
+  `SELECT l.ls AS ls, v.i AS i, v.val AS val FROM (${s.values}) AS v
+    INNER JOIN (${s.labels}) AS l USING (sk)`;
 
 /**
  * A range vector as metrics-prom-sql reads it: samples (ls, sk, d, t, v, stale, st), the window
@@ -55,6 +72,8 @@ export interface MatrixInfo {
   readonly rangeMs: number;
   readonly grid: Grid;
   readonly broadcast: boolean;
+  /** A selector's samples (sk, d, t, st, v, stale) and labels (sk, ls) apart. */
+  readonly series?: SeriesSamples;
 }
 
 export type CompileArg = (e: Expr, ctx: CompileContext) => Compiled;

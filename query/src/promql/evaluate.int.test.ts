@@ -295,3 +295,24 @@ describe('limits', () => {
     expect(await over({ maxSeries: 2, maxSamples: 9 }, 'temp')).toBeUndefined();
   });
 });
+
+describe('stored names', () => {
+  it('finds a metric written after an earlier query, and its new samples', async () => {
+    const t = B + 50 * S;
+    // The first query lists the names of the parts it finds (name-index.ts) …
+    expect(await vec('late_gauge', t)).toEqual([]);
+    await send({ 'service.name': 'late' }, '', [
+      { name: 'late_gauge', gauge: { dataPoints: points({ k: 'é' }, [0, 0, 7.5, -2.5]) } },
+    ]);
+    // … and a part written since is read for the next one.
+    expect(await vec('late_gauge', t)).toEqual([
+      [{ __name__: 'late_gauge', job: 'late', k: 'é' }, '-2.5'],
+    ]);
+    expect(await vec('sum_over_time(late_gauge[30s])', B + 30 * S)).toEqual([
+      [{ job: 'late', k: 'é' }, '7.5'],
+    ]);
+    expect(await vec('count_over_time(late_gauge[1m])', B + 60 * S)).toEqual([
+      [{ job: 'late', k: 'é' }, '4'],
+    ]);
+  });
+});

@@ -201,14 +201,20 @@ async function run(ctx: PromQLContext, c: Compiled, cc: CompileContext): Promise
       SELECT * FROM (${inner}) LIMIT ${p.add(maxSamples + 1, 'UInt64')})
     GROUP BY ls LIMIT ${p.add(maxSeries + 1, 'UInt64')}`;
   const rows = await query<Row>(ctx, sql, p);
-  if (rows.length > maxSeries) {
-    throw new PromQLError(
+  const tooManySeries = () =>
+    new PromQLError(
       'execution',
       `query processing would load too many series into memory in query execution (more than ${maxSeries})`,
     );
-  }
+  if (rows.length > maxSeries) throw tooManySeries();
   const samples = rows.reduce((n, r) => n + r.ts.length, 0);
   if (samples > maxSamples) {
+    // The samples read stopped early, at whatever series came first: count the series apart,
+    // so that too many of them is told whatever order the samples came in.
+    const count = `SELECT count() AS n FROM (
+        SELECT ls FROM (${inner}) LIMIT 1 BY ls LIMIT ${p.add(maxSeries + 1, 'UInt64')})`;
+    const [seen] = await query<{ n: number | string }>(ctx, count, p);
+    if (Number(seen?.n ?? 0) > maxSeries) throw tooManySeries();
     throw new PromQLError(
       'execution',
       'query processing would load too many samples into memory in query execution',

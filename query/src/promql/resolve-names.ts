@@ -3,6 +3,7 @@ import { ident } from '@sightline/store/schema/ddl-context';
 import { msParam, Params } from '../sql/metrics-keys.ts';
 import type { VectorSelector } from './ast.ts';
 import { FAMILY_READS, namesSql, type FamilyNames } from './catalog.ts';
+import { hasNames, storedNames, storedNamesSql } from './name-index.ts';
 
 /** A selector's read of the samples from `fromMs` to `toMs`, as compiling asks for it. */
 export interface NameRequest {
@@ -10,6 +11,8 @@ export interface NameRequest {
   readonly fromMs: number;
   readonly toMs: number;
 }
+
+const NO_NAMES = `SELECT 0 AS j, 0 AS k, '' AS metric, '' AS key, '' AS name WHERE 0`;
 
 /** Per family read (FAMILY_READS' order), the stored streams a selector's read denotes. */
 export type ResolvedNames = readonly (FamilyNames | undefined)[];
@@ -43,15 +46,23 @@ export class NameResolver {
     if (this.requests.length > 0) {
       const p = new Params('n');
       const db = ident(database);
+      // Without the parts' lists (no rights on system.parts), the windows are scanned.
+      const index = await storedNames(client, database, settings, signal).catch(() => undefined);
       const parts = this.requests.flatMap((r, j) =>
-        FAMILY_READS.map((f, k) => {
+        FAMILY_READS.flatMap((f, k) => {
           const window = `TimeUnix >= ${msParam(r.fromMs, p)} AND TimeUnix <= ${msParam(r.toMs, p)}`;
-          return `SELECT ${j} AS j, ${k} AS k, MetricName AS metric, _key AS key, _pname AS name
-            FROM (${namesSql(f, r.sel, window, p, db)})`;
+          const known = index?.get(f.table);
+          // A table with no samples in the window has no names to find (nor SQL to plan).
+          if (known !== undefined && !hasNames(known, r.fromMs, r.toMs)) return [];
+          const source = known && storedNamesSql(known, f.table, r.fromMs, r.toMs, p);
+          return [
+            `SELECT ${j} AS j, ${k} AS k, MetricName AS metric, _key AS key, _pname AS name
+            FROM (${namesSql(f, r.sel, window, p, db, source)})`,
+          ];
         }),
       );
       const rs = await client.query({
-        query: parts.join('\nUNION ALL\n'),
+        query: parts.length > 0 ? parts.join('\nUNION ALL\n') : NO_NAMES,
         query_params: p.values,
         format: 'JSONEachRow',
         clickhouse_settings: settings,

@@ -1,9 +1,12 @@
 import {
   fanOut,
   instantOverSamples,
-  LOOKBACK_MS,
+  instantOverSeries,
+  perSeries,
   PROM_RANGE_FUNCTIONS,
   rangeOverSamples,
+  rangeOverSeries,
+  LOOKBACK_MS,
 } from '../sql/metrics-prom-sql.ts';
 import type { StepGrid } from '../sql/metrics-grid.ts';
 import type {
@@ -15,7 +18,16 @@ import type {
   VectorSelector,
 } from './ast.ts';
 import { selectorSamplesSql } from './catalog.ts';
-import type { CompileArg, Compiled, CompileContext, Grid, MatrixInfo } from './compile.ts';
+import { selectorSeriesSql } from './series-read.ts';
+import {
+  joinSeries,
+  type CompileArg,
+  type Compiled,
+  type CompileContext,
+  type Grid,
+  type MatrixInfo,
+  type VectorSeries,
+} from './compile.ts';
 import { badData } from './errors.ts';
 
 /** Prometheus's default evaluation interval: a subquery's step when it names none. */
@@ -58,18 +70,35 @@ function broadcast(sql: string, pl: Placement, ctx: CompileContext): string {
 
 function samplesOf(sel: VectorSelector, fromMs: number, toMs: number, ctx: CompileContext) {
   const resolved = ctx.names?.lookup(sel, fromMs, toMs);
-  return selectorSamplesSql(sel, { database: ctx.database, fromMs, toMs }, ctx.p, resolved);
+  const o = { database: ctx.database, fromMs, toMs };
+  return {
+    read: selectorSamplesSql(sel, o, ctx.p, resolved),
+    series: selectorSeriesSql(sel, o, ctx.p, resolved),
+  };
+}
+
+/** A vector computed per series, its labels joined (and copied to every step for `@`). */
+function seriesVector(s: VectorSeries, pl: Placement, ctx: CompileContext): Compiled {
+  const sql = broadcast(joinSeries(s), pl, ctx);
+  return { type: 'vector', sql, ...(!pl.broadcast && { series: s }) };
 }
 
 /** An instant vector selector: each series' newest sample within the lookback, not stale. */
 export function compileVectorSelector(sel: VectorSelector, ctx: CompileContext): Compiled {
   const pl = place(sel.at, sel.offsetMs, ctx);
-  const read = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
-  const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
+  const { read, series } = samplesOf(sel, pl.grid.startMs - LOOKBACK_MS, lastMs(pl.grid), ctx);
+  if (pl.grid.points === 1) {
+    // One evaluation reads few samples: labelling each costs less than a second pass for labels.
+    const values = instantOverSamples(read, 'ls, ', stepGrid(pl.grid), ctx.p);
+    const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (
+        SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
+    return { type: 'vector', sql: broadcast(sql, pl, ctx) };
+  }
+  const values = instantOverSeries(series.samples, stepGrid(pl.grid), ctx.p);
   // Filtered a level below: an alias `val` in the same SELECT would be what WHERE reads.
-  const sql = `SELECT ls, i, assumeNotNull(val) AS val FROM (
-      SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
-  return { type: 'vector', sql: broadcast(sql, pl, ctx) };
+  const nonNull = `SELECT sk, i, assumeNotNull(val) AS val FROM (
+      SELECT sk, i, val FROM (${values}) WHERE val IS NOT NULL)`;
+  return seriesVector({ values: nonNull, labels: series.labels }, pl, ctx);
 }
 
 /** A range vector: its samples (ls, sk, d, t, v, stale, st), the window and the placement. */
@@ -90,8 +119,8 @@ export function compileMatrix(
 
 function matrixSelector(e: MatrixSelector, ctx: CompileContext): MatrixInfo {
   const pl = place(e.vector.at, e.vector.offsetMs, ctx);
-  const read = samplesOf(e.vector, pl.grid.startMs - e.rangeMs, lastMs(pl.grid), ctx);
-  return { read, rangeMs: e.rangeMs, grid: pl.grid, broadcast: pl.broadcast };
+  const { read, series } = samplesOf(e.vector, pl.grid.startMs - e.rangeMs, lastMs(pl.grid), ctx);
+  return { read, series, rangeMs: e.rangeMs, grid: pl.grid, broadcast: pl.broadcast };
 }
 
 /**
@@ -131,17 +160,12 @@ export function compileRangeFunction(
   const m = arg.matrix!;
   // φ outside [0, 1]: −Inf below, +Inf above, NaN for NaN, wherever the window holds samples.
   const outside = quantile !== undefined && !(quantile >= 0 && quantile <= 1);
-  const values = rangeOverSamples(
-    m.read,
-    'ls, ',
-    {
-      grid: stepGrid(m.grid),
-      fn: outside ? 'count_over_time' : fn,
-      rangeMs: m.rangeMs,
-      ...(quantile !== undefined && !outside && { quantile }),
-    },
-    ctx.p,
-  );
+  const input = {
+    grid: stepGrid(m.grid),
+    fn: outside ? 'count_over_time' : fn,
+    rangeMs: m.rangeMs,
+    ...(quantile !== undefined && !outside && { quantile }),
+  } as const;
   // last_over_time keeps the metric name, as Prometheus does.
   const ls = fn === 'last_over_time' ? 'ls' : `mapFilter((k, v) -> k != '__name__', ls)`;
   const val = !outside
@@ -151,9 +175,18 @@ export function compileRangeFunction(
       : quantile > 1
         ? 'inf'
         : 'nan';
+  const pl = { grid: m.grid, broadcast: m.broadcast };
+  if (m.series !== undefined && perSeries(input.fn, input.grid)) {
+    const values = `SELECT sk, i, ${val} AS val FROM (
+        SELECT sk, i, val FROM (${rangeOverSeries(m.series.samples, input, ctx.p)})
+        WHERE val IS NOT NULL)`;
+    const labels = `SELECT sk, ${ls} AS ls FROM (${m.series.labels})`;
+    return seriesVector({ values, labels }, pl, ctx);
+  }
+  const values = rangeOverSamples(m.read, 'ls, ', input, ctx.p);
   const sql = `SELECT ${ls} AS ls, i, ${val} AS val FROM (
       SELECT ls, i, val FROM (${values}) WHERE val IS NOT NULL)`;
-  return { type: 'vector', sql: broadcast(sql, { grid: m.grid, broadcast: m.broadcast }, ctx) };
+  return { type: 'vector', sql: broadcast(sql, pl, ctx) };
 }
 
 function constantArg(e: Expr, fn: string): number {

@@ -2,6 +2,8 @@ import type { MetricAcross, MetricFilter } from '@sightline/model/api/metrics';
 import { ident } from '@sightline/store/schema/ddl-context';
 import { filtersSql, keyExpr, msParam, Params } from './metrics-keys.ts';
 import type { StepGrid } from './metrics-grid.ts';
+import { edgeInstantSql, edgeRangeSql, isEdgeFunction } from './metrics-prom-edges.ts';
+import { rangeValue } from './metrics-prom-values.ts';
 
 /**
  * Prometheus' meaning of a query over samples, once, as ClickHouse SQL: the metrics API, the
@@ -167,129 +169,6 @@ const groupCount = (src: SeriesSource) => src.groupBy.length + (src.buckets ? 1 
 const gcols = (src: SeriesSource) =>
   Array.from({ length: groupCount(src) }, (_, i) => `g${i}, `).join('');
 
-/** Per-window aggregates and the function's value, by function. */
-function rangeValue(
-  fn: PromRangeFunction,
-  quantile: number,
-  rangeMs: number,
-  at: string,
-  p: Params,
-) {
-  const seconds = p.add(rangeMs / 1000, 'Float64');
-  switch (fn) {
-    case 'rate':
-    case 'increase':
-    case 'delta': {
-      const counter = fn !== 'delta';
-      const aggs = [
-        'count() AS n',
-        'min(t) AS t1',
-        'max(t) AS tn',
-        'argMin(v, t) AS v1',
-        'argMax(v, t) AS vn',
-        'sum(v) AS sv',
-        counter ? 'sum(rc) - argMin(rc, t) AS rs' : '0 AS rs',
-      ];
-      // Prometheus' extrapolation: from the first and last samples to the window's edges when
-      // they lie within 1.1 average gaps of them, else by half a gap; a counter not below zero.
-      const extrapolated = `multiIf(n < 2, NULL, (vn - v1 + rs) * (
-          (tn - t1) / 1000
-          + if(toStart < gap * 1.1, toStart, gap / 2)
-          + if(toEnd < gap * 1.1, toEnd, gap / 2)
-        ) / ((tn - t1) / 1000))`;
-      const startOf = `(t1 - (${at} - ${p.add(rangeMs, 'Int64')})) / 1000`;
-      const toStart = counter
-        ? `if(vn - v1 + rs > 0 AND v1 >= 0,
-            least(${startOf}, (tn - t1) / 1000 * (v1 / (vn - v1 + rs))), ${startOf})`
-        : startOf;
-      const value =
-        fn === 'delta'
-          ? extrapolated
-          : `if(d, sv, ${extrapolated})${fn === 'rate' ? ` / ${seconds}` : ''}`;
-      return {
-        aggs,
-        lets: [
-          `(tn - t1) / 1000 / (n - 1) AS gap`,
-          `${toStart} AS toStart`,
-          `(${at} - tn) / 1000 AS toEnd`,
-        ],
-        value,
-        lag: counter,
-      };
-    }
-    case 'irate':
-      return {
-        aggs: [
-          'count() AS n',
-          'max(t) AS tn',
-          'argMax(v, t) AS vn',
-          'argMax(pv, t) AS pvn',
-          'argMax(pt, t) AS ptn',
-          'argMax(st, t) AS stn',
-        ],
-        lets: [],
-        // A delta point is its own increase, over its own interval.
-        value: `if(d, vn / ((tn - stn) / 1000),
-          if(n < 2, NULL, if(vn < pvn, vn, vn - pvn) / ((tn - ptn) / 1000)))`,
-        lag: true,
-      };
-    case 'idelta':
-      // The last two samples; the one before the last is in the window when there are two.
-      return {
-        aggs: ['count() AS n', 'argMax(v, t) AS vn', 'argMax(pv, t) AS pvn'],
-        lets: [],
-        value: 'if(n < 2, NULL, vn - pvn)',
-        lag: true,
-      };
-    case 'resets':
-    case 'changes': {
-      // Pairs of samples both in the window: the earlier one no older than its start.
-      const inWindow = `pt IS NOT NULL AND pt >= ${at} - ${p.add(rangeMs, 'Int64')}`;
-      const event = fn === 'resets' ? 'v < pv' : 'v != pv AND NOT (isNaN(v) AND isNaN(pv))';
-      return {
-        aggs: [`toFloat64(countIf(${inWindow} AND ${event})) AS fv`],
-        lets: [],
-        value: 'fv',
-        lag: true,
-      };
-    }
-    case 'deriv': {
-      // Least-squares slope per second; times relative to the evaluation keep the precision.
-      const x = `(t - ${at}) / 1000`;
-      return {
-        aggs: [
-          'count() AS n',
-          `covarPop(${x}, v) AS cxy`,
-          `varPop(${x}) AS vx`,
-          // Equal values have slope 0 exactly, as Prometheus answers (no rounding residue).
-          'min(v) = max(v) AND countIf(isNaN(v)) = 0 AS flat',
-        ],
-        lets: [],
-        value: 'if(n < 2, NULL, if(flat, 0, cxy / vx))',
-        lag: false,
-      };
-    }
-    default: {
-      const agg = {
-        present_over_time: 'toFloat64(1)',
-        avg_over_time: 'avg(v)',
-        min_over_time: 'min(v)',
-        max_over_time: 'max(v)',
-        sum_over_time: 'sum(v)',
-        count_over_time: 'toFloat64(count())',
-        last_over_time: 'argMax(v, t)',
-        // A NaN or infinity in the window makes Prometheus' running variance NaN; ClickHouse's
-        // stddevPop would skip it.
-        stddev_over_time: 'if(countIf(NOT isFinite(v)) > 0, nan, stddevPop(v))',
-        stdvar_over_time: 'if(countIf(NOT isFinite(v)) > 0, nan, varPop(v))',
-        // Prometheus interpolates between the closest ranks, (n − 1)·q: R's type 7.
-        quantile_over_time: `quantileExactInclusive(${p.add(quantile, 'Float64')})(v)`,
-      }[fn];
-      return { aggs: [`${agg} AS fv`], lets: [], value: 'fv', lag: false };
-    }
-  }
-}
-
 export interface RangeFunctionInput {
   readonly source: SeriesSource;
   readonly grid: StepGrid;
@@ -323,6 +202,10 @@ export function rangeOverSamples(
   input: Omit<RangeFunctionInput, 'source'>,
   p: Params,
 ): string {
+  // One evaluation reads each sample once anyway: labelling each beats a second pass for labels.
+  if (perSeries(input.fn, input.grid)) {
+    return withGroups(rangeOverSeries(read, input, p), read, g);
+  }
   const { grid, rangeMs } = input;
   const at = evalAt(grid, p);
   const f = rangeValue(input.fn, input.quantile ?? 0.5, rangeMs, at, p);
@@ -341,6 +224,46 @@ export function rangeOverSamples(
       GROUP BY ${g}sk, d, i)`;
 }
 
+/** Whether a function is computed per series without its labels (rangeOverSeries). */
+export const perSeries = (fn: PromRangeFunction, grid: StepGrid): boolean =>
+  isEdgeFunction(fn) && grid.points > 1;
+
+/**
+ * `fn` over samples (sk, d, t, v, stale, and st when `needsStart(fn)`) of series told apart by sk
+ * alone, for the functions perSeries accepts: rows (sk, i, val), labels left to the caller.
+ */
+export function rangeOverSeries(
+  samples: string,
+  input: Omit<RangeFunctionInput, 'source'>,
+  p: Params,
+): string {
+  if (!isEdgeFunction(input.fn)) throw new Error(`${input.fn} is not computed per series`);
+  const f = rangeValue(input.fn, 0.5, input.rangeMs, evalAt(input.grid, p), p);
+  const start = needsStart(input.fn);
+  const cols = `sk, d, t, v, stale${start ? ', st' : ''}`;
+  return edgeRangeSql(
+    `SELECT ${cols} FROM (${samples})`,
+    { ...input, fn: input.fn, lets: f.lets, value: f.value, start },
+    p,
+  );
+}
+
+/**
+ * Rows (sk, i, val) given the group columns g… of their series, taken once per series from the
+ * rows of `read` (the same for every sample of a series): rows (g…, sk, i, val).
+ */
+function withGroups(values: string, read: string, g: string): string {
+  if (g === '') return values;
+  const cols = g
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return `SELECT ${cols.map((c) => `s.${c} AS ${c}, `).join('')}v.sk AS sk, v.i AS i, v.val AS val
+    FROM (${values}) AS v
+    INNER JOIN (SELECT sk, ${cols.map((c) => `any(${c}) AS ${c}`).join(', ')} FROM (${read}) GROUP BY sk) AS s
+    USING (sk)`;
+}
+
 /** The metric's value per series at every step: the newest sample within the lookback. */
 export function instantSql(source: SeriesSource, grid: StepGrid, p: Params): string {
   const read = samples(source, grid, evalTimeMs(grid, 0) - LOOKBACK_MS, p);
@@ -353,6 +276,10 @@ export function instantOverSamples(read: string, g: string, grid: StepGrid, p: P
     FROM (SELECT *, ${fanOut('t', LOOKBACK_MS, grid, p)} AS i FROM (${read}))
     GROUP BY ${g}sk, i`;
 }
+
+/** The instant value over samples (sk, t, v, stale) of series told apart by sk: rows (sk, i, val). */
+export const instantOverSeries = (samples: string, grid: StepGrid, p: Params): string =>
+  edgeInstantSql(`SELECT sk, t, v, stale FROM (${samples})`, grid, LOOKBACK_MS, p);
 
 /**
  * Per-series rows (g…, sk, i, val) combined per group and step, as PromQL's `sum by (…)` and kin:
