@@ -1,28 +1,19 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
-import { startTestSightline } from '../../deploy/test/harness.ts';
-import { buildDashboard } from '../scripts/build.ts';
-import { closeAndShootFailures } from './e2e-hooks.ts';
-import { hex, launchBrowser, postOtlp, tracesBody, type Browser } from './e2e-support.ts';
+import { useE2e } from './e2e-hooks.ts';
+import { hex, postOtlp, tracesBody } from './e2e-support.ts';
 
 // What a newcomer meets: the empty store's hints, then data from their services next to
 // Sightline's own self-telemetry, which stays out of the way until asked for.
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const SELF = 'sightline-all-in-one';
 const BASE_MS = Date.now();
 const OWN = 'c'.repeat(32);
 const HOOK = 'd'.repeat(32);
 
 let s: RunningSightline;
-let browser: Browser;
 let page: Page;
-
-const shot = (name: string) =>
-  page.screenshot({ path: join(SHOTS, `first-hour-${name}.png`), fullPage: true });
 
 /** shop-web → shop-api calls, and a self-telemetry trace of Sightline calling shop-api. */
 async function sendData(): Promise<void> {
@@ -82,15 +73,14 @@ async function getJson<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  await buildDashboard();
-  s = await startTestSightline();
-  browser = await launchBrowser();
-  page = browser.page;
-}, 240_000);
-
-closeAndShootFailures(() => ({ browser, sightline: s }), shot, 'FAILED-');
+// The store starts empty: the first test looks at the hints, a later one sends the data.
+const e2e = useE2e({
+  ready: (e) => {
+    s = e.sightline;
+    page = e.page;
+  },
+});
+const shot = (name: string) => e2e.shot(`first-hour-${name}`);
 
 describe('the first hour in a real browser', { timeout: 120_000 }, () => {
   it('shows the endpoints this instance really listens on when the store is empty', async () => {

@@ -56,7 +56,7 @@ const promqlPanel = (expr: string | null): NewPanel | null => {
   const e = expr?.trim() ?? '';
   if (e === '') return null;
   const title = e.length > 200 ? `${e.slice(0, 199)}…` : e;
-  return { title, type: 'timeseries', options: {}, query: { signal: 'promql', expr: e } };
+  return { title, type: 'timeseries', options: {}, queries: [{ signal: 'promql', expr: e }] };
 };
 const MODE_LABEL = { line: 'Line', area: 'Area', stacked: 'Stacked area' } as const;
 
