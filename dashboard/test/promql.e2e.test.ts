@@ -108,9 +108,9 @@ describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
     await page.waitForURL(/\/dashboards\/[0-9a-f-]{36}(\?|$)/);
     const id = new URL(page.url()).pathname.split('/')[2] ?? '';
     const res = await fetch(`${s.apiUrl}/api/v1/dashboards/${id}`);
-    const d = (await res.json()) as { panels: { title: string; type: string; query: unknown }[] };
-    expect(d.panels.map((p) => [p.title, p.type, p.query])).toEqual([
-      [expr, 'timeseries', { signal: 'promql', expr }],
+    const d = (await res.json()) as { panels: { title: string; type: string; queries: unknown }[] };
+    expect(d.panels.map((p) => [p.title, p.type, p.queries])).toEqual([
+      [expr, 'timeseries', [{ signal: 'promql', expr }]],
     ]);
     // The panel charts both jobs (two line colours), in bytes.
     const panel = page
@@ -127,7 +127,8 @@ describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
 
   it('writes an alert rule in PromQL with the same editor, without a threshold', async () => {
     await page.goto(`${s.apiUrl}/alerts/new`);
-    const labelled = (name: string) => page.locator('label.alert-field', { hasText: name });
+    const labelled = (name: string) =>
+      page.locator('label.alert-field', { hasText: new RegExp(`^${name}`) });
     await labelled('Name').locator('input').fill('Big cache');
     await labelled('Query kind').locator('select').selectOption('promql');
     // The CodeMirror editor, once its chunk has replaced the plain text area standing in for it.

@@ -115,13 +115,18 @@ describe('trace search SQL', () => {
     const { sql, params } = traceSearchSql('we`ird', search);
     expect(sql).toContain('`we``ird`.sightline_trace_summaries');
     expect(params).toMatchObject({ service: 'a', operation: 'b', status: 'Ok' });
-    // The three filters hold on one key, i.e. on spans that share service, operation and status.
+    // The three filters hold on one key, i.e. on spans that share service, operation and status,
+    // and that span is not one of Sightline's own (hidden by default).
     expect(sql).toContain(
-      "AND arrayExists(k -> startsWith(k, concat({service:String}, '\\x1f', {operation:String}, '\\x1f')) AND endsWith(k, concat('\\x1f', {status:String})), SpanKeys)",
+      "AND arrayExists(k -> startsWith(k, concat({service:String}, '\\x1f', {operation:String}, '\\x1f')) AND endsWith(k, concat('\\x1f', {status:String})) AND NOT match(splitByString('\\x1f', k)[1], {hideServices:String}), SpanKeys)",
     );
+    const shown = resolveTraceSearch(query({ service: 'a', selfTelemetry: 'show' }), NOW);
+    const all = traceSearchSql('db', shown);
+    expect(all.sql).toContain('AND has(Services, {service:String})');
+    expect(all.sql).not.toContain('hideServices');
     // Spans are read only for the traces reaching out of the range.
     expect(sql).toMatch(
-      /AND ServiceName = \{service:String\}\s+AND SpanName = \{operation:String\}\s+AND StatusCode = \{status:String\}\s+AND TraceId IN \(SELECT TraceId FROM `we``ird`.sightline_trace_summaries WHERE TraceId IN/,
+      /AND ServiceName = \{service:String\}\s+AND SpanName = \{operation:String\}\s+AND StatusCode = \{status:String\}\s+AND NOT match\(ServiceName, \{hideServices:String\}\)\s+AND TraceId IN \(SELECT TraceId FROM `we``ird`.sightline_trace_summaries WHERE TraceId IN/,
     );
     expect(sql).toContain(
       '(Start < fromUnixTimestamp64Nano({from:Int64}) OR LastStartNs >= {to:Int64})',
