@@ -52,8 +52,11 @@ async function shotBoth(name: string): Promise<void> {
 
 const path = () => new URL(page.url()).pathname;
 const field = (name: string) => page.locator(`.field-error[data-field="${name}"]`);
+// A field of the rule form (the templates above it have fields of their own).
 const labelled = (label: string) =>
-  page.locator('.alert-field', { has: page.locator('.alert-field-label', { hasText: label }) });
+  page
+    .locator('form.alert-form .alert-field')
+    .filter({ has: page.locator('.alert-field-label', { hasText: label }) });
 
 useE2e({
   // A fast evaluator tick, so a 1 s rule is checked every second.

@@ -128,7 +128,7 @@ describe('PromQL in the metrics explorer', { timeout: 180_000 }, () => {
   it('writes an alert rule in PromQL with the same editor, without a threshold', async () => {
     await page.goto(`${s.apiUrl}/alerts/new`);
     const labelled = (name: string) =>
-      page.locator('label.alert-field', { hasText: new RegExp(`^${name}`) });
+      page.locator('form.alert-form label.alert-field', { hasText: name });
     await labelled('Name').locator('input').fill('Big cache');
     await labelled('Query kind').locator('select').selectOption('promql');
     // The CodeMirror editor, once its chunk has replaced the plain text area standing in for it.
