@@ -127,6 +127,7 @@ describe('OpenAPI', () => {
         'minDuration',
         'operation',
         'q',
+        'selfTelemetry',
         'service',
         'status',
         'to',
