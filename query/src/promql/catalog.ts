@@ -309,7 +309,7 @@ export function nativeHistogramSamplesSql(
   p: Params,
 ): string {
   const f = NATIVE_HISTOGRAM_READ;
-  const cols = `cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes) AS sk, ${EXP_SAMPLE_COLUMNS}`;
+  const cols = `${seriesKey(f)} AS sk, ${EXP_SAMPLE_COLUMNS}`;
   return `SELECT ls, sk, d, t, st, stale, sc, zc, cnt, sm, po, pc, no, nc
     FROM (${familyRowsSql(f, sel, o, cols, false, p)})`;
 }
