@@ -1,14 +1,6 @@
-import {
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  CartesianGrid,
-} from 'recharts';
+import { Line, LineChart, XAxis, YAxis, CartesianGrid } from 'recharts';
 import type { SeriesPoint } from '@sightline/model/api/metrics';
-import { formatTick, formatTime } from '../format.ts';
+import { formatTick } from '../format.ts';
 
 /** Horizontal grid lines of a time chart. */
 export const timeGrid = () => <CartesianGrid stroke="var(--grid)" vertical={false} />;
@@ -63,44 +55,5 @@ export function Sparkline({
         />
       </LineChart>
     </div>
-  );
-}
-
-interface SeriesChartProps {
-  readonly title: string;
-  readonly points: readonly SeriesPoint[];
-  readonly color: string;
-  readonly format: (v: number) => string;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** One titled time series with axes, as on the service page. */
-export function SeriesChart({ title, points, color, format, from, to }: SeriesChartProps) {
-  return (
-    <figure className="series-chart">
-      <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={140}>
-        <LineChart data={toRows(points)} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
-          {timeGrid()}
-          {timeAxis(from, to)}
-          <YAxis tickFormatter={format} width={64} stroke="var(--muted)" fontSize={11} />
-          <Tooltip
-            labelFormatter={(t) => formatTime(Number(t))}
-            formatter={(v) => [typeof v === 'number' ? format(v) : '—', title]}
-            contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }}
-          />
-          {/* Empty steps are gaps, not zeros; sparse points get dots so they stay visible. */}
-          <Line
-            type="linear"
-            dataKey="v"
-            stroke={color}
-            strokeWidth={1.5}
-            dot={points.filter(([, v]) => v !== null).length <= 20 ? { r: 2, fill: color } : false}
-            isAnimationActive={false}
-          />
-        </LineChart>
-      </ResponsiveContainer>
-    </figure>
   );
 }

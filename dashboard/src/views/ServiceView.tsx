@@ -8,7 +8,8 @@ import { formatMs, formatPercent, formatRate } from '../format.ts';
 import { serviceColor } from '../service-colors.ts';
 import { hrefTo, type AppLocation } from '../router.ts';
 import { resolveRange, type TimeRange } from '../time-range.ts';
-import { SeriesChart } from '../components/Charts.tsx';
+import type { SeriesPoint } from '@sightline/model/api/metrics';
+import { UnitChart } from '../components/UnitChart.tsx';
 import { AddToDashboard } from '../dashboards/AddToDashboard.tsx';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
@@ -86,49 +87,74 @@ export function ServiceView({ loc, range, service }: Props) {
       )}
       {!dependencies &&
         res.status === 'ok' &&
-        res.data.operations.map((op) => (
-          <article key={op.operation} className="operation card">
-            <header>
-              <h2>
-                <Link href={hrefTo('/traces', { service, operation: op.operation }, loc.params)}>
-                  {op.operation}
-                </Link>
-              </h2>
-              <span>
-                {op.requests} requests · {formatRate(op.requestRate)} · errors{' '}
-                {formatPercent(op.errorRate)} · p50 {formatMs(op.p50Ms)} · p95 {formatMs(op.p95Ms)}{' '}
-                · p99 {formatMs(op.p99Ms)}
-              </span>
-            </header>
-            <div className="chart-row">
-              <SeriesChart
-                title="Rate (req/s)"
-                points={op.series.rate}
-                color="var(--accent)"
-                format={formatRate}
-                from={res.data.from}
-                to={res.data.to}
-              />
-              <SeriesChart
-                title="Error rate"
-                points={op.series.errorRate}
-                color="var(--error)"
-                format={formatPercent}
-                from={res.data.from}
-                to={res.data.to}
-              />
-              <SeriesChart
-                title="p95 duration"
-                points={op.series.p95Ms}
-                color="var(--latency)"
-                format={formatMs}
-                from={res.data.from}
-                to={res.data.to}
-              />
-            </div>
-          </article>
-        ))}
+        res.data.operations.map((op) => {
+          return (
+            <article key={op.operation} className="operation card">
+              <header>
+                <h2>
+                  <Link href={hrefTo('/traces', { service, operation: op.operation }, loc.params)}>
+                    {op.operation}
+                  </Link>
+                </h2>
+                <span>
+                  {op.requests} requests · {formatRate(op.requestRate)} · errors{' '}
+                  {formatPercent(op.errorRate)} · p50 {formatMs(op.p50Ms)} · p95{' '}
+                  {formatMs(op.p95Ms)} · p99 {formatMs(op.p99Ms)}
+                </span>
+              </header>
+              <div className="chart-row">
+                <RedChart
+                  title="Rate"
+                  name="requests"
+                  unit="{requests}/s"
+                  points={op.series.rate}
+                  window={res.data}
+                />
+                <RedChart
+                  title="Error rate"
+                  name="errors"
+                  unit="1"
+                  points={op.series.errorRate}
+                  window={res.data}
+                />
+                <RedChart
+                  title="p95 duration"
+                  name="p95"
+                  unit="ms"
+                  points={op.series.p95Ms}
+                  window={res.data}
+                />
+              </div>
+            </article>
+          );
+        })}
     </section>
+  );
+}
+
+interface RedChartProps {
+  readonly title: string;
+  readonly name: string;
+  readonly unit: string;
+  readonly points: readonly SeriesPoint[];
+  /** The response's range and step (ms): a last step still filling is drawn dashed. */
+  readonly window: { readonly from: number; readonly to: number; readonly step: number };
+}
+
+/** One RED series of an operation on the shared unit chart: round ticks, ratios within 0–100 %. */
+function RedChart({ title, name, unit, points, window: w }: RedChartProps) {
+  return (
+    <figure className="series-chart">
+      <figcaption>{title}</figcaption>
+      <UnitChart
+        series={[{ name, points }]}
+        unit={unit}
+        from={w.from}
+        to={w.to}
+        step={w.step}
+        height={140}
+      />
+    </figure>
   );
 }
 
