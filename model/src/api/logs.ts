@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SelfTelemetryParam } from '../self-telemetry.ts';
 import { AttributeMap, UnixNanos } from './common.ts';
 
 /**
@@ -86,6 +87,7 @@ export const LogSearchQuery = Type.Object({
       description: 'nextCursor of the previous page; the page keeps that page’s time range',
     }),
   ),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type LogSearchQuery = Static<typeof LogSearchQuery>;
 
@@ -105,6 +107,7 @@ export const LogHistogramQuery = Type.Object({
   step: Type.Optional(
     Type.String({ description: '30s, 5m, 1h, 1d or seconds; default: 60–120 buckets' }),
   ),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type LogHistogramQuery = Static<typeof LogHistogramQuery>;
 
@@ -145,6 +148,7 @@ export const LogFacetsQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: LOG_FACET_LIMIT.max, default: LOG_FACET_LIMIT.default }),
   ),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type LogFacetsQuery = Static<typeof LogFacetsQuery>;
 

@@ -86,7 +86,15 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
       const decoded = cursor === undefined ? undefined : decodeCursor(cursor, q ?? '');
       // A cursor keeps the first page's range; from/to are only read without one.
       const range = decoded?.range ?? parseTimeRange(req.query);
-      const page = await searchLogs({ client, database, q, range, cursor: decoded, limit });
+      const page = await searchLogs({
+        client,
+        database,
+        q,
+        selfTelemetry: req.query.selfTelemetry,
+        range,
+        cursor: decoded,
+        limit,
+      });
       return {
         from: page.range.fromMs,
         to: page.range.toMs,
@@ -110,7 +118,14 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
       searchFilter(q);
       const range = parseTimeRange(req.query);
       const stepSeconds = resolveStep(req.query.step, range);
-      return logHistogram({ client, database, q, range, stepSeconds });
+      return logHistogram({
+        client,
+        database,
+        q,
+        selfTelemetry: req.query.selfTelemetry,
+        range,
+        stepSeconds,
+      });
     },
   );
 
@@ -128,7 +143,15 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
       searchFilter(q);
       const range = parseTimeRange(req.query);
       const limit = req.query.limit ?? LOG_FACET_LIMIT.default;
-      return logFacets({ client, database, field, q, range, limit });
+      return logFacets({
+        client,
+        database,
+        field,
+        q,
+        selfTelemetry: req.query.selfTelemetry,
+        range,
+        limit,
+      });
     },
   );
 

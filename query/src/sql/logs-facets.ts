@@ -2,7 +2,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogFacetsResponse } from '@sightline/model/api/logs';
 import { resolveField } from '../search/fields.ts';
 import type { TimeRange } from '../time-range.ts';
-import { andFilters, rangeFilter, searchFilter, withParam } from './logs-filter.ts';
+import {
+  andFilters,
+  rangeFilter,
+  searchFilter,
+  selfTelemetryFilter,
+  withParam,
+} from './logs-filter.ts';
 import { LEVEL_EXPR, logsTable, selectRows } from './logs-row.ts';
 
 export interface LogFacetsRequest {
@@ -10,6 +16,8 @@ export interface LogFacetsRequest {
   readonly database: string;
   readonly field: string;
   readonly q: string | undefined;
+  /** Sightline's own logs are left out unless `show`. */
+  readonly selfTelemetry?: 'hide' | 'show' | undefined;
   readonly range: TimeRange;
   readonly limit: number;
 }
@@ -54,7 +62,11 @@ export function facetExpr(field: string): FacetExpr {
 /** Top values of a field among the rows a search matches, with the rows that lack it. */
 export async function logFacets(req: LogFacetsRequest): Promise<LogFacetsResponse> {
   const facet = facetExpr(req.field);
-  const filter = andFilters(searchFilter(req.q), rangeFilter(req.range));
+  const filter = andFilters(
+    searchFilter(req.q),
+    selfTelemetryFilter(req.selfTelemetry),
+    rangeFilter(req.range),
+  );
   const table = logsTable(req.database);
   const params = { ...filter.params, ...facet.params };
   // One pass: rows lacking the field group under NULL, which sorts first; the window sum

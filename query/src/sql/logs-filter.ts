@@ -1,5 +1,6 @@
 import { SightlineError } from '@sightline/model/errors';
 import { parseSearch } from '@sightline/model/search/parse';
+import { SELF_SERVICE_PATTERN } from '@sightline/model/self-telemetry';
 import { compileSearch, type SearchParamValue } from '../search/compile.ts';
 import { msToNanos, type TimeRange } from '../time-range.ts';
 
@@ -32,6 +33,15 @@ export function withParam<T>(param: string, fn: () => T): T {
 /** `q` compiled for otel_logs; parameter names start with `q` and a digit. */
 export function searchFilter(q: string | undefined): LogsFilter {
   return withParam('q', () => compileSearch(parseSearch(q ?? ''), 'logs', 'q'));
+}
+
+/** Leaves out Sightline's own logs (sightline-* services) unless `show`, as trace search does. */
+export function selfTelemetryFilter(selfTelemetry: 'hide' | 'show' | undefined): LogsFilter {
+  if (selfTelemetry === 'show') return { sql: '1', params: {} };
+  return {
+    sql: 'NOT match(ServiceName, {hideServices:String})',
+    params: { hideServices: SELF_SERVICE_PATTERN },
+  };
 }
 
 /**
