@@ -23,6 +23,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertSilenceRoutes } from './routes/alert-silences.ts';
 import { dashboardApiRoutes } from './routes/dashboards.ts';
+import { savedSearchRoutes } from './routes/saved-searches.ts';
 import type { PromQLLimits } from './promql/evaluate.ts';
 import { DEFAULT_PROMQL_LIMITS, prometheusRoutes } from './routes/prometheus/prometheus-routes.ts';
 
@@ -88,6 +89,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
       });
       await api.register(alertSilenceRoutes, { store: opts.store });
       await api.register(dashboardApiRoutes, { store: opts.store });
+      await api.register(savedSearchRoutes, { store: opts.store });
       await api.register(authRoutes, { auth: opts.auth });
       await api.register(keyRoutes, { store: opts.store, verifier: opts.auth?.verifier });
     },

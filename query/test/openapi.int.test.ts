@@ -58,6 +58,10 @@ describe('OpenAPI', () => {
         'GET /api/v1/traces',
         'GET /api/v1/traces/:traceId',
         'GET /api/v1/traces/:traceId/critical-path',
+        'GET /api/v1/saved-searches',
+        'POST /api/v1/saved-searches',
+        'GET /api/v1/saved-searches/:id',
+        'DELETE /api/v1/saved-searches/:id',
       ]),
     );
     const missing = documented.filter(
@@ -147,6 +151,12 @@ describe('OpenAPI', () => {
     expect(
       JSON.stringify(doc.paths['/api/v1/traces/{traceId}/critical-path']?.get?.responses['200']),
     ).toContain('rootSpanMissing');
+    // Log search, histogram and facets take the same self-telemetry switch as trace search.
+    for (const path of ['/api/v1/logs', '/api/v1/logs/histogram', '/api/v1/logs/facets']) {
+      const param = doc.paths[path]?.get?.parameters?.find((p) => p.name === 'selfTelemetry');
+      expect(param?.schema, path).toMatchObject({ default: 'hide' });
+    }
+    expect(doc.paths['/api/v1/saved-searches']?.post?.responses['400']).toBeDefined();
     await app.close();
   });
 

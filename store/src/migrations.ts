@@ -10,6 +10,7 @@ import {
 import { apiKeysTable, sessionsTable, usersTable } from './schema/auth.ts';
 import { dashboardsTable } from './schema/dashboards.ts';
 import { ingestBatchesTable } from './schema/ingest-batches.ts';
+import { savedSearchesTable } from './schema/saved-searches.ts';
 import { logsTable } from './schema/logs.ts';
 import { metricTable } from './schema/metrics.ts';
 import {
@@ -96,5 +97,10 @@ export const MIGRATIONS: readonly Migration[] = [
       traceSummariesView(ctx),
       ...(ctx.cluster === undefined ? [backfillTraceSummaries(ctx)] : []),
     ],
+  },
+  {
+    version: 17,
+    name: 'saved log searches',
+    statements: (ctx) => [savedSearchesTable(ctx)],
   },
 ];
