@@ -20,6 +20,7 @@ describe('metric names and attributes', () => {
           type: 'sum',
           unit: '{request}',
           description: 'requests served',
+          services: ['svc-cumulative', 'svc-delta', 'svc-drop', 'svc-restart'],
           monotonic: true,
           temporality: 'mixed',
         },
@@ -43,7 +44,14 @@ describe('metric names and attributes', () => {
       )
     ).json()) as MetricNamesResponse;
     expect(svc.metrics).toEqual([
-      { name: 'pay.latency', type: 'histogram', unit: 'ms', description: '', temporality: 'delta' },
+      {
+        name: 'pay.latency',
+        type: 'histogram',
+        unit: 'ms',
+        description: '',
+        services: ['hist-delta'],
+        temporality: 'delta',
+      },
     ]);
   });
 

@@ -73,6 +73,8 @@ export const MetricInfo = Type.Object({
   type: MetricType,
   unit: Type.String(),
   description: Type.String(),
+  /** The services that sent it in the range, sorted ('' when a point came without one). */
+  services: Type.Array(Type.String()),
   /** Sums only: a counter (only goes up) or an up-down counter. */
   monotonic: Type.Optional(Type.Boolean()),
   /** Sums and histograms: how points relate to each other. */

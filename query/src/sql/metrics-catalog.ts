@@ -41,6 +41,7 @@ interface NameRow {
   description: string;
   monotonic: number;
   temporalities: number[];
+  services: string[];
 }
 
 /** Metric names with data in the range, with type, unit and (sums, histograms) temporality. */
@@ -66,7 +67,8 @@ export async function metricNames(
     ({ type, table }) => `SELECT MetricName AS name, '${type}' AS type,
         argMax(MetricUnit, TimeUnix) AS unit, argMax(MetricDescription, TimeUnix) AS description,
         ${type === 'sum' ? 'toInt8(max(IsMonotonic))' : 'toInt8(0)'} AS monotonic,
-        ${hasTemporality(type) ? 'groupUniqArray(AggregationTemporality)' : "CAST([], 'Array(Int32)')"} AS temporalities
+        ${hasTemporality(type) ? 'groupUniqArray(AggregationTemporality)' : "CAST([], 'Array(Int32)')"} AS temporalities,
+        arraySort(groupUniqArray(ServiceName)) AS services
       FROM ${db}.${table} WHERE ${where.join(' AND ')} GROUP BY MetricName`,
   );
   const rs = await client.query({
@@ -81,6 +83,7 @@ export async function metricNames(
       type: r.type,
       unit: unitOf(r.name, r.unit),
       description: r.description,
+      services: r.services,
     };
     if (r.type === 'sum') info.monotonic = r.monotonic === 1;
     const t = temporalityOf(r.temporalities);
