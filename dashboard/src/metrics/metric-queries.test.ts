@@ -40,7 +40,14 @@ describe('metric explorer URL state', () => {
     expect(parseFilter(' queue = a ')).toEqual({ key: 'queue', op: 'eq', value: 'a' });
     expect(parseFilter('queue!=b')).toEqual({ key: 'queue', op: 'neq', value: 'b' });
     expect(parseFilter('no operator')).toBeNull();
-    const info = { name: 'c', type: 'sum' as const, unit: '', description: '', monotonic: true };
+    const info = {
+      name: 'c',
+      type: 'sum' as const,
+      unit: '',
+      description: '',
+      services: ['shop'],
+      monotonic: true,
+    };
     expect(toApiQuery({ metric: 'c', agg: null, by: 'q', filter: 'k=v' }, 2, info)).toEqual({
       id: '2',
       metric: 'c',
