@@ -6,22 +6,13 @@ import type {
   Panel,
   RowPanel,
 } from '@sightline/model/api/dashboards';
-import { sightline, useSightline } from './use-sightline.ts';
+import { callApi, sightline, useSightline } from './use-sightline.ts';
 
 useSightline();
 
 const url = (path: string) => `${sightline().apiUrl}/api/v1${path}`;
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(url(path), {
-    method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-}
+const call = callApi;
 
 const errorOf = (body: unknown) => (body as { error: { code: string; message: string } }).error;
 

@@ -4,21 +4,12 @@ import type {
   SavedSearchInput,
   SavedSearchList,
 } from '@sightline/model/api/saved-searches';
-import { sightline, useSightline } from './use-sightline.ts';
+import { callApi, useSightline } from './use-sightline.ts';
 
 /** Saved log searches through the API: stored like dashboards, read back field for field. */
 useSightline();
 
-async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sightline().apiUrl}/api/v1${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-}
+const send = callApi;
 
 const input = (over: Partial<SavedSearchInput> = {}): SavedSearchInput => ({
   name: 'Zahlungsfehler — checkout ✓',

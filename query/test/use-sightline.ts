@@ -22,3 +22,19 @@ export function sightline(): RunningSightline {
   if (!current) throw new Error('sightline(): call useSightline() at the top of the test file');
   return current;
 }
+
+/** A JSON request to `/api/v1<path>` of this file's instance; the answer's status and parsed body. */
+export async function callApi(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${sightline().apiUrl}/api/v1${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
