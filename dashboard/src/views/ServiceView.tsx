@@ -103,27 +103,9 @@ export function ServiceView({ loc, range, service }: Props) {
                 </span>
               </header>
               <div className="chart-row">
-                <RedChart
-                  title="Rate"
-                  name="requests"
-                  unit="{requests}/s"
-                  points={op.series.rate}
-                  window={res.data}
-                />
-                <RedChart
-                  title="Error rate"
-                  name="errors"
-                  unit="1"
-                  points={op.series.errorRate}
-                  window={res.data}
-                />
-                <RedChart
-                  title="p95 duration"
-                  name="p95"
-                  unit="ms"
-                  points={op.series.p95Ms}
-                  window={res.data}
-                />
+                {RED_CHARTS.map((c) => (
+                  <RedChart key={c.series} {...c} points={op.series[c.series]} window={res.data} />
+                ))}
               </div>
             </article>
           );
@@ -131,6 +113,13 @@ export function ServiceView({ loc, range, service }: Props) {
     </section>
   );
 }
+
+/** The service page's three charts of an operation: which series, titled how, in what unit. */
+const RED_CHARTS = [
+  { title: 'Rate', series: 'rate', name: 'requests', unit: '{requests}/s' },
+  { title: 'Error rate', series: 'errorRate', name: 'errors', unit: '1' },
+  { title: 'p95 duration', series: 'p95Ms', name: 'p95', unit: 'ms' },
+] as const;
 
 interface RedChartProps {
   readonly title: string;
