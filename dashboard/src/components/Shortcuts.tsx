@@ -3,17 +3,23 @@ import { navigate, withParams, type AppLocation } from '../router.ts';
 
 export const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['/', 'Focus the search box'],
-  ['Esc', 'Close the open panel (span detail, log context, expanded log) or this list'],
+  [
+    'Esc',
+    'Close the open panel (span detail, log context, expanded log, field values, columns) or this list',
+  ],
   ['?', 'Show these shortcuts'],
 ];
 
 /** URL parameters that hold an open panel; Esc removes them when no close button is showing. */
 const PANEL_PARAMS = ['span', 'log', 'around'] as const;
 
+/** Input types that take no typed text: keys pressed on them are shortcuts (Esc closes a panel). */
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color']);
+
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement &&
   (t.isContentEditable ||
-    t.tagName === 'INPUT' ||
+    (t instanceof HTMLInputElement && !NOT_TYPED.has(t.type)) ||
     t.tagName === 'TEXTAREA' ||
     t.tagName === 'SELECT');
 

@@ -5,6 +5,11 @@ import { quoteValue } from '../format.ts';
 import type { LogField } from './log-fields.ts';
 
 const ALWAYS = ['level', 'service'] as const;
+const SOURCE = {
+  log: 'log attribute',
+  resource: 'resource attribute',
+  both: 'log or resource attribute',
+} as const;
 
 interface Props {
   readonly q: string;
@@ -12,6 +17,10 @@ interface Props {
   readonly to: number;
   /** Attribute fields found in the loaded results; their values load when opened. */
   readonly fields: readonly LogField[];
+  /** How many loaded records `fields` was counted in: its counts are of that sample. */
+  readonly sampled: number;
+  /** Passed on to the facets API. */
+  readonly selfTelemetry: 'show' | undefined;
   readonly onFilter: (clause: string) => void;
 }
 
@@ -28,7 +37,14 @@ export function FacetSidebar(props: Props) {
       {ALWAYS.map((f) => (
         <Facet key={f} field={f} {...props} />
       ))}
-      {props.fields.length > 0 && <h3 className="facets-heading">Fields in these results</h3>}
+      {props.fields.length > 0 && (
+        <h3
+          className="facets-heading"
+          title="Counted in the records loaded below, not in every match; open a field for its counts over the whole range"
+        >
+          Fields in the {props.sampled} newest records <span className="sub">(sampled)</span>
+        </h3>
+      )}
       {props.fields.map((f) =>
         open.has(f.field) ? (
           <Facet key={f.field} field={f.field} {...props} onClose={() => toggle(f.field)} />
@@ -37,13 +53,15 @@ export function FacetSidebar(props: Props) {
             key={f.field}
             type="button"
             className="facet-field"
-            title={`Top values of ${f.field} (${f.source === 'log' ? 'log attribute' : 'resource attribute'})`}
+            title={`Top values of ${f.field} (${SOURCE[f.source]}); ${f.rows} of the ${props.sampled} sampled records have it`}
             aria-expanded={false}
             onClick={() => toggle(f.field)}
           >
             <span className="caret">▸</span>
             <span className="mono">{f.field}</span>
-            <span className="count">{f.rows}</span>
+            <span className="count" aria-label={`${f.rows} of ${props.sampled} sampled`}>
+              {f.rows}
+            </span>
           </button>
         ),
       )}
@@ -56,11 +74,17 @@ function Facet({
   q,
   from,
   to,
+  selfTelemetry,
   onFilter,
   onClose,
 }: Props & { field: string; onClose?: () => void }) {
-  const res = useApi(JSON.stringify([field, q, from, to]), (signal) =>
-    apiGet(LogFacetsResponse, '/logs/facets', { field, q, from, to, limit: 10 }, signal),
+  const res = useApi(JSON.stringify([field, q, from, to, selfTelemetry]), (signal) =>
+    apiGet(
+      LogFacetsResponse,
+      '/logs/facets',
+      { field, q, from, to, limit: 10, selfTelemetry },
+      signal,
+    ),
   );
   return (
     <section className="facet" data-field={field}>
@@ -69,7 +93,8 @@ function Facet({
           type="button"
           className="facet-field"
           aria-expanded
-          title="Hide values"
+          aria-label={`Close the values of ${field}`}
+          title="Hide values (Esc)"
           onClick={onClose}
         >
           <span className="caret">▾</span>

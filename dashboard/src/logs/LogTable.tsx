@@ -3,6 +3,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogRecord } from '@sightline/model/api/logs';
 import { formatTime, LEVEL_COLORS, nsToEpochMs } from '../format.ts';
 import { LogDetail } from './LogDetail.tsx';
+import { splitHighlights } from './highlight.ts';
+import { DEFAULT_COLUMNS, fieldValue } from './log-fields.ts';
 
 export const logKey = (r: LogRecord): string => `${r.timestamp}-${r.id}`;
 
@@ -14,10 +16,19 @@ interface Props {
   readonly onContext?: (key: string) => void;
   /** Rendered after the last row, inside the scroller (a "load more" button). */
   readonly footer?: ReactNode;
+  /** Field columns between the time and the message; by default level and service. */
+  readonly columns?: readonly string[];
+  /** Words of the query, marked in the message. */
+  readonly terms?: readonly string[];
+  /** Adds a clause to the query (the detail's filter for / filter out buttons). */
+  readonly onFilter?: (clause: string) => void;
 }
 
 /** Virtualised: rows are measured, so an expanded row takes the room it needs. */
-export function LogTable({ rows, expanded, onExpand, onContext, footer }: Props) {
+export function LogTable(props: Props) {
+  const { rows, expanded, onExpand, onContext, footer, onFilter } = props;
+  const columns = props.columns ?? DEFAULT_COLUMNS;
+  const terms = props.terms ?? [];
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -51,14 +62,17 @@ export function LogTable({ rows, expanded, onExpand, onContext, footer }: Props)
               >
                 <span className="caret">{open ? '▾' : '▸'}</span>
                 <span className="mono nowrap">{formatTime(nsToEpochMs(r.timestamp), true)}</span>
-                <span className="level" style={{ background: LEVEL_COLORS[r.level] }}>
-                  {r.level}
-                </span>
-                <span className="nowrap log-service">{r.service}</span>
-                <span className="body">{r.body}</span>
+                {columns.map((c) => (
+                  <Cell key={c} record={r} column={c} />
+                ))}
+                <Message body={r.body} terms={terms} />
               </div>
               {open && (
-                <LogDetail record={r} {...(onContext ? { onContext: () => onContext(key) } : {})} />
+                <LogDetail
+                  record={r}
+                  {...(onContext ? { onContext: () => onContext(key) } : {})}
+                  {...(onFilter ? { onFilter } : {})}
+                />
               )}
             </div>
           );
@@ -66,5 +80,40 @@ export function LogTable({ rows, expanded, onExpand, onContext, footer }: Props)
       </div>
       {footer}
     </div>
+  );
+}
+
+function Cell({ record, column }: { record: LogRecord; column: string }) {
+  if (column === 'level' || column === 'severity')
+    return (
+      <span className="level" style={{ background: LEVEL_COLORS[record.level] }}>
+        {record.level}
+      </span>
+    );
+  if (column === 'service') return <span className="nowrap log-service">{record.service}</span>;
+  const v = fieldValue(record, column);
+  return (
+    <span className="nowrap log-cell mono" data-column={column} title={`${column}: ${v ?? '—'}`}>
+      {v ?? '—'}
+    </span>
+  );
+}
+
+/** The message's first line, search words marked; further lines are counted, not run together. */
+function Message({ body, terms }: { body: string; terms: readonly string[] }) {
+  const lines = body.split(/\r?\n/);
+  const more = lines.length - 1;
+  return (
+    <span className="body">
+      {splitHighlights(lines[0] ?? '', terms).map((p, i) =>
+        p.hit ? <mark key={i}>{p.text}</mark> : p.text,
+      )}
+      {more > 0 && (
+        <span className="sub more-lines">
+          {' '}
+          (+{more} {more === 1 ? 'line' : 'lines'})
+        </span>
+      )}
+    </span>
   );
 }

@@ -11,8 +11,16 @@ import { FacetSidebar } from '../logs/FacetSidebar.tsx';
 import { LogContext } from '../logs/LogContext.tsx';
 import { LogHistogram } from '../logs/LogHistogram.tsx';
 import { LogTable } from '../logs/LogTable.tsx';
-import { fieldsOf } from '../logs/log-fields.ts';
+import { fieldsOf, readColumns, writeColumns } from '../logs/log-fields.ts';
 import { useLiveTail } from '../logs/live-tail.ts';
+import { highlightTerms } from '../logs/highlight.ts';
+import { ColumnPicker } from '../logs/ColumnPicker.tsx';
+import { SavedSearches } from '../logs/SavedSearches.tsx';
+import {
+  SelfTelemetryToggle,
+  selfTelemetryParam,
+  useShowSelfTelemetry,
+} from '../components/SelfTelemetryToggle.tsx';
 
 const PAGE = 500;
 
@@ -20,16 +28,19 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
   const q = loc.params.get('q') ?? '';
   // A relative range is fixed once per URL so every panel shows the same window.
   const bounds = useBounds(range, loc);
-  const key = JSON.stringify([q, bounds]);
+  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  const key = JSON.stringify([q, bounds, selfTelemetry]);
   const hist = useApi(key, (signal) =>
-    apiGet(LogHistogramResponse, '/logs/histogram', { q, ...bounds }, signal),
+    apiGet(LogHistogramResponse, '/logs/histogram', { q, ...bounds, selfTelemetry }, signal),
   );
   const rows = usePaged<LogRecord>(key, async (cursor, signal) => {
     // A cursor carries its page's range; from/to would be ignored.
     const page = await apiGet(
       LogSearchResponse,
       '/logs',
-      cursor ? { q, cursor, limit: PAGE } : { q, ...bounds, limit: PAGE },
+      cursor
+        ? { q, cursor, limit: PAGE, selfTelemetry }
+        : { q, ...bounds, limit: PAGE, selfTelemetry },
       signal,
     );
     return { items: page.rows, nextCursor: page.nextCursor };
@@ -38,6 +49,10 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
     () => (rows.status === 'ok' ? fieldsOf(rows.data.items) : []),
     [rows.status === 'ok' ? rows.data.items : null],
   );
+  const columns = readColumns(loc.params);
+  const setColumns = (next: readonly string[]) =>
+    navigate(withParams(loc, { cols: writeColumns(next) }), { replace: true });
+  const terms = useMemo(() => highlightTerms(q), [q]);
   const around = loc.params.get('around');
   const live = loc.params.get('live') === '1';
   const tail = useLiveTail(q, live);
@@ -73,9 +88,19 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
         >
           {live ? '■ Stop live tail' : '▶ Live tail'}
         </button>
+        <ColumnPicker columns={columns} fields={fields} onChange={setColumns} />
+        <SavedSearches q={q} columns={columns} range={range} openId={loc.params.get('saved')} />
+        <SelfTelemetryToggle />
       </div>
       <div className="logs-layout">
-        <FacetSidebar q={q} {...bounds} fields={fields} onFilter={addClause} />
+        <FacetSidebar
+          q={q}
+          {...bounds}
+          fields={fields}
+          sampled={rows.status === 'ok' ? rows.data.items.length : 0}
+          selfTelemetry={selfTelemetry}
+          onFilter={addClause}
+        />
         <div className="logs-main">
           {hist.status === 'error' && <ErrorPanel error={hist.error} retry={hist.reload} />}
           {hist.status === 'loading' && <Loading what="the histogram" />}
@@ -101,6 +126,9 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
                   rows={tail.rows}
                   expanded={loc.params.get('log')}
                   onExpand={(k) => navigate(withParams(loc, { log: k }), { replace: true })}
+                  columns={columns}
+                  terms={terms}
+                  onFilter={addClause}
                 />
               )}
             </>
@@ -118,6 +146,9 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
                   rows={rows.data.items}
                   expanded={loc.params.get('log')}
                   onExpand={(k) => navigate(withParams(loc, { log: k }), { replace: true })}
+                  columns={columns}
+                  terms={terms}
+                  onFilter={addClause}
                   onContext={(k) => navigate(withParams(loc, { around: k }))}
                   footer={
                     <div className="table-footer">
