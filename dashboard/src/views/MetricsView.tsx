@@ -16,6 +16,7 @@ import { StepSelect } from '../components/StepSelect.tsx';
 import { useElementWidth } from '../components/use-element-width.ts';
 import { chartSeries, MetricChart } from '../metrics/MetricChart.tsx';
 import { QueryRowEditor } from '../metrics/QueryRowEditor.tsx';
+import { MetricSearch } from '../metrics/MetricSearch.tsx';
 import {
   CHART_MODES,
   EMPTY_ROW,
@@ -175,24 +176,11 @@ export function MetricsView({ loc, range }: { loc: AppLocation; range: TimeRange
       )}
       {names.status === 'ok' && metrics.length > 0 && (
         <div className="metrics-layout">
-          <ul className="metric-list card" aria-label="Metrics">
-            {metrics.map((m) => (
-              <li key={`${m.name}-${m.type}`}>
-                <button
-                  type="button"
-                  className={rows.some((r) => r.metric === m.name) ? 'active' : undefined}
-                  title={`${m.description ? `${m.description} — ` : ''}chart in the last query`}
-                  onClick={() => setRows([...rows.slice(0, -1), { ...EMPTY_ROW, metric: m.name }])}
-                >
-                  <span className="mono">{m.name}</span>
-                  <span className="sub">
-                    {m.type}
-                    {m.unit ? ` · ${m.unit}` : ''}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <MetricSearch
+            metrics={metrics}
+            active={new Set(rows.map((r) => r.metric))}
+            onPick={(name) => setRows([...rows.slice(0, -1), { ...EMPTY_ROW, metric: name }])}
+          />
           <div className="card metric-chart" ref={chart.ref}>
             <div className="query-rows">
               {rows.map((r, i) => (
