@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LogFacetsResponse, LogHistogramResponse } from '@sightline/model/api/logs';
+import type { LogFacetsResponse, LogHistogramResponse, LogRecord } from '@sightline/model/api/logs';
 import { bodies, get, ns, searchAll, send, windowOf } from './logs-fixtures.ts';
-import { useSightline } from './use-sightline.ts';
+import { sseReader, until } from './sse-reader.ts';
+import { sightline, useSightline } from './use-sightline.ts';
 
 /** Sightline's own logs (sightline-* services) stay out of log search unless asked for. */
 useSightline();
@@ -64,5 +65,38 @@ describe('logs and self-telemetry', () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/selfTelemetry/);
+  });
+});
+
+describe('the live tail and self-telemetry', () => {
+  const tailBodies = async (selfTelemetry: 'hide' | 'show' | undefined, want: number) => {
+    const abort = new AbortController();
+    const params = new URLSearchParams({ q: 'tailself' });
+    if (selfTelemetry) params.set('selfTelemetry', selfTelemetry);
+    const res = await fetch(`${sightline().apiUrl}/api/v1/logs/tail?${params.toString()}`, {
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const sse = sseReader(res.body!);
+    await until('ready', () => sse.events.some((e) => e.event === 'ready'));
+    const now = ns(Date.now());
+    // One request, so one poll sees both rows: once the user's row arrived, Sightline's was seen.
+    await send([
+      { ts: now, body: `tailself own ${selfTelemetry}`, service: 'sightline-ingest' },
+      { ts: now, body: `tailself shop ${selfTelemetry}`, service: 'shop' },
+    ]);
+    const received = () =>
+      sse.events
+        .filter((e) => e.event === 'logs')
+        .flatMap((e) => (JSON.parse(e.data) as { rows: LogRecord[] }).rows);
+    await until(`${want} rows`, () => received().length >= want);
+    abort.abort();
+    return bodies(received()).sort();
+  };
+
+  it('leaves Sightline’s own rows out unless selfTelemetry=show', async () => {
+    expect(await tailBodies(undefined, 1)).toEqual(['tailself shop undefined']);
+    expect(await tailBodies('hide', 1)).toEqual(['tailself shop hide']);
+    expect(await tailBodies('show', 2)).toEqual(['tailself own show', 'tailself shop show']);
   });
 });

@@ -10,12 +10,12 @@ export type LiveState =
   | { readonly status: 'error'; readonly rows: readonly LogRecord[]; readonly message: string };
 
 /** Follows GET /logs/tail (Server-Sent Events) while `enabled`; newest rows first. */
-export function useLiveTail(q: string, enabled: boolean): LiveState {
+export function useLiveTail(q: string, enabled: boolean, selfTelemetry?: 'show'): LiveState {
   const [state, setState] = useState<LiveState>({ status: 'connecting', rows: [] });
   useEffect(() => {
     if (!enabled) return undefined;
     setState({ status: 'connecting', rows: [] });
-    const source = new EventSource(apiUrl('/logs/tail', { q }));
+    const source = new EventSource(apiUrl('/logs/tail', { q, selfTelemetry }));
     source.addEventListener(LOG_TAIL_EVENTS.ready, () =>
       setState((s) => ({ status: 'live', rows: s.rows })),
     );
@@ -47,6 +47,6 @@ export function useLiveTail(q: string, enabled: boolean): LiveState {
       }
     });
     return () => source.close();
-  }, [q, enabled]);
+  }, [q, enabled, selfTelemetry]);
   return state;
 }

@@ -55,7 +55,7 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
   const terms = useMemo(() => highlightTerms(q), [q]);
   const around = loc.params.get('around');
   const live = loc.params.get('live') === '1';
-  const tail = useLiveTail(q, live);
+  const tail = useLiveTail(q, live, selfTelemetry);
   const setQ = (next: string) => navigate(withParams(loc, { q: next, log: null, around: null }));
   const addClause = (clause: string) => setQ(q ? `${q} ${clause}` : clause);
   const zoom = (from: number, to: number) => {

@@ -200,6 +200,7 @@ export const LogTailQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: LOG_TAIL_BATCH.max, default: LOG_TAIL_BATCH.default }),
   ),
+  selfTelemetry: SelfTelemetryParam,
 });
 export type LogTailQuery = Static<typeof LogTailQuery>;
 

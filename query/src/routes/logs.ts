@@ -24,7 +24,7 @@ import type { StoreClients } from '@sightline/store/client-factory';
 import { logContext } from '../sql/logs-context.ts';
 import { decodeCursor } from '../sql/logs-cursor.ts';
 import { logFacets } from '../sql/logs-facets.ts';
-import { searchFilter } from '../sql/logs-filter.ts';
+import { andFilters, searchFilter, selfTelemetryFilter } from '../sql/logs-filter.ts';
 import { logHistogram } from '../sql/logs-histogram.ts';
 import { searchLogs } from '../sql/logs-search.ts';
 import { LogTail } from '../sql/logs-tail.ts';
@@ -190,7 +190,10 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
       },
     },
     async (req, reply) => {
-      const filter = searchFilter(req.query.q);
+      const filter = andFilters(
+        searchFilter(req.query.q),
+        selfTelemetryFilter(req.query.selfTelemetry),
+      );
       if (openTails.size >= tailSettings.maxTails) {
         throw new SightlineError(
           'SL_ERR_TOO_MANY_TAILS',
