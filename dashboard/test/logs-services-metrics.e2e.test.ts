@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../../deploy/src/all-in-one.ts';
 import { useE2e } from './e2e-hooks.ts';
 import { nanos, postOtlp, resource, sendGauge, str } from './e2e-support.ts';
-import { BASE_MS, ERROR_TEXT, sendShopData } from './shop-data.ts';
+import { BASE_MS, CHARGE_SPAN, ERROR_TEXT, SLOW_TRACE, sendShopData } from './shop-data.ts';
 
 // The everyday pages on the shop's data: the service page's charts, the logs page (highlights,
 // filters, columns, line breaks, fields, self-telemetry, saved searches), Esc, and the metrics
@@ -193,6 +193,12 @@ describe('logs, services and metrics pages in a real browser', { timeout: 120_00
     const shared = await link.inputValue();
     expect(shared).toMatch(new RegExp(`^${s.apiUrl}/logs\\?saved=[0-9a-f-]{36}$`));
     await shot('04-logs-saved-search');
+    // Esc in the name field leaves the field; a second Esc closes the form.
+    await page.getByLabel('Name').press('Escape');
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.getByRole('form', { name: 'Save this search' }).count(), WAIT)
+      .toBe(0);
 
     await page.goto(`${s.apiUrl}/logs`);
     await page.locator('.log-line').first().waitFor();
@@ -232,5 +238,16 @@ describe('logs, services and metrics pages in a real browser', { timeout: 120_00
     await payments.getByRole('button').first().click();
     await expect.poll(() => new URL(page.url()).search, WAIT).toContain('e2e.queue.depth');
     await shot('05-metrics-search');
+  });
+
+  it('closes the trace page’s span detail and the shortcuts list with Esc', async () => {
+    await page.goto(`${s.apiUrl}/traces/${SLOW_TRACE}?span=${CHARGE_SPAN}`);
+    await page.locator('.span-detail').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.span-detail').count(), WAIT).toBe(0);
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count(), WAIT).toBe(0);
   });
 });
