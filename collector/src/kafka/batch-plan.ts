@@ -1,8 +1,6 @@
-/** A batch's offsets on its partition, both inclusive. */
-export interface OffsetRange {
-  readonly first: number;
-  readonly last: number;
-}
+import type { OffsetRange } from '@sightline/store/batch-records';
+
+export type { OffsetRange };
 
 /** What the batcher needs of a message. */
 export interface Sized {

@@ -7,7 +7,11 @@ import type { Signal } from '../otlp/proto.ts';
 import { DEFAULT_LIMITS, type MapLimits } from '../otlp/values.ts';
 import { batchToken, itemOf, mergeRows, poisonIn, type Item } from './batch-items.ts';
 import { PartitionBatcher, type BatchCut, type OffsetRange } from './batch-plan.ts';
-import { ensureBatchRecordsTable, loadBatchRecords, recordBatch } from './batch-records.ts';
+import {
+  ensureBatchRecordsTable,
+  loadBatchRecords,
+  recordBatch,
+} from '@sightline/store/batch-records';
 import { MemberLag, readGroupLag, type PartitionLag } from './consumer-lag.ts';
 import { sendToDeadLetter } from './dead-letter.ts';
 import { PartitionLane, type LaneHost } from './partition-lane.ts';
@@ -69,7 +73,7 @@ const keyOf = (topic: string, partition: number): string => `${topic}\u0000${par
  * with the receive path's mappers, batches per partition, stores every batch under a token made of
  * its topic/partition/offsets, and commits the offset only once the store acknowledged.
  *
- * Batches are recorded (batch-records.ts) before they are inserted; when a partition is assigned,
+ * Batches are recorded (the store's batch-records.ts) before they are inserted; when a partition is assigned,
  * its records newer than the committed offset are loaded and the replay is cut the same way, so a
  * re-sent batch carries its earlier token and ClickHouse drops it. Store failures pause the
  * partition and retry the same batch, forever (partition-lane.ts); undecodable messages go to the
