@@ -17,7 +17,7 @@ import { promRoutes } from './prom-routes.ts';
 import { limitReceiveRequests } from './rate-limit.ts';
 import { refuseWhileClosing } from './closing.ts';
 import { limitMemoryInFlight, MemoryBudget } from './memory-budget.ts';
-import { acceptableRows } from './to-rows.ts';
+import { acceptRequest } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
 
 /**
@@ -170,15 +170,8 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
           opts.bodyLimitBytes,
         );
         const decoded = decodeRequest(signal, encoding, raw);
-        const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
-        await opts.sink.submit(signal, decoded, batch);
-        opts.observer?.items(signal, accepted, rejected.count);
-        return send(
-          reply,
-          encoding,
-          200,
-          successBody(signal, encoding, rejected.count, rejected.message()),
-        );
+        const acceptance = await acceptRequest(opts, signal, decoded);
+        return send(reply, encoding, 200, successBody(signal, encoding, acceptance));
       });
     }
     done();
