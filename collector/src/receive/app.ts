@@ -7,7 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutOptions } from '@sightline/model/http-timeouts';
-import type { RowBatch } from '@sightline/model/rows';
+import type { IngestSink } from '../ingest/sink.ts';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
 import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-body.ts';
@@ -19,20 +19,6 @@ import { refuseWhileClosing } from './closing.ts';
 import { limitMemoryInFlight, MemoryBudget } from './memory-budget.ts';
 import { acceptRequest } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
-
-/**
- * Where an accepted request goes: the in-process group commit (which stores `rows`), or Kafka in
- * distributed mode (which publishes the decoded `request` as OTLP protobuf; ingest maps it again).
- */
-export interface IngestSink {
-  /** Resolves once the data is durable; rejects with a 429/503 SightlineError otherwise. */
-  submit(signal: Signal, request: unknown, rows: RowBatch): Promise<void>;
-}
-
-/** The all-in-one sink: rows straight into the group-commit writer. */
-export const rowSink = (writer: { submit(rows: RowBatch): Promise<void> }): IngestSink => ({
-  submit: (_signal, _request, rows) => writer.submit(rows),
-});
 
 export interface ReceiveAppOptions {
   readonly sink: IngestSink;
