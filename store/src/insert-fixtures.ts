@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { expect } from 'vitest';
 import type {
   ExpHistogramRow,
   GaugeRow,
@@ -188,4 +189,21 @@ export async function readBack(
     },
   });
   return rs.json<Record<string, unknown>>();
+}
+
+/** The `kind` rows in each binary database equal, column by column, those the JSON insert stored. */
+export async function expectStoredAsJson(
+  reader: ClickHouseClient,
+  kind: RowKind,
+  binary: readonly string[] = ['bin', 'native'],
+): Promise<void> {
+  const json = await readBack(reader, 'json', kind);
+  expect(json).toHaveLength(N);
+  for (const db of binary) {
+    const got = await readBack(reader, db, kind);
+    expect(got).toHaveLength(N);
+    for (let i = 0; i < N; i++)
+      for (const column of Object.keys(json[i]!))
+        expect(got[i]![column], `${db}: ${kind} row ${i} ${column}`).toEqual(json[i]![column]);
+  }
 }

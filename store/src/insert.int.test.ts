@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROW_KINDS, type RowBatch } from '@sightline/model/rows';
 import { createStoreClients, type StoreClients } from './client-factory.ts';
 import { COLUMN_TYPES, COLUMNS, TABLES } from './columns.ts';
-import { at, log, make, N, readBack, span } from './insert-fixtures.ts';
+import { at, expectStoredAsJson, log, make, N, span } from './insert-fixtures.ts';
 import { insertRows, type InsertFormat } from './insert.ts';
 import { migrate } from './migrate.ts';
 import { spoolDirFor } from './spool-insert.ts';
@@ -49,15 +49,7 @@ describe('binary inserts', () => {
       ];
       for (const [db, format] of formats)
         await insertRows(store.writer, db, kind, rows, undefined, format);
-      const json = await readBack(store.reader, 'json', kind);
-      expect(json).toHaveLength(N);
-      for (const db of ['bin', 'native']) {
-        const got = await readBack(store.reader, db, kind);
-        expect(got).toHaveLength(N);
-        for (let i = 0; i < N; i++)
-          for (const column of Object.keys(json[i]!))
-            expect(got[i]![column], `${db}: ${kind} row ${i} ${column}`).toEqual(json[i]![column]);
-      }
+      await expectStoredAsJson(store.reader, kind);
     },
   );
 

@@ -80,7 +80,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       'x-clickhouse-summary': '{}',
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    await pipeline(result.stream, ...(gzip ? [createGzip()] : []), res);
+    if (gzip) await pipeline(result.stream, createGzip(), res);
+    else await pipeline(result.stream, res);
   } catch (err) {
     record(500);
     // A server's error text: "Code: N. DB::Exception: <message> (<NAME>) (version …)".
