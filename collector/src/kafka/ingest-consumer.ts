@@ -75,11 +75,11 @@ const keyOf = (topic: string, partition: number): string => `${topic}\u0000${par
  * with the receive path's mappers, batches per partition, stores every batch under a token made of
  * its topic/partition/offsets, and commits the offset only once the store acknowledged.
  *
- * Batches are recorded (the store's batch-records.ts) before they are inserted; when a partition is assigned,
- * its records newer than the committed offset are loaded and the replay is cut the same way, so a
- * re-sent batch carries its earlier token and ClickHouse drops it. Store failures pause the
- * partition and retry the same batch, forever (partition-lane.ts); undecodable messages go to the
- * dead-letter topic (dead-letter.ts).
+ * Batches are recorded (the store's batch-records.ts) before they are inserted; when a partition
+ * is assigned, its records newer than the committed offset are loaded and the replay is cut the
+ * same way, so a re-sent batch carries its earlier token and ClickHouse drops it. Store failures
+ * pause the partition and retry the same batch, forever (partition-lane.ts); undecodable messages
+ * go to the dead-letter topic (dead-letter.ts).
  */
 export class IngestConsumer {
   private readonly topics: KafkaTopics;
