@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
 import type { IngestConsumer } from '@sightline/collector/kafka/ingest-consumer';
-import type { IngestSink, ReceiveObserver } from '@sightline/collector/receive/app';
+import type { IngestSink } from '@sightline/collector/ingest/sink';
+import type { ReceiveObserver } from '@sightline/collector/receive/app';
 
 /** What a process's roles expose about themselves at GET /metrics (Prometheus text format). */
 export class SelfMetrics {

@@ -2,10 +2,12 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { SightlineError } from '@sightline/model/errors';
+import { batchPolicy } from '@sightline/collector/ingest/batch-policy';
 import { GroupCommitWriter } from '@sightline/collector/ingest/group-commit';
 import { IngestConsumer } from '@sightline/collector/kafka/ingest-consumer';
 import { KafkaSink } from '@sightline/collector/kafka/kafka-sink';
-import { buildReceiveApp, rowSink, type IngestSink } from '@sightline/collector/receive/app';
+import { directWriter, inProcessSink, type IngestSink } from '@sightline/collector/ingest/sink';
+import { buildReceiveApp } from '@sightline/collector/receive/app';
 import { guardReceiveApp } from '@sightline/collector/receive/auth';
 import { startGrpcReceiver } from '@sightline/collector/receive/grpc-server';
 import { buildQueryApp } from '@sightline/query/app';
@@ -13,7 +15,6 @@ import type { AlertEvaluator } from '@sightline/query/alerts/evaluator';
 import { startAlerting } from '@sightline/query/alerts/start-alerting';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
 import { isRejectedDataError } from '@sightline/store/errors';
-import { insertRows } from '@sightline/store/insert';
 import { migrate, type MigrationResult } from '@sightline/store/migrate';
 import { applyRetention } from '@sightline/store/retention';
 import type { SightlineConfig } from './config.ts';
@@ -183,7 +184,7 @@ export async function startRoles(
           store: { client: insertClient, database: config.database },
           // The limits receive applies: Kafka carries the request as sent, so ingest maps it again.
           limits: receiveLimits(config),
-          maxBatchRows: config.batchMaxRows,
+          batch: { maxRows: config.batchMaxRows },
           ...(overrides.consumer ? { consumer: overrides.consumer } : {}),
           ...(overrides.partitionsConsumedConcurrently
             ? { partitionsConsumedConcurrently: overrides.partitionsConsumedConcurrently }
@@ -196,11 +197,9 @@ export async function startRoles(
         cleanup.push(() => c.stop());
       } else {
         const w = new GroupCommitWriter({
-          insert: (kind, rows, token) =>
-            insertRows(insertClient, config.database, kind, rows, token),
-          maxBatchRows: config.batchMaxRows,
+          insert: directWriter(insertClient, config.database),
+          batch: batchPolicy({ maxRows: config.batchMaxRows, lingerMs: config.batchLingerMs }),
           maxQueuedRows: config.queueMaxRows,
-          lingerMs: config.batchLingerMs,
           insertAttempts: 3,
           retryBackoffMs: 200,
           unavailableMs: 2_000,
@@ -252,7 +251,7 @@ export async function startRoles(
         sink = metrics.timeKafka(k);
       } else {
         // checkRoles guarantees ingest runs here when there is no Kafka.
-        sink = rowSink(writer!);
+        sink = inProcessSink(writer!);
       }
       const receive = buildReceiveApp({
         sink,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyBatch, type LogRow, type RowBatch } from '@sightline/model/rows';
 import { SightlineError } from '@sightline/model/errors';
+import { batchPolicy } from './batch-policy.ts';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit.ts';
 
 const log = (body: string): LogRow => ({ Body: body }) as LogRow; // only the row count and identity matter to the writer
@@ -29,9 +30,8 @@ function harness(overrides: Partial<GroupCommitOptions> = {}) {
       }
       inserts.push({ kind, bodies: (rows as LogRow[]).map((l) => l.Body), token });
     },
-    maxBatchRows: 100,
+    batch: batchPolicy({ maxRows: 100 }),
     maxQueuedRows: 1000,
-    lingerMs: 0,
     insertAttempts: 1,
     retryBackoffMs: 1,
     unavailableMs: 50,
@@ -73,7 +73,7 @@ describe('GroupCommitWriter', () => {
   });
 
   it('caps rows per insert', async () => {
-    const h = harness({ maxBatchRows: 2 });
+    const h = harness({ batch: batchPolicy({ maxRows: 2 }) });
     const ps = ['a', 'b', 'c', 'd', 'e'].map((x) => h.writer.submit(batchOf(x)));
     for (let i = 0; i < 3; i++) await h.release();
     await Promise.all(ps);
@@ -168,9 +168,8 @@ describe('GroupCommitWriter with data the store refuses', () => {
           throw Object.assign(new Error('Cannot parse escape sequence\nmore'), { code: '25' });
         stored.push(...bodies);
       },
-      maxBatchRows: 100,
+      batch: batchPolicy({ maxRows: 100, lingerMs: 20 }),
       maxQueuedRows: 1000,
-      lingerMs: 20,
       insertAttempts: 3,
       retryBackoffMs: 1,
       unavailableMs: 60_000,

@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import {
-  batchSize,
-  emptyBatch,
-  ROW_KINDS,
-  type RowBatch,
-  type RowKind,
-} from '@sightline/model/rows';
+import { batchSize, type RowBatch, type RowKind } from '@sightline/model/rows';
 import { SightlineError } from '@sightline/model/errors';
+import { overflows, type BatchPolicy } from './batch-policy.ts';
+import { insertBatch, mergeBatches, type InsertTable } from './sink.ts';
 import { StoredParts } from './stored-parts.ts';
 
 export interface GroupCommitOptions {
   /** Stores one table's rows of a merged batch; the token is the same for every retry of them. */
-  readonly insert: <K extends RowKind>(
-    kind: K,
-    rows: RowBatch[K],
-    dedupToken: string,
-  ) => Promise<void>;
-  /** Rows per insert at most (a single larger request still goes alone). */
-  readonly maxBatchRows: number;
+  readonly insert: InsertTable;
+  /**
+   * Rows per insert at most (a single larger request still goes alone), and how long to wait for
+   * more requests before a flush when the store is idle (0: flush at once).
+   */
+  readonly batch: BatchPolicy;
   /** Rows waiting or being stored at most; beyond it requests are refused with 429. */
   readonly maxQueuedRows: number;
-  /** Wait this long for more requests before a flush when the store is idle (0: flush at once). */
-  readonly lingerMs: number;
   /** Attempts per batch before its requests get 503 (retries reuse the deduplication token). */
   readonly insertAttempts: number;
   readonly retryBackoffMs: number;
@@ -128,11 +121,11 @@ export class GroupCommitWriter {
 
   private schedule(): void {
     if (this.flushing || this.lingerTimer) return;
-    if (this.opts.lingerMs > 0 && !this.closed) {
+    if (this.opts.batch.lingerMs > 0 && !this.closed) {
       this.lingerTimer = setTimeout(() => {
         this.lingerTimer = null;
         this.startFlush();
-      }, this.opts.lingerMs);
+      }, this.opts.batch.lingerMs);
       return;
     }
     this.startFlush();
@@ -150,15 +143,8 @@ export class GroupCommitWriter {
   private async flushLoop(): Promise<void> {
     while (this.queue.length > 0) {
       const taken = this.take();
-      const merged = emptyBatch();
-      let rows = 0;
-      for (const p of taken) {
-        for (const k of ROW_KINDS) {
-          const into = merged[k] as unknown[];
-          for (const row of p.batch[k]) into.push(row);
-        }
-        rows += p.rows;
-      }
+      const merged = mergeBatches(taken.map((p) => p.batch));
+      const rows = taken.reduce((n, p) => n + p.rows, 0);
       const token = `${this.instance}-${++this.seq}`;
       const stored = new Set<RowKind>();
       try {
@@ -240,7 +226,9 @@ export class GroupCommitWriter {
     let rows = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0]!;
-      if (taken.length > 0 && rows + next.rows > this.opts.maxBatchRows) break;
+      // Requests in process are counted by rows only: their wire size is not kept.
+      const over = overflows(this.opts.batch, { rows, bytes: 0 }, { rows: next.rows, bytes: 0 });
+      if (taken.length > 0 && over) break;
       taken.push(this.queue.shift()!);
       rows += next.rows;
     }
@@ -255,12 +243,7 @@ export class GroupCommitWriter {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        for (const kind of ROW_KINDS) {
-          if (batch[kind].length === 0 || stored.has(kind)) continue;
-          await this.opts.insert(kind, batch[kind], `${token}:${kind}`);
-          stored.add(kind);
-        }
-        return;
+        return await insertBatch(this.opts.insert, batch, token, stored);
       } catch (err) {
         // Refused data stays refused: no point in sending it again.
         if (attempt >= this.opts.insertAttempts || this.opts.isDataError?.(err)) throw err;

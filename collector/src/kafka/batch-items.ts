@@ -1,4 +1,5 @@
-import { emptyBatch, ROW_KINDS, type RowBatch } from '@sightline/model/rows';
+import type { RowBatch } from '@sightline/model/rows';
+import { mergeBatches } from '../ingest/sink.ts';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
 import type { OffsetRange } from './batch-plan.ts';
@@ -60,17 +61,11 @@ export const poisonIn = (items: readonly Item[]): PoisonItem[] =>
 
 /** A cut's rows as one batch per table, and how many rows that is. */
 export function mergeRows(items: readonly Item[]): { rows: RowBatch; count: number } {
-  const rows = emptyBatch();
-  let count = 0;
-  for (const i of items) {
-    if (!i.batch) continue;
-    for (const kind of ROW_KINDS) {
-      const into = rows[kind] as unknown[];
-      for (const r of i.batch[kind]) into.push(r);
-    }
-    count += i.rows;
-  }
-  return { rows, count };
+  const stored = items.filter((i): i is Item & { batch: RowBatch } => i.batch !== null);
+  return {
+    rows: mergeBatches(stored.map((i) => i.batch)),
+    count: stored.reduce((n, i) => n + i.rows, 0),
+  };
 }
 
 /**

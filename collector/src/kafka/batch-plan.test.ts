@@ -10,7 +10,7 @@ function feed(b: PartitionBatcher<Sized>, offsets: number[], rows = 10): BatchCu
 
 describe('PartitionBatcher', () => {
   it('cuts fresh messages by rows, never splitting a message', () => {
-    const b = new PartitionBatcher<Sized>({ maxRows: 25, maxBytes: 1e9 });
+    const b = new PartitionBatcher<Sized>({ maxRows: 25, maxBytes: 1e9, lingerMs: 0 });
     expect(ranges(feed(b, [0, 1, 2, 3, 4, 5]))).toEqual([
       [0, 1, false],
       [2, 3, false],
@@ -24,10 +24,10 @@ describe('PartitionBatcher', () => {
   });
 
   it('cuts by bytes and by age', () => {
-    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 250 });
+    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 250, lingerMs: 1000 });
     expect(ranges(feed(b, [0, 1, 2]))).toEqual([[0, 1, false]]);
-    expect(b.takeIfOlderThan(1000, 999)).toBeNull();
-    expect(b.takeIfOlderThan(1000, 1000)).toMatchObject({ first: 2, last: 2 });
+    expect(b.takeIfAged(999)).toBeNull();
+    expect(b.takeIfAged(1000)).toMatchObject({ first: 2, last: 2 });
   });
 
   it('re-forms recorded batches exactly, whatever the limits now say', () => {
@@ -35,7 +35,7 @@ describe('PartitionBatcher', () => {
       { first: 10, last: 14 },
       { first: 15, last: 15 },
     ];
-    const b = new PartitionBatcher<Sized>({ maxRows: 20, maxBytes: 1e9 }, plan);
+    const b = new PartitionBatcher<Sized>({ maxRows: 20, maxBytes: 1e9, lingerMs: 0 }, plan);
     const cuts = feed(b, [10, 11, 12, 13, 14, 15, 16, 17, 18]);
     expect(ranges(cuts)).toEqual([
       [10, 14, true],
@@ -46,19 +46,19 @@ describe('PartitionBatcher', () => {
   });
 
   it('keeps a recorded range when messages inside it are gone', () => {
-    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9 }, [
+    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9, lingerMs: 0 }, [
       { first: 10, last: 14 },
       { first: 15, last: 19 },
     ]);
     // 10 and 14 were compacted away; 13 ends nothing, 16 closes 10–14 and starts 15–19.
     expect(ranges(feed(b, [11, 13, 16]))).toEqual([[10, 14, true]]);
-    expect(b.takeIfOlderThan(0, 1e12)).toBeNull();
+    expect(b.takeIfAged(1e12)).toBeNull();
     expect(b.takeFresh()).toBeNull();
     expect(ranges(feed(b, [19]))).toEqual([[15, 19, true]]);
   });
 
   it('skips records already committed and never runs a fresh batch into a recorded one', () => {
-    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9 }, [
+    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9, lingerMs: 0 }, [
       { first: 0, last: 4 },
       { first: 8, last: 9 },
     ]);
@@ -69,7 +69,7 @@ describe('PartitionBatcher', () => {
   });
 
   it('refuses messages out of order', () => {
-    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9 });
+    const b = new PartitionBatcher<Sized>({ maxRows: 1e9, maxBytes: 1e9, lingerMs: 0 });
     b.push(msg(5));
     expect(() => b.push(msg(5))).toThrow(/out of order/);
   });

@@ -1,8 +1,7 @@
-/** A batch's offsets on its partition, both inclusive. */
-export interface OffsetRange {
-  readonly first: number;
-  readonly last: number;
-}
+import type { OffsetRange } from '@sightline/store/batch-records';
+import { isFull, overflows, type BatchPolicy } from '../ingest/batch-policy.ts';
+
+export type { OffsetRange };
 
 /** What the batcher needs of a message. */
 export interface Sized {
@@ -17,14 +16,9 @@ export interface BatchCut<T extends Sized> extends OffsetRange {
   readonly replayed: boolean;
 }
 
-export interface BatchLimits {
-  readonly maxRows: number;
-  readonly maxBytes: number;
-}
-
 /**
- * Cuts one partition's messages into batches. Fresh messages are cut by rows and bytes (and by
- * age, on request); messages covered by a recorded batch (the `plan`, loaded after the partition
+ * Cuts one partition's messages into batches. Fresh messages are cut by the batch policy (rows,
+ * bytes, and age on request); messages covered by a recorded batch (the `plan`, loaded after the partition
  * was assigned) are cut exactly as recorded, so a replay re-forms the batch and its deduplication
  * token. Offsets may have gaps (compaction, transaction markers): a planned batch ends at the first
  * message past its `last`, and a fresh batch never runs into a planned one.
@@ -37,7 +31,7 @@ export class PartitionBatcher<T extends Sized> {
   private readonly plan: OffsetRange[];
 
   constructor(
-    private readonly limits: BatchLimits,
+    private readonly policy: BatchPolicy,
     plan: readonly OffsetRange[] = [],
   ) {
     this.plan = [...plan].sort((a, b) => a.first - b.first);
@@ -68,9 +62,7 @@ export class PartitionBatcher<T extends Sized> {
     }
     const next = this.plan[0];
     if (!this.replaying && this.pending.length > 0) {
-      const full =
-        this.rows + item.rows > this.limits.maxRows ||
-        this.bytes + item.bytes > this.limits.maxBytes;
+      const full = overflows(this.policy, { rows: this.rows, bytes: this.bytes }, item);
       // A fresh batch never reaches into a recorded one.
       if (full || (next !== undefined && item.offset >= next.first)) cuts.push(this.take());
     }
@@ -80,15 +72,16 @@ export class PartitionBatcher<T extends Sized> {
     this.bytes += item.bytes;
     if (this.replaying) {
       if (item.offset >= this.plan[0]!.last) cuts.push(this.take());
-    } else if (this.rows >= this.limits.maxRows || this.bytes >= this.limits.maxBytes) {
+    } else if (isFull(this.policy, { rows: this.rows, bytes: this.bytes })) {
       cuts.push(this.take());
     }
     return cuts;
   }
 
-  /** The pending fresh batch once its first message waited `maxWaitMs`; never a replayed one. */
-  takeIfOlderThan(maxWaitMs: number, now = Date.now()): BatchCut<T> | null {
-    if (this.pending.length === 0 || this.replaying || now - this.since < maxWaitMs) return null;
+  /** The pending fresh batch once its first message waited the policy's linger; never a replayed one. */
+  takeIfAged(now = Date.now()): BatchCut<T> | null {
+    if (this.pending.length === 0 || this.replaying || now - this.since < this.policy.lingerMs)
+      return null;
     return this.take();
   }
 

@@ -1,13 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { ROW_KINDS } from '@sightline/model/rows';
-import { insertRows } from '@sightline/store/insert';
+import { directWriter, insertBatch, type InsertTable } from '../ingest/sink.ts';
+import { batchPolicy, DEFAULT_BATCH_POLICY, type BatchPolicy } from '../ingest/batch-policy.ts';
 import type { Signal } from '../otlp/proto.ts';
 import { DEFAULT_LIMITS, type MapLimits } from '../otlp/values.ts';
 import { batchToken, itemOf, mergeRows, poisonIn, type Item } from './batch-items.ts';
 import { PartitionBatcher, type BatchCut, type OffsetRange } from './batch-plan.ts';
-import { ensureBatchRecordsTable, loadBatchRecords, recordBatch } from './batch-records.ts';
+import {
+  ensureBatchRecordsTable,
+  loadBatchRecords,
+  recordBatch,
+} from '@sightline/store/batch-records';
 import { MemberLag, readGroupLag, type PartitionLag } from './consumer-lag.ts';
 import { sendToDeadLetter } from './dead-letter.ts';
 import { PartitionLane, type LaneHost } from './partition-lane.ts';
@@ -24,12 +28,11 @@ export interface IngestConsumerOptions {
   /** The writer client (async_insert off) and the database holding the tables. */
   readonly store: { readonly client: ClickHouseClient; readonly database: string };
   readonly limits?: MapLimits;
-  /** A batch is stored once it holds this many rows (default 20 000)… */
-  readonly maxBatchRows?: number;
-  /** …or this many message bytes (default 16 MiB)… */
-  readonly maxBatchBytes?: number;
-  /** …or its first message waited this long (default 1000 ms). */
-  readonly maxBatchWaitMs?: number;
+  /**
+   * When a batch is stored (default 20 000 rows, 16 MiB of messages, or once its first message
+   * waited 1000 ms).
+   */
+  readonly batch?: Partial<BatchPolicy>;
   /** First wait after a failed insert; doubles up to maxRetryBackoffMs (defaults 200, 5000 ms). */
   readonly retryBackoffMs?: number;
   readonly maxRetryBackoffMs?: number;
@@ -62,6 +65,9 @@ export interface IngestConsumerStats {
   commitErrors: number;
 }
 
+/** Kafka ingest acknowledges no one while it waits: a batch may wait a second to fill. */
+const CONSUMER_BATCH_POLICY: BatchPolicy = { ...DEFAULT_BATCH_POLICY, lingerMs: 1_000 };
+
 const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
@@ -69,11 +75,11 @@ const keyOf = (topic: string, partition: number): string => `${topic}\u0000${par
  * with the receive path's mappers, batches per partition, stores every batch under a token made of
  * its topic/partition/offsets, and commits the offset only once the store acknowledged.
  *
- * Batches are recorded (batch-records.ts) before they are inserted; when a partition is assigned,
- * its records newer than the committed offset are loaded and the replay is cut the same way, so a
- * re-sent batch carries its earlier token and ClickHouse drops it. Store failures pause the
- * partition and retry the same batch, forever (partition-lane.ts); undecodable messages go to the
- * dead-letter topic (dead-letter.ts).
+ * Batches are recorded (the store's batch-records.ts) before they are inserted; when a partition
+ * is assigned, its records newer than the committed offset are loaded and the replay is cut the
+ * same way, so a re-sent batch carries its earlier token and ClickHouse drops it. Store failures
+ * pause the partition and retry the same batch, forever (partition-lane.ts); undecodable messages
+ * go to the dead-letter topic (dead-letter.ts).
  */
 export class IngestConsumer {
   private readonly topics: KafkaTopics;
@@ -86,9 +92,8 @@ export class IngestConsumer {
   private readonly laneHost: LaneHost;
   private readonly memberLag = new MemberLag();
   private readonly limits: MapLimits;
-  private readonly maxRows: number;
-  private readonly maxBytes: number;
-  private readonly maxWaitMs: number;
+  private readonly policy: BatchPolicy;
+  private readonly insert: InsertTable;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
   private aborted = false;
@@ -111,9 +116,10 @@ export class IngestConsumer {
     }
     this.deadLetterTopic = opts.deadLetterTopic ?? DEFAULT_DEAD_LETTER_TOPIC;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
-    this.maxRows = positive('maxBatchRows', opts.maxBatchRows ?? 20_000);
-    this.maxBytes = positive('maxBatchBytes', opts.maxBatchBytes ?? 16 * 1024 * 1024);
-    this.maxWaitMs = positive('maxBatchWaitMs', opts.maxBatchWaitMs ?? 1_000);
+    this.policy = batchPolicy(opts.batch, CONSUMER_BATCH_POLICY);
+    this.insert = directWriter(opts.store.client, opts.store.database);
+    // The age check runs on a timer: a batch that never waits would make it spin.
+    if (this.policy.lingerMs === 0) throw new Error('batch lingerMs must be > 0 for Kafka ingest');
     this.consumer = opts.kafka.consumer({ ...opts.consumer, groupId: opts.groupId });
     this.producer = opts.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -160,7 +166,7 @@ export class IngestConsumer {
       eachBatch: (payload) => this.onBatch(payload),
     });
     this.running = true;
-    const tick = Math.max(20, Math.min(250, Math.floor(this.maxWaitMs / 4)));
+    const tick = Math.max(20, Math.min(250, Math.floor(this.policy.lingerMs / 4)));
     this.timer = setInterval(() => this.flushAged(), tick);
     this.timer.unref();
   }
@@ -251,10 +257,7 @@ export class IngestConsumer {
             loadBatchRecords(this.opts.store.client, this.opts.store.database, lane.source, first),
           );
           if (!plan) return;
-          lane.batcher = new PartitionBatcher<Item>(
-            { maxRows: this.maxRows, maxBytes: this.maxBytes },
-            plan.value,
-          );
+          lane.batcher = new PartitionBatcher<Item>(this.policy, plan.value);
         }
         for (const m of batch.messages) {
           if (lane.revoked || !payload.isRunning() || payload.isStale()) return;
@@ -273,7 +276,7 @@ export class IngestConsumer {
   private flushAged(): void {
     for (const lane of this.lanes.values()) {
       if (lane.busy || lane.revoked || !lane.batcher) continue;
-      const cut = lane.batcher.takeIfOlderThan(this.maxWaitMs);
+      const cut = lane.batcher.takeIfAged();
       if (!cut) continue;
       lane
         .run(() => this.store(lane, cut))
@@ -303,12 +306,8 @@ export class IngestConsumer {
     const stored: StoredBatch = { topic, partition, first: cut.first, last: cut.last, rows: count };
     const ok = await lane.retry('inserting a batch', async () => {
       try {
-        for (const kind of ROW_KINDS) {
-          // Every retry re-sends every table: the token makes ClickHouse drop what it already has.
-          if (rows[kind].length > 0) {
-            await insertRows(client, database, kind, rows[kind], `${token}:${kind}`);
-          }
-        }
+        // Every retry re-sends every table: the token makes ClickHouse drop what it already has.
+        await insertBatch(this.insert, rows, token);
         await this.opts.afterInsert?.(stored);
       } catch (err) {
         this.stats.insertErrors++;
@@ -330,10 +329,4 @@ export class IngestConsumer {
       this.opts.onError?.(err, 'committing offsets');
     }
   }
-}
-
-function positive(name: string, v: number): number {
-  if (!(Number.isFinite(v) && v > 0))
-    throw new Error(`${name} must be a positive number, got ${v}`);
-  return v;
 }

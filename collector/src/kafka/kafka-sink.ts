@@ -3,7 +3,7 @@ import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { SightlineError } from '@sightline/model/errors';
 import type { RowBatch } from '@sightline/model/rows';
 import type { Signal } from '../otlp/proto.ts';
-import type { IngestSink } from '../receive/app.ts';
+import type { IngestSink } from '../ingest/sink.ts';
 import { toMessages } from './proto-messages.ts';
 import { resolveTopics, type KafkaTopics } from './topics.ts';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
 import type { Item } from './batch-items.ts';
 import type { PartitionBatcher } from './batch-plan.ts';
-import type { BatchSource } from './batch-records.ts';
+import type { BatchSource } from '@sightline/store/batch-records';
 
 /** What a lane needs from the consumer that owns it. */
 export interface LaneHost {

@@ -1,5 +1,5 @@
 import { SightlineError } from '@sightline/model/errors';
-import { snappyUncompress, SnappyError } from './snappy-block.ts';
+import { decodeProtobufBody, unsnappy } from '../receive/decode-body.ts';
 import { WriteRequest, type PromHistogram, type PromWriteRequest } from './remote-write-proto.ts';
 
 /**
@@ -45,28 +45,10 @@ function keepSentOneofs(h: OneofHistogram): void {
 
 /** A snappy (block format) compressed WriteRequest, never expanded beyond `limit` bytes. */
 export function decodeWriteRequest(body: Buffer, limit: number): PromWriteRequest {
-  let raw: Uint8Array;
-  try {
-    raw = snappyUncompress(body, limit);
-  } catch (err) {
-    if (!(err instanceof SnappyError)) throw err;
-    if (err.tooLarge) {
-      throw new SightlineError(
-        'SL_ERR_BODY_TOO_LARGE',
-        413,
-        `the decompressed body exceeds ${limit} bytes`,
-      );
-    }
-    throw new SightlineError(
-      'SL_ERR_BAD_ENCODING',
-      400,
-      `the body is not valid snappy (block format): ${err.message}`,
-    );
-  }
-  try {
-    // `defaults` keeps fields whose value is the proto3 default: a sample of 0 is sent without
-    // its value field, and must still be a 0. It also fills both members of each oneof, so
-    // `oneofs` names the member that was sent and the other is dropped.
+  // `defaults` keeps fields whose value is the proto3 default: a sample of 0 is sent without
+  // its value field, and must still be a 0. It also fills both members of each oneof, so
+  // `oneofs` names the member that was sent and the other is dropped.
+  return decodeProtobufBody(unsnappy(body, limit), 'prometheus.WriteRequest', (raw) => {
     const req = WriteRequest.toObject(WriteRequest.decode(raw), {
       longs: String,
       enums: String,
@@ -75,11 +57,5 @@ export function decodeWriteRequest(body: Buffer, limit: number): PromWriteReques
     }) as PromWriteRequest;
     for (const ts of req.timeseries ?? []) ts.histograms?.forEach(keepSentOneofs);
     return req;
-  } catch (err) {
-    throw new SightlineError(
-      'SL_ERR_BAD_PROTOBUF',
-      400,
-      `the body is not a valid protobuf prometheus.WriteRequest: ${(err as Error).message}`,
-    );
-  }
+  });
 }

@@ -7,7 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
 import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutOptions } from '@sightline/model/http-timeouts';
-import type { RowBatch } from '@sightline/model/rows';
+import type { IngestSink } from '../ingest/sink.ts';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
 import { decodeRequest, decompress, encodingOf, type Encoding } from './decode-body.ts';
@@ -17,22 +17,8 @@ import { promRoutes } from './prom-routes.ts';
 import { limitReceiveRequests } from './rate-limit.ts';
 import { refuseWhileClosing } from './closing.ts';
 import { limitMemoryInFlight, MemoryBudget } from './memory-budget.ts';
-import { acceptableRows } from './to-rows.ts';
+import { acceptRequest } from './to-rows.ts';
 import { zipkinRoutes } from './zipkin-routes.ts';
-
-/**
- * Where an accepted request goes: the in-process group commit (which stores `rows`), or Kafka in
- * distributed mode (which publishes the decoded `request` as OTLP protobuf; ingest maps it again).
- */
-export interface IngestSink {
-  /** Resolves once the data is durable; rejects with a 429/503 SightlineError otherwise. */
-  submit(signal: Signal, request: unknown, rows: RowBatch): Promise<void>;
-}
-
-/** The all-in-one sink: rows straight into the group-commit writer. */
-export const rowSink = (writer: { submit(rows: RowBatch): Promise<void> }): IngestSink => ({
-  submit: (_signal, _request, rows) => writer.submit(rows),
-});
 
 export interface ReceiveAppOptions {
   readonly sink: IngestSink;
@@ -170,15 +156,8 @@ export function buildReceiveApp(opts: ReceiveAppOptions): FastifyInstance {
           opts.bodyLimitBytes,
         );
         const decoded = decodeRequest(signal, encoding, raw);
-        const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
-        await opts.sink.submit(signal, decoded, batch);
-        opts.observer?.items(signal, accepted, rejected.count);
-        return send(
-          reply,
-          encoding,
-          200,
-          successBody(signal, encoding, rejected.count, rejected.message()),
-        );
+        const acceptance = await acceptRequest(opts, signal, decoded);
+        return send(reply, encoding, 200, successBody(signal, encoding, acceptance));
       });
     }
     done();

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SightlineError } from '@sightline/model/errors';
 import type { RowBatch } from '@sightline/model/rows';
 import { REQUEST_TYPES, RESPONSE_TYPES, type Signal } from '../otlp/proto.ts';
-import type { IngestSink } from './app.ts';
+import type { IngestSink } from '../ingest/sink.ts';
 import { GRPC_SERVICES, startGrpcReceiver, type RunningGrpcReceiver } from './grpc-server.ts';
 import { STATUS_DETAILS_KEY, decodeStatusDetails } from './grpc-status.ts';
 

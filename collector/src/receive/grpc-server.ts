@@ -11,12 +11,13 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { SightlineError } from '@sightline/model/errors';
 import type { Signal } from '../otlp/proto.ts';
 import type { MapLimits } from '../otlp/values.ts';
-import type { IngestSink, ReceiveObserver } from './app.ts';
+import type { IngestSink } from '../ingest/sink.ts';
+import type { ReceiveObserver } from './app.ts';
 import { CLOSING_RETRY_AFTER_SECONDS } from './closing.ts';
 import { decodeRequest } from './decode-body.ts';
 import { grpcErrorOf } from './grpc-status.ts';
 import { successBody } from './responses.ts';
-import { acceptableRows } from './to-rows.ts';
+import { acceptRequest } from './to-rows.ts';
 
 export interface GrpcReceiverOptions {
   readonly host: string;
@@ -116,10 +117,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Runn
     const principal = opts.authenticate ? await opts.authenticate(headersOf(call)) : undefined;
     await spend(principal, call);
     const decoded = decodeRequest(signal, 'protobuf', call.request);
-    const { batch, accepted, rejected } = acceptableRows(signal, decoded, opts.limits);
-    await opts.sink.submit(signal, decoded, batch);
-    opts.observer?.items(signal, accepted, rejected.count);
-    return successBody(signal, 'protobuf', rejected.count, rejected.message()) as Buffer;
+    const acceptance = await acceptRequest(opts, signal, decoded);
+    return successBody(signal, 'protobuf', acceptance) as Buffer;
   };
 
   // While stopping, calls in flight finish; a call that still arrives is answered UNAVAILABLE with

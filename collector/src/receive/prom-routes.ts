@@ -1,14 +1,12 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { SightlineError } from '@sightline/model/errors';
-import { batchSize } from '@sightline/model/rows';
-import { ItemError } from '../otlp/item-error.ts';
 import { checkWriteHeaders, decodeWriteRequest } from '../prom/decode-write.ts';
 import { MetadataCache } from '../prom/metadata-cache.ts';
 import { StartTimes } from '../prom/start-times.ts';
 import { remoteWriteToOtlp } from '../prom/to-otlp.ts';
 import type { ReceiveAppOptions } from './app.ts';
 import { useTextErrors } from './text-errors.ts';
-import { toRows } from './to-rows.ts';
+import { acceptRequest, refuseRejected } from './to-rows.ts';
 
 /**
  * Prometheus remote write 1.0: POST /api/v1/write → 204 once stored. Replies follow the
@@ -37,26 +35,8 @@ export const promRoutes: FastifyPluginCallback<ReceiveAppOptions> = (app, opts, 
       metadata,
       starts,
     );
-    let mapped: ReturnType<typeof toRows>;
-    try {
-      mapped = toRows('metrics', converted.request, opts.limits);
-    } catch (err) {
-      if (err instanceof ItemError)
-        throw new SightlineError('SL_ERR_BAD_REQUEST', 400, err.message);
-      throw err;
-    }
-    const accepted = batchSize(mapped.batch);
-    if (accepted > 0) await opts.sink.submit('metrics', converted.request, mapped.batch);
-    const rejected = converted.rejected.count + mapped.rejected.count;
-    opts.observer?.items('metrics', accepted, rejected);
-    if (rejected > 0) {
-      const reasons = [converted.rejected.message(), mapped.rejected.message()].filter(Boolean);
-      throw new SightlineError(
-        'SL_ERR_BAD_REQUEST',
-        400,
-        `${reasons.join('; ')}${accepted > 0 ? ` (the other ${accepted} samples were stored)` : ''}`,
-      );
-    }
+    const acceptance = await acceptRequest(opts, 'metrics', converted.request, converted.rejected);
+    refuseRejected(acceptance, 'samples');
     return reply.code(204).send();
   });
   done();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReceiveApp, type IngestSink } from './app.ts';
+import type { IngestSink } from '../ingest/sink.ts';
+import { buildReceiveApp } from './app.ts';
 import { DEFAULT_LIMITS } from '../otlp/values.ts';
 
 const logs = JSON.stringify({

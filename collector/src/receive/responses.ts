@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import { RESPONSE_TYPES, type Signal } from '../otlp/proto.ts';
 import type { Encoding } from './decode-body.ts';
+import type { Acceptance } from './to-rows.ts';
 
 // google.rpc.Status, the body of an OTLP/HTTP error response.
 const Status = new protobuf.Type('Status')
@@ -35,11 +36,11 @@ const REJECTED_FIELD: Record<Signal, string> = {
   metrics: 'rejectedDataPoints',
 };
 
+/** The one OTLP success body, over HTTP and gRPC: empty, or the partial success of the rejected. */
 export function successBody(
   signal: Signal,
   encoding: Encoding,
-  rejected: number,
-  errorMessage: string,
+  { rejected, reasons: errorMessage }: Pick<Acceptance, 'rejected' | 'reasons'>,
 ): Buffer | string {
   const partialSuccess =
     rejected > 0 ? { [REJECTED_FIELD[signal]]: rejected, errorMessage } : undefined;

@@ -1,34 +1,22 @@
 import { SightlineError } from '@sightline/model/errors';
+import {
+  decodeProtobufBody,
+  mediaTypeOf,
+  parseJsonBody,
+  type Encoding,
+} from '../receive/decode-body.ts';
 import { ListOfSpans } from './zipkin-proto.ts';
 
-export type ZipkinEncoding = 'json' | 'protobuf';
+export type ZipkinEncoding = Encoding;
 
 /** Zipkin v2 bodies: JSON (a list of spans) or protobuf (`ListOfSpans`); anything else is 415. */
-export function zipkinEncodingOf(contentType: string | undefined): ZipkinEncoding {
-  const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  // Zipkin's own server reads a body without a content type as JSON; so do we.
-  if (base === '' || base === 'application/json') return 'json';
-  if (base === 'application/x-protobuf' || base === 'application/protobuf') return 'protobuf';
-  throw new SightlineError(
-    'SL_ERR_UNSUPPORTED_MEDIA_TYPE',
-    415,
-    `unsupported content type '${base}': Zipkin v2 takes application/json or application/x-protobuf`,
-  );
-}
+export const zipkinEncodingOf = (contentType: string | undefined): ZipkinEncoding =>
+  mediaTypeOf(contentType, 'Zipkin v2 takes application/json or application/x-protobuf', true);
 
 /** The body as a list of spans in Zipkin's JSON v2 shape (protobuf is converted to it). */
 export function decodeZipkinBody(encoding: ZipkinEncoding, body: Buffer): unknown[] {
   if (encoding === 'protobuf') return decodeProtobuf(body);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch (err) {
-    throw new SightlineError(
-      'SL_ERR_BAD_JSON',
-      400,
-      `the body is not valid JSON: ${(err as Error).message}`,
-    );
-  }
+  const parsed = parseJsonBody(body, 'JSON');
   if (!Array.isArray(parsed)) {
     throw new SightlineError('SL_ERR_BAD_JSON', 400, 'the body must be a JSON array of spans');
   }
@@ -64,19 +52,9 @@ const micros = (v: unknown): number | undefined =>
   typeof v === 'string' && v !== '0' ? Number(v) : undefined;
 
 function decodeProtobuf(body: Buffer): unknown[] {
-  let message: Obj;
-  try {
-    message = ListOfSpans.toObject(ListOfSpans.decode(body), {
-      longs: String,
-      enums: String,
-    });
-  } catch (err) {
-    throw new SightlineError(
-      'SL_ERR_BAD_PROTOBUF',
-      400,
-      `the body is not a valid protobuf zipkin.proto3.ListOfSpans: ${(err as Error).message}`,
-    );
-  }
+  const message: Obj = decodeProtobufBody(body, 'zipkin.proto3.ListOfSpans', (b) =>
+    ListOfSpans.toObject(ListOfSpans.decode(b), { longs: String, enums: String }),
+  );
   const spans = Array.isArray(message.spans) ? (message.spans as Obj[]) : [];
   return spans.map((s) => {
     const out: Obj = {

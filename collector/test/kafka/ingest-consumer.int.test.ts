@@ -37,7 +37,7 @@ async function startConsumer(kafka: Kafka, db: string, groupId: string) {
     groupId,
     store: { client: store.writer, database: db },
     consumer: MOCK_CONSUMER,
-    maxBatchWaitMs: 200,
+    batch: { lingerMs: 200 },
   });
   onTestFinished(() => consumer.stop());
   await consumer.start();

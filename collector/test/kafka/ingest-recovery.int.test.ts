@@ -60,8 +60,7 @@ describe('IngestConsumer recovery', () => {
     let stored = 0;
     let crashed: Promise<void> | undefined;
     const first = consumer(kafka, db, store.writer, {
-      maxBatchRows: 1_000,
-      maxBatchWaitMs: 60_000,
+      batch: { maxRows: 1_000, lingerMs: 60_000 },
       partitionsConsumedConcurrently: 1,
       afterInsert: () => {
         if (++stored < 3 || crashed) return;
@@ -77,7 +76,7 @@ describe('IngestConsumer recovery', () => {
     expect(before.spans[0]).toBeLessThan(20_000);
 
     // Its successor would cut one big batch; the records make it re-form the crashed one instead.
-    const second = consumer(kafka, db, store.writer, { maxBatchRows: 50_000, maxBatchWaitMs: 200 });
+    const second = consumer(kafka, db, store.writer, { batch: { maxRows: 50_000, lingerMs: 200 } });
     await second.start();
     await expect
       .poll(async () => (await storedCounts(store, db)).spans[0], {
@@ -96,7 +95,7 @@ describe('IngestConsumer recovery', () => {
     const kafka = kafkaFor(await brokerFor(TOPICS));
     const errors: string[] = [];
     const c = consumer(kafka, db, store.writer, {
-      maxBatchWaitMs: 200,
+      batch: { lingerMs: 200 },
       onError: (_err, what) => errors.push(what),
     });
     await c.start();

@@ -1,13 +1,13 @@
 import { qualified, tableEngine, type DdlContext } from './ddl-context.ts';
 
-/** Same name and columns as the table collector/src/kafka/batch-records.ts reads and writes. */
 export const INGEST_BATCHES_TABLE = 'sightline_ingest_batches';
 
 /**
  * Ingest's record of each batch's offsets, created by the migrations so that a cluster gets it
  * replicated on every node: an ingest member that takes over a partition must see the records
  * another member wrote through another server, or its replay re-forms different batches and the
- * deduplication tokens no longer match. (Ingest also creates it IF NOT EXISTS at start.)
+ * deduplication tokens no longer match. (Ingest also creates it IF NOT EXISTS at start, from
+ * this same definition: store/src/batch-records.ts.)
  */
 export function ingestBatchesTable(ctx: DdlContext): string {
   return `CREATE TABLE IF NOT EXISTS ${qualified(ctx, INGEST_BATCHES_TABLE)} (

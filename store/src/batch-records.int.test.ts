@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBatchRecordsTable } from '@sightline/collector/kafka/batch-records';
-import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
-import { migrate } from '@sightline/store/migrate';
-import { INGEST_BATCHES_TABLE } from '@sightline/store/schema/ingest-batches';
+import { ensureBatchRecordsTable, loadBatchRecords, recordBatch } from './batch-records.ts';
+import { createStoreClients, type StoreClients } from './client-factory.ts';
+import { migrate } from './migrate.ts';
+import { INGEST_BATCHES_TABLE } from './schema/ingest-batches.ts';
 
 // The batch-records table is created by the migrations (so a cluster replicates it) and by ingest
 // itself at start (IF NOT EXISTS): both definitions must stay the same table.
@@ -41,5 +41,21 @@ describe('ingest batch records table', () => {
     const fromMigrations = await shape('a');
     expect(fromMigrations).toHaveLength(1);
     expect(fromMigrations).toEqual(await shape('b'));
+  });
+});
+
+describe('batch records', () => {
+  it('loads the batches of one partition that end at or after an offset, oldest first', async () => {
+    const source = { groupId: 'g', topic: 'otlp_spans', partition: 3 };
+    await recordBatch(store.writer, 'a', source, { first: 200, last: 299 });
+    await recordBatch(store.writer, 'a', source, { first: 100, last: 199 });
+    await recordBatch(store.writer, 'a', source, { first: 0, last: 99 });
+    await recordBatch(store.writer, 'a', { ...source, partition: 4 }, { first: 150, last: 160 });
+    await recordBatch(store.writer, 'a', { ...source, groupId: 'h' }, { first: 150, last: 160 });
+    expect(await loadBatchRecords(store.reader, 'a', source, 150)).toEqual([
+      { first: 100, last: 199 },
+      { first: 200, last: 299 },
+    ]);
+    expect(await loadBatchRecords(store.reader, 'a', source, 300)).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { OffsetRange } from './batch-plan.ts';
+import { qualified } from './schema/ddl-context.ts';
+import { INGEST_BATCHES_TABLE, ingestBatchesTable } from './schema/ingest-batches.ts';
 
-export const BATCH_RECORDS_TABLE = 'sightline_ingest_batches';
-
-const ident = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
-const table = (database: string): string => `${ident(database)}.${ident(BATCH_RECORDS_TABLE)}`;
+/** A batch's offsets on its partition, both inclusive. */
+export interface OffsetRange {
+  readonly first: number;
+  readonly last: number;
+}
 
 /** The partition a batch came from, and which consumer group read it. */
 export interface BatchSource {
@@ -14,28 +16,23 @@ export interface BatchSource {
 }
 
 /**
- * Where ingest writes down each batch's offsets before inserting it, so that after a crash or a
- * rebalance the replay re-forms the same batches (and so the same deduplication tokens). Only
- * records newer than the committed offset matter; a week is far more than any replay needs.
+ * Creates the batch-records table (the migrations' own definition) where it is missing, for an
+ * ingest member started against a database the migrations have not run in. Retention settings do
+ * not apply to this table, so none are needed.
  */
 export async function ensureBatchRecordsTable(
   client: ClickHouseClient,
   database: string,
 ): Promise<void> {
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${table(database)} (
-      group_id String,
-      topic String,
-      partition UInt32,
-      first_offset UInt64,
-      last_offset UInt64,
-      recorded_at DateTime DEFAULT now()
-    ) ENGINE = ReplacingMergeTree(recorded_at)
-    ORDER BY (group_id, topic, partition, first_offset)
-    TTL recorded_at + INTERVAL 7 DAY`,
-  });
+  const ctx = {
+    database,
+    textIndex: false,
+    retention: { tracesDays: 0, logsDays: 0, metricsDays: 0 },
+  };
+  await client.command({ query: ingestBatchesTable(ctx) });
 }
 
+/** Writes down a batch's offsets before it is inserted, so a replay re-forms the same batch. */
 export async function recordBatch(
   client: ClickHouseClient,
   database: string,
@@ -43,7 +40,7 @@ export async function recordBatch(
   range: OffsetRange,
 ): Promise<void> {
   await client.insert({
-    table: table(database),
+    table: qualified({ database }, INGEST_BATCHES_TABLE),
     columns: ['group_id', 'topic', 'partition', 'first_offset', 'last_offset'],
     values: [[source.groupId, source.topic, source.partition, range.first, range.last]],
     format: 'JSONCompactEachRow',
@@ -58,7 +55,8 @@ export async function loadBatchRecords(
   from: number,
 ): Promise<OffsetRange[]> {
   const rs = await client.query({
-    query: `SELECT first_offset AS first, max(last_offset) AS last FROM ${table(database)}
+    query: `SELECT first_offset AS first, max(last_offset) AS last
+      FROM ${qualified({ database }, INGEST_BATCHES_TABLE)}
       WHERE group_id = {g:String} AND topic = {t:String} AND partition = {p:UInt32}
         AND last_offset >= {from:UInt64}
       GROUP BY first_offset ORDER BY first_offset`,
