@@ -213,4 +213,59 @@ describe('dashboard panels and rows in the browser', { timeout: 240_000 }, () =>
     const logsBox = (await panel('Checkout logs').boundingBox())!;
     expect(logsBox.y).toBeGreaterThan(rowBox.y);
   });
+
+  it('drops a panel into a folded row, drags it out again, and saves the grouping', async () => {
+    const id = await create();
+    await page.goto(`${s.apiUrl}/dashboards/${id}?edit=1`);
+    const toggle = page.locator('[data-row="r-logs"] .dashboard-row-toggle');
+    await toggle.click();
+    await poll(() => toggle.textContent()).toContain('(1 panel)');
+    const box = async (l: ReturnType<typeof panel>) => (await l.boundingBox())!;
+    const drag = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 15 });
+      await page.mouse.up();
+    };
+
+    // The chart's heading dropped onto the folded row's heading: it goes into the row.
+    const head = await box(panel('Latency and rate').locator('.panel-head'));
+    const rowHead = (await page.locator('[data-row="r-logs"]').boundingBox())!;
+    await drag(
+      { x: head.x + 60, y: head.y + head.height / 2 },
+      { x: rowHead.x + rowHead.width / 2, y: rowHead.y + rowHead.height / 2 },
+    );
+    await poll(() => panel('Latency and rate').count()).toBe(0);
+    expect(await toggle.textContent()).toContain('(2 panels)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL((u) => u.searchParams.get('v') === '2');
+    const saved = await api<Dashboard>(`/dashboards/${id}`);
+    expect(saved.panels.map((p) => p.id)).toEqual(['r-logs']);
+    expect((saved.panels[0] as RowPanel).panels.map((p) => p.id)).toEqual(['logs', 'mixed']);
+
+    // Opened again and unfolded, both are under the row; the chart dragged above it leaves it.
+    await page.goto(`${s.apiUrl}/dashboards/${id}?edit=1`);
+    await toggle.click();
+    await poll(() => panel('Latency and rate').count()).toBe(1);
+    const chart = await box(panel('Latency and rate').locator('.panel-head'));
+    const row = (await page.locator('[data-row="r-logs"]').boundingBox())!;
+    expect(chart.y).toBeGreaterThan(row.y);
+    await drag(
+      { x: chart.x + 60, y: chart.y + chart.height / 2 },
+      { x: chart.x + 60, y: row.y - 20 },
+    );
+    await poll(async () => (await box(panel('Latency and rate'))).y).toBeLessThan(
+      (await page.locator('[data-row="r-logs"]').boundingBox())!.y,
+    );
+    await toggle.click();
+    await poll(() => toggle.textContent()).toContain('(1 panel)');
+    expect(await panel('Latency and rate').count()).toBe(1);
+    await shot('68-dashboard-row-drop');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL((u) => u.searchParams.get('v') === '3');
+    const again = await api<Dashboard>(`/dashboards/${id}`);
+    const top = [...again.panels].sort((a, b) => a.grid.y - b.grid.y);
+    expect(top.map((p) => p.id)).toEqual(['mixed', 'r-logs']);
+    expect((top[1] as RowPanel).panels.map((p) => p.id)).toEqual(['logs']);
+  });
 });

@@ -5,8 +5,9 @@
  * panel's request at once (span RED series, log counts over time, log and trace lists), through the
  * query API (`app.inject`). Wall time from the first request to the last answer, over the last
  * hour and the last 24 h; the issue's goal is under 2 s. Figures only, no assertions.
- * Figures and what changed: docs/benchmarks.md. `BENCH_DASHBOARD_PROFILE=1` also times each
- * distinct request alone over the last 24 h.
+ * Then the every-service RED overview from each of its sources (red-overview.ts). Figures and what
+ * changed: docs/benchmarks.md. `BENCH_DASHBOARD_PROFILE=1` also times each distinct request alone
+ * over the last 24 h.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { migrate } from '@sightline/store/migrate';
 import { buildQueryApp } from '../src/app.ts';
 import { RARE_WORD } from './bench-data.ts';
 import { DB, load, settle } from './bench-store.ts';
+import { compareRedOverview } from './red-overview.ts';
 
 const ROWS = Number(process.env.BENCH_DASHBOARD_ROWS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 10);
@@ -159,6 +161,8 @@ export async function run(): Promise<void> {
         `| ${name} | ${quantile(times, 0.5).toFixed(0)} | ${p95.toFixed(0)} | ${Math.max(...times).toFixed(0)} | ${bytes} | < ${GOAL_MS} | ${p95 < GOAL_MS ? 'yes' : 'no'} |`,
       );
     }
+    // The heaviest panel request, before and after store migration 14, in this same run.
+    await compareRedOverview(store, nowMs, Math.min(RUNS, 5));
     if (process.env.BENCH_DASHBOARD_PROFILE) {
       // Where the time goes: each distinct request alone, over the last 24 h.
       console.log('\n| request (last 24 h, alone) | p50 ms |\n|---|---:|');

@@ -10,6 +10,11 @@ import {
 import { apiKeysTable, sessionsTable, usersTable } from './schema/auth.ts';
 import { dashboardsTable } from './schema/dashboards.ts';
 import { ingestBatchesTable } from './schema/ingest-batches.ts';
+import {
+  backfillRedHistogram,
+  redHistogramTable,
+  redHistogramView,
+} from './schema/red-histogram.ts';
 import { savedSearchesTable } from './schema/saved-searches.ts';
 import { logsTable } from './schema/logs.ts';
 import { metricTable } from './schema/metrics.ts';
@@ -96,6 +101,17 @@ export const MIGRATIONS: readonly Migration[] = [
       traceSummariesTable(ctx),
       traceSummariesView(ctx),
       ...(ctx.cluster === undefined ? [backfillTraceSummaries(ctx)] : []),
+    ],
+  },
+  {
+    version: 14,
+    name: 'per-minute RED latency histograms (a table kept by a materialized view)',
+    // As for version 12: the backfill, which must run once before any span arrives, is for a single
+    // server only; a cluster's table covers the spans from the view's creation on.
+    statements: (ctx) => [
+      redHistogramTable(ctx),
+      redHistogramView(ctx),
+      ...(ctx.cluster === undefined ? [backfillRedHistogram(ctx)] : []),
     ],
   },
   {

@@ -3,6 +3,7 @@ import { localTable } from './schema/cluster.ts';
 import { ident, qualified, ttlClause, type Retention } from './schema/ddl-context.ts';
 import { LOGS_TABLE } from './schema/logs.ts';
 import { METRIC_TABLES } from './schema/metrics.ts';
+import { RED_HISTOGRAM_TABLE } from './schema/red-histogram.ts';
 import { TRACE_SUMMARIES_TABLE } from './schema/trace-summaries.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './schema/traces.ts';
 
@@ -16,6 +17,7 @@ const TARGETS: readonly TtlTarget[] = [
   { table: TRACES_TABLE, column: 'Timestamp', days: (r) => r.tracesDays },
   { table: TRACE_ID_TS_TABLE, column: 'Start', days: (r) => r.tracesDays },
   { table: TRACE_SUMMARIES_TABLE, column: 'Start', days: (r) => r.tracesDays },
+  { table: RED_HISTOGRAM_TABLE, column: 'Minute', days: (r) => r.tracesDays },
   { table: LOGS_TABLE, column: 'TimestampTime', days: (r) => r.logsDays },
   ...Object.values(METRIC_TABLES).map((table) => ({
     table,

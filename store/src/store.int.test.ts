@@ -53,6 +53,8 @@ describe('store', () => {
       'sightline_api_keys',
       'sightline_dashboards',
       'sightline_ingest_batches',
+      'sightline_red_histogram_1m',
+      'sightline_red_histogram_1m_mv',
       'sightline_sessions',
       'sightline_trace_summaries',
       'sightline_trace_summaries_mv',
@@ -163,9 +165,14 @@ describe('store', () => {
     );
     expect(t?.engine_full).toContain('toIntervalDay(3)');
     expect(await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3 })).toEqual([]);
-    // The trace tables, the summaries included, follow the traces' retention together.
+    // The trace tables, the summaries and RED histograms included, follow the traces' retention.
     expect(
       await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3, tracesDays: 5 }),
-    ).toEqual(['otel_traces', 'otel_traces_trace_id_ts', 'sightline_trace_summaries']);
+    ).toEqual([
+      'otel_traces',
+      'otel_traces_trace_id_ts',
+      'sightline_trace_summaries',
+      'sightline_red_histogram_1m',
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { type DdlContext } from './ddl-context.ts';
 import { LOGS_TABLE } from './logs.ts';
 import { METRIC_TABLES } from './metrics.ts';
 import { TRACE_SUMMARIES_TABLE } from './trace-summaries.ts';
+import { RED_HISTOGRAM_TABLE } from './red-histogram.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './traces.ts';
 
 const single: DdlContext = {
@@ -93,6 +94,7 @@ describe('cluster shape', () => {
       [TRACES_TABLE, 'MergeTree', 'cityHash64(TraceId)'],
       [TRACE_ID_TS_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
       [TRACE_SUMMARIES_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
+      [RED_HISTOGRAM_TABLE, 'AggregatingMergeTree', 'cityHash64(ServiceName, SpanName)'],
       [
         LOGS_TABLE,
         'MergeTree',
@@ -144,6 +146,19 @@ describe('cluster shape', () => {
     expect(distributed).toContain("'sightline_trace_summaries_local', cityHash64(TraceId))");
     expect(view).toContain('`sightline_trace_summaries_mv` ON CLUSTER `observability`\n');
     expect(view).toContain('TO `sightline`.`sightline_trace_summaries_local`\n');
+    expect(view).toContain('FROM `sightline`.`otel_traces_local`\n');
+  });
+
+  it('points the RED histogram view at the local tables and leaves the backfill out', () => {
+    const histograms = MIGRATIONS.find((m) => m.version === 14)!;
+    expect(histograms.statements(single)).toHaveLength(3);
+    const [local, distributed, view, ...more] = statementsFor(clustered, histograms);
+    expect(more).toEqual([]);
+    expect(local).toContain('`sightline_red_histogram_1m_local` ON CLUSTER');
+    expect(distributed).toContain(
+      "'sightline_red_histogram_1m_local', cityHash64(ServiceName, SpanName))",
+    );
+    expect(view).toContain('TO `sightline`.`sightline_red_histogram_1m_local`\n');
     expect(view).toContain('FROM `sightline`.`otel_traces_local`\n');
   });
 

@@ -1,6 +1,7 @@
 import { ident, qualified, type DdlContext } from './ddl-context.ts';
 import { LOGS_TABLE } from './logs.ts';
 import { METRIC_TABLES } from './metrics.ts';
+import { RED_HISTOGRAM_TABLE } from './red-histogram.ts';
 import { TRACE_SUMMARIES_TABLE } from './trace-summaries.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './traces.ts';
 
@@ -22,6 +23,8 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   [TRACES_TABLE]: 'cityHash64(TraceId)',
   [TRACE_ID_TS_TABLE]: 'cityHash64(TraceId)',
   [TRACE_SUMMARIES_TABLE]: 'cityHash64(TraceId)',
+  // Written by each shard's view from its own spans; readers sum the shards' rows of a key.
+  [RED_HISTOGRAM_TABLE]: 'cityHash64(ServiceName, SpanName)',
   [LOGS_TABLE]: "if(TraceId = '', cityHash64(ServiceName, Timestamp), cityHash64(TraceId))",
   ...Object.fromEntries(
     Object.values(METRIC_TABLES).map((t) => [t, 'cityHash64(ServiceName, MetricName, Attributes)']),
