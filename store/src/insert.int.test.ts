@@ -127,6 +127,27 @@ describe('binary inserts', () => {
     },
   );
 
+  it.each([
+    ['bin', 'RowBinaryWithNamesAndTypes'],
+    ['native', 'Native'],
+    ['json', 'JSONCompactEachRow'],
+  ] as const)(
+    'keeps a block without a token that follows one with a token on the same session (%s)',
+    async (db, format) => {
+      // Same partition (a block's identity is per partition), different rows.
+      const first = [span(200)];
+      const second = [{ ...span(201), Timestamp: span(200).Timestamp }];
+      await insertRows(store.writer, db, 'spans', first, 'sticky-1', format);
+      await insertRows(store.writer, db, 'spans', second, undefined, format);
+      const rs = await store.reader.query({
+        query: `SELECT count() AS n FROM ${db}.otel_traces WHERE SpanId IN ({ids:Array(String)})`,
+        query_params: { ids: [...first, ...second].map((r) => r.SpanId) },
+        format: 'JSONEachRow',
+      });
+      expect(await rs.json()).toEqual([{ n: '2' }]);
+    },
+  );
+
   it('leaves no spooled insert file behind, makes its folder again if it is swept away', async () => {
     const dir = spoolDirFor(resolve(dataDir));
     expect(readdirSync(dir)).toEqual([]);

@@ -77,6 +77,15 @@ export function encodeRows<K extends RowKind>(
 }
 
 /**
+ * The deduplication setting of one insert. Always sent, empty when the insert has no token: the
+ * embedded engine's connection applies settings with SET on its session, so a token left by the
+ * previous insert would otherwise be reused and a different block dropped as its replay.
+ */
+const dedupSettings = (dedupToken: string | undefined) => ({
+  insert_deduplication_token: dedupToken ?? '',
+});
+
+/**
  * Inserts one kind of rows as a single block. With a deduplication token a replay of the same
  * block (after a lost acknowledgement or a crash) is dropped by ClickHouse instead of stored twice.
  */
@@ -97,7 +106,7 @@ export async function insertRows<K extends RowKind>(
       columns: columns as [string, ...string[]],
       values,
       format,
-      clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
+      clickhouse_settings: dedupSettings(dedupToken),
     });
     return;
   }
@@ -120,7 +129,7 @@ export async function insertEncoded(
   const params: InsertExecParams = {
     query: `INSERT INTO ${table} (${names}) FORMAT ${format}`,
     values: Readable.from([body]),
-    clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
+    clickhouse_settings: dedupSettings(dedupToken),
     table,
     rowCount,
   };
