@@ -10,7 +10,8 @@ import {
   YAxis,
 } from 'recharts';
 import type { TraceSummary } from '@sightline/model/api/traces';
-import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs } from '../format.ts';
+import { formatMs, nsToEpochMs, nsToMs } from '../format.ts';
+import { formatTick, formatTime, zoneOffsetMs } from '../components/time-format.ts';
 import { SELECTION_LOOK, useAxisDragZoom, XAxisReader } from '../components/use-drag-zoom.ts';
 
 interface Dot {
@@ -37,8 +38,8 @@ export function timeTicks(from: number, to: number, most = 8): number[] {
   const span = to - from;
   const step =
     TICK_STEPS.find((s) => span / s <= most) ?? 24 * HOUR * Math.ceil(span / (24 * HOUR) / most);
-  // Aligned in local time, so hour and day ticks fall on the clock's hours and midnights.
-  const offset = new Date(from).getTimezoneOffset() * MINUTE;
+  // Aligned in the chosen zone (local or UTC), so hour and day ticks fall on the clock's hours and midnights.
+  const offset = -zoneOffsetMs(from);
   const ticks: number[] = [];
   for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) ticks.push(t);
   return ticks;
