@@ -53,7 +53,7 @@ export function App() {
   useServiceColors(range, auth.status === 'off' || auth.status === 'signed-in');
   const shortcuts = useShortcuts(loc);
   // Every page writes times with the shared helper: re-render them all when the zone switches.
-  useTimeZone();
+  const zone = useTimeZone();
   const setRange = (r: TimeRange) => {
     const params = new URLSearchParams(loc.params);
     writeTimeRange(params, r);
@@ -144,7 +144,7 @@ export function App() {
         <div className="spacer" />
         <TraceIdBox loc={loc} />
         {route.view !== 'trace' && route.view !== 'keys' && alertRoute === null && (
-          <TimePicker key={withParams(loc, {})} range={range} onChange={setRange} />
+          <TimePicker key={`${zone} ${withParams(loc, {})}`} range={range} onChange={setRange} />
         )}
         <TimeZoneSwitch />
         <button

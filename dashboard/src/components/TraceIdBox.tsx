@@ -12,28 +12,37 @@ export function traceIdIn(text: string): string | null {
   return m?.[1] ? m[1].toLowerCase() : null;
 }
 
-/** In the top bar of every page: paste a trace id, press Enter, read the trace. */
-export function TraceIdBox({ loc }: { loc: AppLocation }) {
+interface FormProps {
+  /** The field's label and placeholder. */
+  readonly label: string;
+  readonly className: string;
+  readonly size: number;
+  /** A button beside the field; Enter alone submits without it. */
+  readonly submit?: string;
+  readonly onId: (traceId: string) => void;
+}
+
+/** A field that takes a pasted trace id and says so when what was pasted holds none. */
+export function TraceIdForm({ label, className, size, submit, onId }: FormProps) {
   const [text, setText] = useState('');
   const [bad, setBad] = useState(false);
   return (
     <form
-      className="trace-id-box"
-      aria-label="Open a trace by id"
+      className={className}
       onSubmit={(e) => {
         e.preventDefault();
         const id = traceIdIn(text);
         setBad(id === null);
         if (id === null) return;
         setText('');
-        navigate(hrefTo(`/traces/${id}`, {}, loc.params));
+        onId(id);
       }}
     >
       <input
-        aria-label="Trace ID"
-        placeholder="Trace ID"
+        aria-label={label}
+        placeholder={label}
         spellCheck={false}
-        size={14}
+        size={size}
         value={text}
         aria-invalid={bad}
         onChange={(e) => {
@@ -41,11 +50,24 @@ export function TraceIdBox({ loc }: { loc: AppLocation }) {
           setBad(false);
         }}
       />
+      {submit && <button type="submit">{submit}</button>}
       {bad && (
         <span role="alert" className="field-error">
           A trace ID is 32 hexadecimal characters
         </span>
       )}
     </form>
+  );
+}
+
+/** In the top bar of every page: paste a trace id, press Enter, read the trace. */
+export function TraceIdBox({ loc }: { loc: AppLocation }) {
+  return (
+    <TraceIdForm
+      label="Trace ID"
+      className="trace-id-box"
+      size={14}
+      onId={(id) => navigate(hrefTo(`/traces/${id}`, {}, loc.params))}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { TraceResponse } from '@sightline/model/api/traces';
 import { apiGet, useApi } from '../api.ts';
 import { formatMs } from '../format.ts';
@@ -6,7 +6,7 @@ import { serviceColor } from '../service-colors.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
 import { ErrorPanel, Loading } from '../components/States.tsx';
-import { traceIdIn } from '../components/TraceIdBox.tsx';
+import { TraceIdForm } from '../components/TraceIdBox.tsx';
 import {
   compareTraces,
   countDiffs,
@@ -18,32 +18,14 @@ import { buildTree } from './waterfall-layout.ts';
 
 /** "Compare with another trace": a trace id, then the two side by side. */
 export function CompareForm({ loc }: { loc: AppLocation }) {
-  const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
   return (
-    <form
+    <TraceIdForm
+      label="Compare with trace ID"
       className="compare-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const id = traceIdIn(text);
-        setBad(id === null);
-        if (id) navigate(withParams(loc, { compare: id, span: null }));
-      }}
-    >
-      <input
-        aria-label="Compare with trace ID"
-        placeholder="Compare with trace ID"
-        size={20}
-        spellCheck={false}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          setBad(false);
-        }}
-      />
-      <button type="submit">Compare</button>
-      {bad && <span className="field-error">A trace ID is 32 hexadecimal characters</span>}
-    </form>
+      size={20}
+      submit="Compare"
+      onId={(id) => navigate(withParams(loc, { compare: id, span: null }))}
+    />
   );
 }
 
