@@ -169,6 +169,22 @@ describe('TraceScatter count line', () => {
   it('says every match is drawn when the points are all of them', () => {
     expect(line()).toContain(`all ${TRACES.length} matching traces in the range`);
   });
+  it('says when the dots are only the loaded traces while every match is gathered', () => {
+    act(() =>
+      view.root.render(
+        <TraceScatter
+          traces={TRACES}
+          total={TRACES.length}
+          pending
+          from={FROM}
+          to={TO}
+          onOpen={onOpen}
+          onZoom={onZoom}
+        />,
+      ),
+    );
+    expect(line()).toContain(`the ${TRACES.length} traces loaded below; gathering every match`);
+  });
   it('says the dots are a server-side sample, with the count, when they are not', () => {
     act(() =>
       view.root.render(

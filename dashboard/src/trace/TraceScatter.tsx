@@ -51,6 +51,8 @@ interface Props {
   /** How many traces match in the range. */
   readonly total: number;
   readonly totalIsLowerBound?: boolean;
+  /** Every match is still being gathered: `traces` are the ones loaded so far. */
+  readonly pending?: boolean;
   /** The searched window (epoch ms): the x axis spans all of it, not only the traces found. */
   readonly from: number;
   readonly to: number;
@@ -61,7 +63,16 @@ interface Props {
 
 /** Trace durations over time; click a dot to open its trace, drag across the chart to zoom in. */
 export function TraceScatter(props: Props) {
-  const { traces, total, totalIsLowerBound = false, from, to, onOpen, onZoom } = props;
+  const {
+    traces,
+    total,
+    totalIsLowerBound = false,
+    pending = false,
+    from,
+    to,
+    onOpen,
+    onZoom,
+  } = props;
   const zoom = useAxisDragZoom(onZoom);
   const dots: Dot[] = useMemo(
     () =>
@@ -75,9 +86,11 @@ export function TraceScatter(props: Props) {
   return (
     <div className="card scatter" data-testid="trace-scatter">
       <div className="sub" data-testid="scatter-count">
-        {traces.length < total
-          ? `${traces.length.toLocaleString('en')} of ${totalIsLowerBound ? 'more than ' : ''}${total.toLocaleString('en')} matching traces drawn: a sample taken on the server, evenly over time`
-          : `all ${total.toLocaleString('en')} matching trace${total === 1 ? '' : 's'} in the range`}{' '}
+        {pending
+          ? `the ${traces.length.toLocaleString('en')} traces loaded below; gathering every match in the range…`
+          : traces.length < total
+            ? `${traces.length.toLocaleString('en')} of ${totalIsLowerBound ? 'more than ' : ''}${total.toLocaleString('en')} matching traces drawn: a sample taken on the server, evenly over time`
+            : `all ${total.toLocaleString('en')} matching trace${total === 1 ? '' : 's'} in the range`}{' '}
         · click a dot to open its trace · drag across the chart to zoom in
       </div>
       <ResponsiveContainer width="100%" height={220}>

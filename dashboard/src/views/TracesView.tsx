@@ -92,20 +92,19 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
       )}
       {res.status === 'ok' && res.data.items.length > 0 && (
         <>
-          {scatter.status === 'ok' ? (
-            <TraceScatter
-              traces={scatter.data.points}
-              total={scatter.data.total}
-              totalIsLowerBound={scatter.data.totalIsLowerBound}
-              from={from}
-              to={to}
-              onOpen={(id) => navigate(traceHref(id))}
-              onZoom={zoom}
-            />
-          ) : scatter.status === 'error' ? (
+          {/* The loaded page is drawn at once; every match replaces it when counted. */}
+          <TraceScatter
+            traces={scatter.status === 'ok' ? scatter.data.points : res.data.items}
+            total={scatter.status === 'ok' ? scatter.data.total : res.data.items.length}
+            totalIsLowerBound={scatter.status === 'ok' && scatter.data.totalIsLowerBound}
+            pending={scatter.status === 'loading'}
+            from={from}
+            to={to}
+            onOpen={(id) => navigate(traceHref(id))}
+            onZoom={zoom}
+          />
+          {scatter.status === 'error' && (
             <ErrorPanel error={scatter.error} retry={scatter.reload} />
-          ) : (
-            <Loading what="the scatter of every match" />
           )}
           <table className="grid traces-table">
             <thead>
