@@ -6,6 +6,9 @@ import { useServiceColors } from './service-colors.ts';
 import { ShortcutsDialog, useShortcuts } from './components/Shortcuts.tsx';
 import { Link } from './components/Link.tsx';
 import { TimePicker } from './components/TimePicker.tsx';
+import { TimeZoneSwitch } from './components/TimeZoneSwitch.tsx';
+import { TraceIdBox } from './components/TraceIdBox.tsx';
+import { useTimeZone } from './components/time-format.ts';
 import { Empty, Loading } from './components/States.tsx';
 import { ServicesView } from './views/ServicesView.tsx';
 import { ServiceView } from './views/ServiceView.tsx';
@@ -49,6 +52,8 @@ export function App() {
   const auth = useAuth();
   useServiceColors(range, auth.status === 'off' || auth.status === 'signed-in');
   const shortcuts = useShortcuts(loc);
+  // Every page writes times with the shared helper: re-render them all when the zone switches.
+  const zone = useTimeZone();
   const setRange = (r: TimeRange) => {
     const params = new URLSearchParams(loc.params);
     writeTimeRange(params, r);
@@ -137,9 +142,11 @@ export function App() {
           })}
         </nav>
         <div className="spacer" />
+        <TraceIdBox loc={loc} />
         {route.view !== 'trace' && route.view !== 'keys' && alertRoute === null && (
-          <TimePicker key={withParams(loc, {})} range={range} onChange={setRange} />
+          <TimePicker key={`${zone} ${withParams(loc, {})}`} range={range} onChange={setRange} />
         )}
+        <TimeZoneSwitch />
         <button
           type="button"
           className="theme-toggle"

@@ -31,21 +31,8 @@ export function formatPercent(share: number | null | undefined): string {
   return `${(share * 100).toFixed(share < 0.01 ? 2 : 1)}%`;
 }
 
-export function formatTime(epochMs: number, withDate = false): string {
-  const d = new Date(epochMs);
-  const time =
-    d.toLocaleTimeString(undefined, { hour12: false }) +
-    `.${String(d.getMilliseconds()).padStart(3, '0')}`;
-  return withDate ? `${d.toLocaleDateString()} ${time}` : time;
-}
-
-/** Short axis label for a tick in a range of `spanMs`. */
-export function formatTick(epochMs: number, spanMs: number): string {
-  const d = new Date(epochMs);
-  if (spanMs > 2 * 86_400_000) return `${d.getMonth() + 1}/${d.getDate()} ${d.getHours()}h`;
-  if (spanMs <= 30 * 60_000) return d.toLocaleTimeString(undefined, { hour12: false });
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
-}
+// Times are written by the one shared helper, which follows the local/UTC switch.
+export { formatTick, formatTime } from './components/time-format.ts';
 
 export const PALETTE = [
   '#4e79a7',

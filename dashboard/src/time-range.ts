@@ -1,3 +1,5 @@
+import { formatMinute } from './components/time-format.ts';
+
 /** The dashboard's global time range: a sliding window ("last 1 h") or fixed bounds. */
 export const RELATIVE_RANGES = {
   '15m': { label: 'Last 15 min', ms: 15 * 60_000 },
@@ -53,6 +55,5 @@ export function resolveRange(range: TimeRange, now = Date.now()): { from: number
 
 export function describeRange(range: TimeRange): string {
   if (range.kind === 'relative') return RELATIVE_RANGES[range.last].label;
-  const f = (ms: number) => new Date(ms).toLocaleString();
-  return `${f(range.from)} → ${f(range.to)}`;
+  return `${formatMinute(range.from)} → ${formatMinute(range.to)}`;
 }

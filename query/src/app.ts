@@ -11,6 +11,7 @@ import { setupRoutes, type IngestEndpoints } from './routes/setup.ts';
 import { logRoutes } from './routes/logs.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { traceRoutes } from './routes/traces.ts';
+import { traceScatterRoutes } from './routes/trace-scatter.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { dependenciesRoutes } from './routes/dependencies.ts';
 import { redRoutes } from './routes/red.ts';
@@ -78,6 +79,7 @@ export function buildQueryApp(opts: QueryAppOptions): FastifyInstance {
         auth: opts.auth !== undefined,
       });
       await api.register(traceRoutes, { store: opts.store, maxTraceSpans: opts.maxTraceSpans });
+      await api.register(traceScatterRoutes, { store: opts.store });
       await api.register(logRoutes, { store: opts.store });
       await api.register(metricRoutes, { store: opts.store });
       await api.register(redRoutes, { store: opts.store });

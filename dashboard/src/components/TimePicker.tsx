@@ -1,11 +1,14 @@
 import { useState } from 'react';
+import { timeZone, zoneOffsetMs } from './time-format.ts';
 import { RELATIVE_RANGES, type RelativeRange, type TimeRange } from '../time-range.ts';
 
-/** `datetime-local` wants local time without a zone. */
+/** `datetime-local` wants a wall time without a zone: the one the local/UTC switch chose. */
 function toLocalInput(ms: number): string {
-  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
+  return new Date(ms + zoneOffsetMs(ms)).toISOString().slice(0, 16);
 }
+
+const fromLocalInput = (v: string): number =>
+  timeZone() === 'utc' ? Date.parse(`${v}Z`) : new Date(v).getTime();
 
 interface Props {
   readonly range: TimeRange;
@@ -19,8 +22,8 @@ export function TimePicker({ range, onChange }: Props) {
     toLocalInput(range.kind === 'absolute' ? range.from : now - 3_600_000),
   );
   const [to, setTo] = useState(toLocalInput(range.kind === 'absolute' ? range.to : now));
-  const fromMs = new Date(from).getTime();
-  const toMs = new Date(to).getTime();
+  const fromMs = fromLocalInput(from);
+  const toMs = fromLocalInput(to);
   const valid = Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs;
   const selectValue = custom || range.kind === 'absolute' ? 'custom' : range.last;
   return (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { errorText, useApi } from '../api.ts';
 import { hrefTo, navigate, withParams, type AppLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
+import { formatMinute } from '../components/time-format.ts';
 import { ErrorPanel, Loading } from '../components/States.tsx';
 import { createDashboard, emptyDashboard, listDashboards, parseImport } from './dashboard-api.ts';
 import { DashboardView } from './DashboardView.tsx';
@@ -108,7 +109,7 @@ function DashboardList({ loc }: { loc: AppLocation }) {
                 <td className="sub">
                   {d.version === 0
                     ? 'generated'
-                    : `${new Date(d.updatedAt).toLocaleString()} (v${d.version})`}
+                    : `${formatMinute(Date.parse(d.updatedAt))} (v${d.version})`}
                 </td>
               </tr>
             ))}

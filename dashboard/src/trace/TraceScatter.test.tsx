@@ -43,7 +43,14 @@ beforeEach(async () => {
   onOpen = vi.fn();
   act(() =>
     view.root.render(
-      <TraceScatter traces={TRACES} from={FROM} to={TO} onOpen={onOpen} onZoom={onZoom} />,
+      <TraceScatter
+        traces={TRACES}
+        total={TRACES.length}
+        from={FROM}
+        to={TO}
+        onOpen={onOpen}
+        onZoom={onZoom}
+      />,
     ),
   );
   // The chart measures its container in an effect, then lays out.
@@ -154,6 +161,47 @@ describe('TraceScatter', () => {
     await mouse('mouseup', 420);
     expect(onZoom).not.toHaveBeenCalled();
     expect(view.host.querySelector('.zoom-selection')).toBeNull();
+  });
+});
+
+describe('TraceScatter count line', () => {
+  const line = () => view.host.querySelector('[data-testid="scatter-count"]')?.textContent ?? '';
+  it('says every match is drawn when the points are all of them', () => {
+    expect(line()).toContain(`all ${TRACES.length} matching traces in the range`);
+  });
+  it('says when the dots are only the loaded traces while every match is gathered', () => {
+    act(() =>
+      view.root.render(
+        <TraceScatter
+          traces={TRACES}
+          total={TRACES.length}
+          pending
+          from={FROM}
+          to={TO}
+          onOpen={onOpen}
+          onZoom={onZoom}
+        />,
+      ),
+    );
+    expect(line()).toContain(`the ${TRACES.length} traces loaded below; gathering every match`);
+  });
+  it('says the dots are a server-side sample, with the count, when they are not', () => {
+    act(() =>
+      view.root.render(
+        <TraceScatter
+          traces={TRACES}
+          total={123_456}
+          totalIsLowerBound
+          from={FROM}
+          to={TO}
+          onOpen={onOpen}
+          onZoom={onZoom}
+        />,
+      ),
+    );
+    expect(line()).toContain(
+      `${TRACES.length} of more than 123,456 matching traces drawn: a sample taken on the server`,
+    );
   });
 });
 

@@ -9,14 +9,15 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { TraceSummary } from '@sightline/model/api/traces';
-import { formatMs, formatTick, formatTime, nsToEpochMs, nsToMs } from '../format.ts';
+import type { TraceScatterPoint } from '@sightline/model/api/trace-scatter';
+import { formatMs, nsToEpochMs, nsToMs } from '../format.ts';
+import { formatTick, formatTime, zoneOffsetMs } from '../components/time-format.ts';
 import { SELECTION_LOOK, useAxisDragZoom, XAxisReader } from '../components/use-drag-zoom.ts';
 
 interface Dot {
   readonly t: number;
   readonly ms: number;
-  readonly trace: TraceSummary;
+  readonly trace: TraceScatterPoint;
 }
 
 const SECOND = 1000;
@@ -37,15 +38,21 @@ export function timeTicks(from: number, to: number, most = 8): number[] {
   const span = to - from;
   const step =
     TICK_STEPS.find((s) => span / s <= most) ?? 24 * HOUR * Math.ceil(span / (24 * HOUR) / most);
-  // Aligned in local time, so hour and day ticks fall on the clock's hours and midnights.
-  const offset = new Date(from).getTimezoneOffset() * MINUTE;
+  // Aligned in the chosen zone (local or UTC), so hour and day ticks fall on the clock's hours and midnights.
+  const offset = -zoneOffsetMs(from);
   const ticks: number[] = [];
   for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) ticks.push(t);
   return ticks;
 }
 
 interface Props {
-  readonly traces: readonly TraceSummary[];
+  /** Every match, or an even sample of them when there are more than the server sends. */
+  readonly traces: readonly TraceScatterPoint[];
+  /** How many traces match in the range. */
+  readonly total: number;
+  readonly totalIsLowerBound?: boolean;
+  /** Every match is still being gathered: `traces` are the ones loaded so far. */
+  readonly pending?: boolean;
   /** The searched window (epoch ms): the x axis spans all of it, not only the traces found. */
   readonly from: number;
   readonly to: number;
@@ -55,7 +62,17 @@ interface Props {
 }
 
 /** Trace durations over time; click a dot to open its trace, drag across the chart to zoom in. */
-export function TraceScatter({ traces, from, to, onOpen, onZoom }: Props) {
+export function TraceScatter(props: Props) {
+  const {
+    traces,
+    total,
+    totalIsLowerBound = false,
+    pending = false,
+    from,
+    to,
+    onOpen,
+    onZoom,
+  } = props;
   const zoom = useAxisDragZoom(onZoom);
   const dots: Dot[] = useMemo(
     () =>
@@ -68,7 +85,14 @@ export function TraceScatter({ traces, from, to, onOpen, onZoom }: Props) {
   );
   return (
     <div className="card scatter" data-testid="trace-scatter">
-      <div className="sub">click a dot to open its trace · drag across the chart to zoom in</div>
+      <div className="sub" data-testid="scatter-count">
+        {pending
+          ? `the ${traces.length.toLocaleString('en')} traces loaded below; gathering every match in the range…`
+          : traces.length < total
+            ? `${traces.length.toLocaleString('en')} of ${totalIsLowerBound ? 'more than ' : ''}${total.toLocaleString('en')} matching traces drawn: a sample taken on the server, evenly over time`
+            : `all ${total.toLocaleString('en')} matching trace${total === 1 ? '' : 's'} in the range`}{' '}
+        · click a dot to open its trace · drag across the chart to zoom in
+      </div>
       <ResponsiveContainer width="100%" height={220}>
         <ScatterChart
           margin={{ top: 10, right: 16, bottom: 4, left: 4 }}

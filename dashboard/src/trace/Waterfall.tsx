@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { formatMs } from '../format.ts';
 import { serviceColor } from '../service-colors.ts';
@@ -15,11 +15,15 @@ interface Props {
   readonly selected: string | null;
   readonly onSelect: (spanId: string) => void;
   readonly onToggle: (spanId: string) => void;
+  /** Spans that answer the search within the trace, and the one stepped to. */
+  readonly matches?: ReadonlySet<string>;
+  readonly current?: string | null;
 }
 
 const pct = (ms: number, total: number) => `${total > 0 ? (ms / total) * 100 : 0}%`;
 
-export function Waterfall({ rows, durationMs, critical, selected, onSelect, onToggle }: Props) {
+export function Waterfall(props: Props) {
+  const { rows, durationMs, critical, selected, onSelect, onToggle, matches, current } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({
     count: rows.length,
@@ -28,6 +32,10 @@ export function Waterfall({ rows, durationMs, critical, selected, onSelect, onTo
     overscan: 20,
   });
   const ticks = rulerTicks(durationMs);
+  const currentIndex = current ? rows.findIndex((r) => r.span.spanId === current) : -1;
+  useEffect(() => {
+    if (currentIndex >= 0) virtual.scrollToIndex(currentIndex, { align: 'center' });
+  }, [currentIndex, virtual]);
   return (
     <div className="waterfall card">
       <div className="wf-ruler">
@@ -57,11 +65,16 @@ export function Waterfall({ rows, durationMs, critical, selected, onSelect, onTo
                 aria-selected={selected === span.spanId}
                 aria-expanded={row.childCount > 0 ? !row.collapsed : undefined}
                 data-span-id={span.spanId}
-                className={`wf-row${selected === span.spanId ? ' selected' : ''}${isError ? ' error' : ''}`}
+                className={`wf-row${selected === span.spanId ? ' selected' : ''}${isError ? ' error' : ''}${
+                  matches?.has(span.spanId) ? ' match' : ''
+                }${current === span.spanId ? ' match-current' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 onClick={() => onSelect(span.spanId)}
               >
-                <div className="wf-name-col" title={`depth ${row.depth}`}>
+                <div
+                  className="wf-name-col"
+                  title={`${span.serviceName}: ${span.name}\ndepth ${row.depth} · ${formatMs(row.durationMs)}`}
+                >
                   <span
                     style={{ width: Math.min(row.depth, MAX_INDENT_DEPTH) * 12 }}
                     className="wf-indent"

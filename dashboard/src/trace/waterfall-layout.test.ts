@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Span } from '@sightline/model/api/traces';
+import { span, T0 } from './span-fixture.ts';
 import {
   ancestorsOf,
   buildTree,
@@ -7,29 +7,6 @@ import {
   flattenTree,
   rulerTicks,
 } from './waterfall-layout.ts';
-
-const T0 = 1_700_000_000_000_000_000n;
-function span(id: string, parent: string, startMs: number, durMs: number, service = 'svc'): Span {
-  return {
-    traceId: 'a'.repeat(32),
-    spanId: id,
-    parentSpanId: parent,
-    traceState: '',
-    name: `op-${id}`,
-    kind: 'Internal',
-    serviceName: service,
-    startTimeUnixNano: (T0 + BigInt(Math.round(startMs * 1e6))).toString(),
-    durationNano: BigInt(Math.round(durMs * 1e6)).toString(),
-    statusCode: 'Unset',
-    statusMessage: '',
-    resourceAttributes: {},
-    scopeName: '',
-    scopeVersion: '',
-    attributes: {},
-    events: [],
-    links: [],
-  };
-}
 
 // root ─┬─ b (starts 5) ── d
 //       └─ a (starts 1)

@@ -12,6 +12,11 @@ import {
   parentIds,
 } from '../trace/waterfall-layout.ts';
 import { Waterfall } from '../trace/Waterfall.tsx';
+import { FlameGraph } from '../trace/FlameGraph.tsx';
+import { TraceFind } from '../trace/TraceFind.tsx';
+import { CompareForm, TraceCompare } from '../trace/TraceCompare.tsx';
+import { findSpans } from '../trace/trace-find.ts';
+import '../trace/trace.css';
 import { SpanDetail } from '../trace/SpanDetail.tsx';
 import { TraceLogs } from '../trace/TraceLogs.tsx';
 import { Link } from '../components/Link.tsx';
@@ -115,6 +120,22 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
   const crit = useMemo(() => criticalBySpan(tree, critical?.segments ?? []), [tree, critical]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
+  const allRows = useMemo(() => flattenTree(tree, new Set()), [tree]);
+  const [find, setFind] = useState('');
+  const [matchIndex, setMatchIndex] = useState(-1);
+  // In the order the waterfall shows them, so next/previous walk down and up the page.
+  const matchIds = useMemo(
+    () =>
+      findSpans(
+        allRows.map((r) => r.span),
+        find,
+      ),
+    [allRows, find],
+  );
+  const matches = useMemo(() => new Set(matchIds), [matchIds]);
+  const currentMatch = matchIds[matchIndex] ?? null;
+  const flame = loc.params.get('view') === 'flame';
+  const compare = loc.params.get('compare');
   const selectedId = loc.params.get('span');
   const selected = selectedId ? tree.byId.get(selectedId) : undefined;
   const root = tree.roots[0];
@@ -130,11 +151,19 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
       if (!next.delete(id)) next.add(id);
       return next;
     });
+  const reveal = (spanId: string) => {
+    const hidden = ancestorsOf(tree, spanId).filter((a) => collapsed.has(a));
+    if (hidden.length) setCollapsed((c) => new Set([...c].filter((x) => !hidden.includes(x))));
+  };
   const selectFromLog = (log: TraceLog) => {
     if (!log.spanId || !tree.byId.has(log.spanId)) return;
-    const hidden = ancestorsOf(tree, log.spanId).filter((a) => collapsed.has(a));
-    if (hidden.length) setCollapsed((c) => new Set([...c].filter((x) => !hidden.includes(x))));
+    reveal(log.spanId);
     select(log.spanId);
+  };
+  const stepTo = (i: number) => {
+    setMatchIndex(i);
+    const id = matchIds[i];
+    if (id) reveal(id);
   };
   return (
     <>
@@ -164,36 +193,85 @@ function TraceBody({ loc, trace, critical }: BodyProps) {
           Only the first {trace.spans.length} spans are shown (SIGHTLINE_MAX_TRACE_SPANS).
         </p>
       )}
-      <div className="toolbar">
-        <button type="button" onClick={() => setCollapsed(new Set())}>
-          Expand all
-        </button>
-        <button type="button" onClick={() => setCollapsed(parentIds(tree))}>
-          Collapse all
-        </button>
-        <TraceLogsLink traceId={trace.traceId} range={logsRange} />
-      </div>
-      <div className={`trace-layout${selected ? ' with-detail' : ''}`}>
-        <Waterfall
-          rows={rows}
-          durationMs={tree.durationMs}
-          critical={crit}
-          selected={selectedId}
-          onSelect={select}
-          onToggle={toggle}
-        />
-        {selected && (
-          <SpanDetail
-            span={selected}
-            traceStartNs={tree.startNs}
-            onClose={() => select(null)}
-            logsHref={hrefTo('/logs', {
-              q: `trace_id:${trace.traceId} span_id:${selected.spanId}`,
-              ...logsRange,
-            })}
+      {compare ? (
+        <TraceCompare loc={loc} a={trace} otherId={compare} />
+      ) : (
+        <>
+          <div className="toolbar">
+            <div className="segmented" role="group" aria-label="Trace view">
+              <button
+                type="button"
+                aria-pressed={!flame}
+                onClick={() => navigate(withParams(loc, { view: null }), { replace: true })}
+              >
+                Waterfall
+              </button>
+              <button
+                type="button"
+                aria-pressed={flame}
+                onClick={() => navigate(withParams(loc, { view: 'flame' }), { replace: true })}
+              >
+                Flame graph
+              </button>
+            </div>
+            {!flame && (
+              <>
+                <button type="button" onClick={() => setCollapsed(new Set())}>
+                  Expand all
+                </button>
+                <button type="button" onClick={() => setCollapsed(parentIds(tree))}>
+                  Collapse all
+                </button>
+              </>
+            )}
+            <TraceLogsLink traceId={trace.traceId} range={logsRange} />
+            <CompareForm loc={loc} />
+          </div>
+          <TraceFind
+            query={find}
+            onQuery={(q) => {
+              setFind(q);
+              setMatchIndex(-1);
+            }}
+            count={matchIds.length}
+            current={matchIndex}
+            onCurrent={stepTo}
           />
-        )}
-      </div>
+          <div className={`trace-layout${selected ? ' with-detail' : ''}`}>
+            {flame ? (
+              <FlameGraph
+                rows={allRows}
+                durationMs={tree.durationMs}
+                selected={selectedId}
+                matches={matches}
+                onSelect={select}
+              />
+            ) : (
+              <Waterfall
+                rows={rows}
+                durationMs={tree.durationMs}
+                critical={crit}
+                selected={selectedId}
+                onSelect={select}
+                onToggle={toggle}
+                matches={matches}
+                current={currentMatch}
+              />
+            )}
+            {selected && (
+              <SpanDetail
+                span={selected}
+                traceStartNs={tree.startNs}
+                onClose={() => select(null)}
+                logsHref={hrefTo('/logs', {
+                  q: `trace_id:${trace.traceId} span_id:${selected.spanId}`,
+                  ...logsRange,
+                })}
+              />
+            )}
+          </div>
+        </>
+      )}
       <TraceLogs
         logs={trace.logs}
         truncated={trace.logsTruncated}

@@ -20,6 +20,15 @@ import {
 } from '../components/SelfTelemetryToggle.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { TraceScatter } from '../trace/TraceScatter.tsx';
+import { TraceScatterResponse } from '@sightline/model/api/trace-scatter';
+import { SortHeader } from '../components/SortHeader.tsx';
+import { nextSort, readSort, writeSort } from '../components/table-sort.ts';
+import {
+  NEWEST_FIRST,
+  sortTraces,
+  TRACE_SORT_KEYS,
+  type TraceSortKey,
+} from '../trace/trace-sort.ts';
 
 const PAGE = 100;
 const FILTERS = ['q', 'service', 'operation', 'minDuration', 'maxDuration', 'status'] as const;
@@ -44,6 +53,18 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
     );
     return { items: page.traces, nextCursor: page.nextCursor };
   });
+  // Every match of the range for the scatter, not only the pages loaded below it.
+  const scatter = useApi(key, (signal) =>
+    apiGet(
+      TraceScatterResponse,
+      '/trace-scatter',
+      { ...filters, ...resolveRange(range), selfTelemetry },
+      signal,
+    ),
+  );
+  const sort = readSort(p.get('sort'), TRACE_SORT_KEYS, NEWEST_FIRST);
+  const onSort = (k: TraceSortKey) =>
+    navigate(withParams(loc, { sort: writeSort(nextSort(sort, k)) }), { replace: true });
   const set = (changes: Record<string, string | null>) => navigate(withParams(loc, changes));
   const traceHref = (id: string) => hrefTo(`/traces/${id}`, {}, loc.params);
   // Through the URL like the time picker, so the back button restores the previous range.
@@ -71,26 +92,41 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
       )}
       {res.status === 'ok' && res.data.items.length > 0 && (
         <>
+          {/* The loaded page is drawn at once; every match replaces it when counted. */}
           <TraceScatter
-            traces={res.data.items}
+            traces={scatter.status === 'ok' ? scatter.data.points : res.data.items}
+            total={scatter.status === 'ok' ? scatter.data.total : res.data.items.length}
+            totalIsLowerBound={scatter.status === 'ok' && scatter.data.totalIsLowerBound}
+            pending={scatter.status === 'loading'}
             from={from}
             to={to}
             onOpen={(id) => navigate(traceHref(id))}
             onZoom={zoom}
           />
+          {scatter.status === 'error' && (
+            <ErrorPanel error={scatter.error} retry={scatter.reload} />
+          )}
           <table className="grid traces-table">
             <thead>
               <tr>
                 <th>Trace</th>
-                <th>Start</th>
-                <th className="num">Duration</th>
-                <th className="num">Spans</th>
+                <SortHeader sortKey="start" sort={sort} onSort={onSort} num={false}>
+                  Start
+                </SortHeader>
+                <SortHeader sortKey="duration" sort={sort} onSort={onSort}>
+                  Duration
+                </SortHeader>
+                <SortHeader sortKey="spans" sort={sort} onSort={onSort}>
+                  Spans
+                </SortHeader>
                 <th>Services</th>
-                <th className="num">Errors</th>
+                <SortHeader sortKey="errors" sort={sort} onSort={onSort}>
+                  Errors
+                </SortHeader>
               </tr>
             </thead>
             <tbody>
-              {res.data.items.map((t) => (
+              {sortTraces(res.data.items, sort).map((t) => (
                 <tr
                   key={t.traceId}
                   className="clickable"
@@ -118,7 +154,10 @@ export function TracesView({ loc, range }: { loc: AppLocation; range: TimeRange 
             </tbody>
           </table>
           <div className="table-footer">
-            <span className="sub">{res.data.items.length} traces, newest first</span>
+            <span className="sub">
+              {res.data.items.length} traces loaded, newest first
+              {sort.key === 'start' && sort.desc ? '' : '; the table sorts the loaded ones'}
+            </span>
             {res.data.nextCursor && (
               <button type="button" disabled={res.loadingMore} onClick={res.more}>
                 {res.loadingMore ? 'Loading…' : `Load ${PAGE} more`}
