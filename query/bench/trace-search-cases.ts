@@ -119,6 +119,20 @@ export function traceSearchCases(
       key: null,
     }),
     build({
+      name: 'service + attribute, 24 h',
+      window: day,
+      qs: `service=checkout&q=${encodeURIComponent('http.status_code:500')}`,
+      span: "ServiceName = 'checkout' AND SpanAttributes['http.status_code'] = '500'",
+      key: null,
+    }),
+    build({
+      name: 'common attribute, 24 h',
+      window: day,
+      qs: `q=${encodeURIComponent('http.status_code:200')}`,
+      span: "SpanAttributes['http.status_code'] = '200'",
+      key: null,
+    }),
+    build({
       name: 'service + status error + min duration, 1 h',
       window: hour,
       qs: 'service=payment&status=error&minDuration=100ms',
