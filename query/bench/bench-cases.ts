@@ -4,6 +4,7 @@
  */
 import type { StoreClients } from '@sightline/store/client-factory';
 import { buildQueryApp } from '../src/app.ts';
+import { ROW_KEY } from '../src/sql/logs-row.ts';
 import { BIG_TRACE_SPANS, HOUR_MS, RARE_WORD } from './bench-data.ts';
 import { DB, rows, type Loaded } from './bench-store.ts';
 
@@ -76,7 +77,8 @@ export function cases(store: StoreClients, data: Loaded, nowMs: number): Case[] 
     sql: async () => {
       const r = await rows<{ t: string }>(
         sql,
-        `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, SeverityText,
+        // The row id too: the API returns it (the cursor's tie-breaker), and it hashes every column.
+        `SELECT toString(toUnixTimestamp64Nano(Timestamp)) AS t, ${ROW_KEY} AS id, SeverityText,
           SeverityNumber, ServiceName, Body, TraceId, SpanId, LogAttributes, ResourceAttributes
         FROM ${DB}.otel_logs
         WHERE TimestampTime >= toDateTime({from:UInt32}) AND TimestampTime < toDateTime({to:UInt32})
@@ -139,6 +141,12 @@ export function cases(store: StoreClients, data: Loaded, nowMs: number): Case[] 
       'log search, rare word, 24 h',
       `q=${RARE_WORD}`,
       'AND hasAnyTokens(Body, {word:String})',
+    ),
+    logSearch(
+      'log search, service + level error, 24 h',
+      `q=${encodeURIComponent('service:checkout level:error')}`,
+      `AND ServiceName = 'checkout' AND (SeverityNumber BETWEEN 17 AND 20
+        OR (SeverityNumber = 0 AND lowerUTF8(SeverityText) IN ('error', 'err')))`,
     ),
     // What a logs explorer opens on: the newest page with no filter.
     logSearch('log search, newest 100, no filter, 24 h', '', ''),

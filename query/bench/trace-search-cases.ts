@@ -119,6 +119,20 @@ export function traceSearchCases(
       key: null,
     }),
     build({
+      name: 'service + attribute, 24 h',
+      window: day,
+      qs: `service=checkout&q=${encodeURIComponent('http.status_code:500')}`,
+      span: "ServiceName = 'checkout' AND SpanAttributes['http.status_code'] = '500'",
+      key: null,
+    }),
+    build({
+      name: 'common attribute, 24 h',
+      window: day,
+      qs: `q=${encodeURIComponent('http.status_code:200')}`,
+      span: "SpanAttributes['http.status_code'] = '200'",
+      key: null,
+    }),
+    build({
       name: 'service + status error + min duration, 1 h',
       window: hour,
       qs: 'service=payment&status=error&minDuration=100ms',
@@ -149,4 +163,69 @@ export function traceSearchCases(
       minDurationNs: 1e9,
     }),
   ];
+}
+
+/**
+ * The service map of a window: through the API (which also counts nodes and database calls from
+ * the spans), as the one-pass parent/child join over the spans, and as hand-written SQL over the
+ * service graph (the window is whole minutes: the per-minute edges plus the orphans' pairs). All
+ * three return the caller → callee call counts.
+ */
+export function serviceMapCase(store: StoreClients, w: Window): TraceSearchCase {
+  const app = buildQueryApp({ store, version: 'bench', maxTraceSpans: 100_000 });
+  const digest = (r: { caller: string; callee: string; calls: string | number }[]) =>
+    r
+      .map((e) => `${e.caller}>${e.callee}:${e.calls}`)
+      .sort()
+      .join();
+  const parents = `SELECT TraceId, SpanId, ServiceName FROM ${DB}.otel_traces
+    WHERE Timestamp >= ${FROM} - INTERVAL 10 MINUTE AND Timestamp < ${TO} + ${SLACK}`;
+  const orphans = `FROM ${DB}.sightline_service_edge_orphans WHERE Timestamp >= ${FROM} AND Timestamp < ${TO}`;
+  return {
+    name: 'service map, 1 h (API also counts nodes and stores)',
+    api: async () => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/services/map?from=${w.from}&to=${w.to}`,
+      });
+      if (res.statusCode !== 200) throw new Error(`map: ${res.statusCode} ${res.body}`);
+      const edges = res.json<{
+        edges: { caller: string; callee: string; calls: number; calleeKind: string }[];
+      }>().edges;
+      return digest(edges.filter((e) => e.calleeKind === 'service'));
+    },
+    spans: async () =>
+      digest(
+        await rows(
+          store.reader,
+          `SELECT parent.ServiceName AS caller, child.ServiceName AS callee, count() AS calls
+          FROM (SELECT TraceId, ParentSpanId, ServiceName FROM ${DB}.otel_traces
+            WHERE Timestamp >= ${FROM} AND Timestamp < ${TO} AND ParentSpanId != '') AS child
+          LEFT ANY JOIN (${parents}) AS parent
+          ON child.TraceId = parent.TraceId AND child.ParentSpanId = parent.SpanId
+          WHERE parent.ServiceName != '' AND parent.ServiceName != child.ServiceName
+          GROUP BY caller, callee`,
+          { ...w },
+        ),
+      ),
+    summaries: async () =>
+      digest(
+        await rows(
+          store.reader,
+          `SELECT caller, callee, sum(calls) AS calls FROM (
+            SELECT toString(Caller) AS caller, toString(Callee) AS callee, sum(Calls) AS calls
+            FROM ${DB}.sightline_service_edges
+            WHERE Minute >= ${FROM} AND Minute < ${TO} GROUP BY caller, callee
+            UNION ALL
+            SELECT toString(parent.ServiceName) AS caller, toString(child.ServiceName) AS callee, count() AS calls
+            FROM (SELECT TraceId, ParentSpanId, ServiceName ${orphans}) AS child
+            LEFT ANY JOIN (${parents} AND TraceId IN (SELECT TraceId ${orphans})) AS parent
+            ON child.TraceId = parent.TraceId AND child.ParentSpanId = parent.SpanId
+            WHERE parent.ServiceName != '' AND parent.ServiceName != child.ServiceName
+            GROUP BY caller, callee)
+          GROUP BY caller, callee`,
+          { ...w },
+        ),
+      ),
+  };
 }

@@ -21,7 +21,7 @@ import { MIGRATIONS } from '@sightline/store/migrations';
 import { HOUR_MS, Workload } from './bench-data.ts';
 import { quantile, time, WARMUPS } from './bench-measure.ts';
 import { bytesPerRow, DB, rows, settle } from './bench-store.ts';
-import { traceSearchCases } from './trace-search-cases.ts';
+import { serviceMapCase, traceSearchCases } from './trace-search-cases.ts';
 
 const SPANS = Number(process.env.BENCH_TRACES_SPANS ?? 3_000_000);
 const BATCH = Number(process.env.BENCH_TRACES_BATCH ?? 25_000);
@@ -88,6 +88,7 @@ const NO_RETENTION = { tracesDays: 0, logsDays: 0, metricsDays: 0 };
 
 async function loadAndWeigh(store: StoreClients, endMs: number, summaries: boolean) {
   await migrate(store.writer, DB, NO_RETENTION, {
+    // Without: the tables of before this work (no trace summaries, no service graph).
     migrations: summaries ? MIGRATIONS : MIGRATIONS.filter((m) => m.version < 12),
   });
   const loaded = await load(store, endMs);
@@ -97,10 +98,12 @@ async function loadAndWeigh(store: StoreClients, endMs: number, summaries: boole
   const spansB = perSpan('otel_traces');
   const idB = perSpan('otel_traces_trace_id_ts');
   const sumB = perSpan('sightline_trace_summaries');
+  const graphB = perSpan('sightline_service_edges') + perSpan('sightline_service_edge_orphans');
+  const total = spansB + idB + sumB + graphB;
   console.log(
     `| ${summaries ? 'with' : 'without'} | ${loaded.spans} | ${loaded.traces} | ${(loaded.spans / loaded.traces).toFixed(1)} | ` +
       `${((100 * loaded.errors) / loaded.spans).toFixed(2)} % | ${Math.round(loaded.spans / loaded.seconds)} | ` +
-      `${spansB.toFixed(1)} | ${idB.toFixed(1)} | ${sumB.toFixed(1)} | ${(spansB + idB + sumB).toFixed(1)} |`,
+      `${spansB.toFixed(1)} | ${idB.toFixed(1)} | ${sumB.toFixed(1)} | ${graphB.toFixed(1)} | ${total.toFixed(1)} |`,
   );
   return loaded;
 }
@@ -109,9 +112,9 @@ export async function run(): Promise<void> {
   console.log(`\n## trace search — ${SPANS} spans over 24 h, embedded store`);
   const endMs = Date.now();
   console.log(
-    '\n| summaries | spans | traces | spans/trace | error spans | insert spans/s | B/span spans | B/span id→time | B/span summaries | B/span total |',
+    '\n| summaries and graph | spans | traces | spans/trace | error spans | insert spans/s | B/span spans | B/span id→time | B/span summaries | B/span service graph | B/span total |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   await withStore((store) => loadAndWeigh(store, endMs, false));
   await withStore(async (store) => {
     await loadAndWeigh(store, endMs, true);
@@ -124,11 +127,11 @@ export async function run(): Promise<void> {
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
     const to = Math.floor(endMs / 900_000) * 900_000;
-    for (const c of traceSearchCases(
-      store,
-      { from: to - HOUR_MS, to },
-      { from: to - 24 * HOUR_MS, to },
-    )) {
+    const hour = { from: to - HOUR_MS, to };
+    for (const c of [
+      ...traceSearchCases(store, hour, { from: to - 24 * HOUR_MS, to }),
+      serviceMapCase(store, hour),
+    ]) {
       const digests = [await c.api(), await c.spans(), await c.summaries()];
       for (let i = 1; i < WARMUPS; i++) for (const f of [c.api, c.spans, c.summaries]) await f();
       const ms: [number[], number[], number[]] = [[], [], []];
@@ -139,7 +142,7 @@ export async function run(): Promise<void> {
       }
       const [a, s, m] = ms.map((xs) => [quantile(xs, 0.5), quantile(xs, 0.95)] as const);
       const same = digests.every((d) => d === digests[0])
-        ? `yes (${digests[0]!.split(',').length} traces)`
+        ? `yes (${digests[0]!.split(',').length} traces or edges)`
         : `NO: ${digests.map((d) => d.slice(0, 40)).join(' / ')}`;
       console.log(
         `| ${c.name} | ${a![0].toFixed(1)} | ${a![1].toFixed(1)} | ${s![0].toFixed(1)} | ${s![1].toFixed(1)} | ` +

@@ -26,6 +26,13 @@ import {
   tracesTable,
 } from './schema/traces.ts';
 import {
+  backfillServiceEdges,
+  edgeOrphansTable,
+  edgeOrphansView,
+  serviceEdgesTable,
+  serviceEdgesView,
+} from './schema/service-edges.ts';
+import {
   backfillTraceSummaries,
   traceSummariesTable,
   traceSummariesView,
@@ -101,6 +108,18 @@ export const MIGRATIONS: readonly Migration[] = [
       traceSummariesTable(ctx),
       traceSummariesView(ctx),
       ...(ctx.cluster === undefined ? [backfillTraceSummaries(ctx)] : []),
+    ],
+  },
+  {
+    version: 13,
+    name: 'service graph: caller → callee edges per minute, kept by materialized views',
+    // As for version 12: the backfill runs on a single server only.
+    statements: (ctx) => [
+      serviceEdgesTable(ctx),
+      edgeOrphansTable(ctx),
+      ...(ctx.cluster === undefined ? backfillServiceEdges(ctx) : []),
+      serviceEdgesView(ctx),
+      edgeOrphansView(ctx),
     ],
   },
   {

@@ -34,18 +34,13 @@ export interface TraceSearchPage {
  * of traces cheap. The summary covers ALL spans of a trace, also those outside the range, so it
  * agrees with the trace view and the cursor stays consistent. Ordering and the cursor apply after
  * grouping, which is what makes pages gap- and repeat-free: the key (start, id) is unique and
- * total. With `startsAfterNs`, only traces starting at or after it.
+ * total.
  */
-export function traceSearchSql(
-  database: string,
-  search: TraceSearch,
-  startsAfterNs?: bigint,
-): SqlQuery {
+export function traceSearchSql(database: string, search: TraceSearch): SqlQuery {
   const db = ident(database);
   const summaries = `${db}.${TRACE_SUMMARIES_TABLE}`;
-  const floor = startsAfterNs !== undefined && startsAfterNs > search.range.from;
   const params: Record<string, SearchParamValue> = {
-    from: floor ? startsAfterNs : search.range.from,
+    from: search.range.from,
     to: search.range.to,
     limit: search.limit + 1, // one more than asked: tells whether a next page exists
   };
@@ -84,9 +79,6 @@ export function traceSearchSql(
     having.push(`((startNs >= {from:Int64} AND lastStartNs < {to:Int64})
       OR TraceId IN (${matchingSpans}
         AND TraceId IN (${reachingOut})))`);
-  }
-  if (floor) {
-    having.push('startNs >= {from:Int64}');
   }
   if (search.after) {
     having.push('(startNs, TraceId) < ({afterStart:Int64}, {afterTrace:String})');
@@ -149,36 +141,18 @@ async function rows<T>(client: ClickHouseClient, q: SqlQuery): Promise<T[]> {
   return rs.json<T>();
 }
 
-/** The first window looked at is this part of the range; each next one is WIDEN times wider. */
-const FIRST_WINDOW = 64n;
-const WIDEN = 4n;
-
 /**
- * Newest traces first. Without `q` the summaries answer the whole range in one query. With `q`
- * the spans are read, in widening windows: the traces that START at or after a window's beginning
- * are all found by the spans in that window (a trace's spans start no earlier than the trace), so
- * when one window holds a page of them, those are the page, and older spans need not be read.
+ * Newest traces first, in one query: the summaries answer service, operation, status and duration,
+ * and a `q` is a semi-join on the spans of the range. One query over the whole range measured 2–3×
+ * faster for selective searches than widening windows of spans (1/64 of the range, ×4), which paid
+ * each window's fixed costs again (1 M spans, query bench workload).
  */
 export async function searchTraces(
   client: ClickHouseClient,
   database: string,
   search: TraceSearch,
 ): Promise<TraceSearchPage> {
-  const { from, to } = search.range;
-  if (search.search === null) {
-    // The summaries of a whole range are cheap to read: one query.
-    return toPage(search, await rows<SummaryRow>(client, traceSearchSql(database, search)));
-  }
-  const newest = search.after && search.after.start < to ? search.after.start + 1n : to;
-  let width = (to - from) / FIRST_WINDOW || 1n;
-  let found: SummaryRow[];
-  for (;;) {
-    const start = newest - width;
-    found = await rows<SummaryRow>(client, traceSearchSql(database, search, start));
-    if (start <= from || found.length > search.limit) break;
-    width *= WIDEN;
-  }
-  return toPage(search, found);
+  return toPage(search, await rows<SummaryRow>(client, traceSearchSql(database, search)));
 }
 
 function toPage(search: TraceSearch, found: SummaryRow[]): TraceSearchPage {

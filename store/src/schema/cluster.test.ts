@@ -1,3 +1,4 @@
+import { EDGE_ORPHANS_TABLE, SERVICE_EDGES_TABLE } from './service-edges.ts';
 import { describe, expect, it } from 'vitest';
 import { migrationsTable, statementsFor } from '../migrate.ts';
 import { MIGRATIONS, type Migration } from '../migrations.ts';
@@ -95,6 +96,8 @@ describe('cluster shape', () => {
       [TRACE_ID_TS_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
       [TRACE_SUMMARIES_TABLE, 'AggregatingMergeTree', 'cityHash64(TraceId)'],
       [RED_HISTOGRAM_TABLE, 'AggregatingMergeTree', 'cityHash64(ServiceName, SpanName)'],
+      [EDGE_ORPHANS_TABLE, 'MergeTree', 'cityHash64(TraceId)'],
+      [SERVICE_EDGES_TABLE, 'AggregatingMergeTree', 'cityHash64(Caller, Callee)'],
       [
         LOGS_TABLE,
         'MergeTree',

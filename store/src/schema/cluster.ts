@@ -2,6 +2,7 @@ import { ident, qualified, type DdlContext } from './ddl-context.ts';
 import { LOGS_TABLE } from './logs.ts';
 import { METRIC_TABLES } from './metrics.ts';
 import { RED_HISTOGRAM_TABLE } from './red-histogram.ts';
+import { EDGE_ORPHANS_TABLE, SERVICE_EDGES_TABLE } from './service-edges.ts';
 import { TRACE_SUMMARIES_TABLE } from './trace-summaries.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './traces.ts';
 
@@ -10,8 +11,9 @@ import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './traces.ts';
  * row), so a replayed batch splits into the same per-shard blocks as the first attempt and each
  * shard's replicated table recognises its block by the deduplication token.
  *
- * - Spans, the trace-id index and the trace summaries by trace id: a whole trace lives on one
- *   shard, so the materialized views that summarise a trace see every span of it.
+ * - Spans, the trace-id index, the trace summaries and the service graph's orphan child spans by
+ *   trace id: a whole trace lives on one shard, so the materialized views that summarise a trace
+ *   or pair its spans see every span of it.
  * - Logs with a trace id go with their trace; logs without one are spread by service and exact
  *   timestamp (a constant key would put them all on one shard).
  * - Metric points by series (service, name, attributes), so one series stays on one shard.
@@ -25,6 +27,9 @@ export const SHARDING_KEYS: Readonly<Record<string, string>> = {
   [TRACE_SUMMARIES_TABLE]: 'cityHash64(TraceId)',
   // Written by each shard's view from its own spans; readers sum the shards' rows of a key.
   [RED_HISTOGRAM_TABLE]: 'cityHash64(ServiceName, SpanName)',
+  [EDGE_ORPHANS_TABLE]: 'cityHash64(TraceId)',
+  // Filled by the views on each shard; rows for one edge on several shards add up when read.
+  [SERVICE_EDGES_TABLE]: 'cityHash64(Caller, Callee)',
   [LOGS_TABLE]: "if(TraceId = '', cityHash64(ServiceName, Timestamp), cityHash64(TraceId))",
   ...Object.fromEntries(
     Object.values(METRIC_TABLES).map((t) => [t, 'cityHash64(ServiceName, MetricName, Attributes)']),

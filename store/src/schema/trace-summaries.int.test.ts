@@ -7,6 +7,7 @@ import { createStoreClients, type StoreClients } from '../client-factory.ts';
 import { insertRows } from '../insert.ts';
 import { migrate } from '../migrate.ts';
 import { MIGRATIONS } from '../migrations.ts';
+import { hex, spanMaker } from './span-fixture.ts';
 import {
   backfillTraceSummaries,
   SUMMARY_COLUMNS,
@@ -24,45 +25,7 @@ beforeAll(() => {
 afterAll(async () => store.close());
 
 const BASE = 1_714_560_000_000_000_000n; // 2024-05-01T10:40:00Z
-let seq = 0;
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-
-interface Spec {
-  trace: string;
-  parent?: string;
-  service: string;
-  name: string;
-  at: bigint;
-  dur: bigint;
-  status?: string;
-}
-
-function span(s: Spec): SpanRow & { SpanId: string } {
-  return {
-    Timestamp: (BASE + s.at).toString(),
-    TraceId: s.trace,
-    SpanId: hex(++seq, 16),
-    ParentSpanId: s.parent ?? '',
-    TraceState: '',
-    SpanName: s.name,
-    SpanKind: 'Internal',
-    ServiceName: s.service,
-    ResourceAttributes: {},
-    ScopeName: '',
-    ScopeVersion: '',
-    SpanAttributes: {},
-    Duration: s.dur.toString(),
-    StatusCode: s.status ?? 'Unset',
-    StatusMessage: '',
-    'Events.Timestamp': [],
-    'Events.Name': [],
-    'Events.Attributes': [],
-    'Links.TraceId': [],
-    'Links.SpanId': [],
-    'Links.TraceState': [],
-    'Links.Attributes': [],
-  };
-}
+const span = spanMaker(BASE);
 
 interface Summary extends TraceSummaryRow {
   keys: string[];
