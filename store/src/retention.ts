@@ -4,6 +4,7 @@ import { ident, qualified, ttlClause, type Retention } from './schema/ddl-contex
 import { LOGS_TABLE } from './schema/logs.ts';
 import { METRIC_TABLES } from './schema/metrics.ts';
 import { RED_HISTOGRAM_TABLE } from './schema/red-histogram.ts';
+import { EDGE_ORPHANS_TABLE, SERVICE_EDGES_TABLE } from './schema/service-edges.ts';
 import { TRACE_SUMMARIES_TABLE } from './schema/trace-summaries.ts';
 import { TRACE_ID_TS_TABLE, TRACES_TABLE } from './schema/traces.ts';
 
@@ -18,6 +19,8 @@ const TARGETS: readonly TtlTarget[] = [
   { table: TRACE_ID_TS_TABLE, column: 'Start', days: (r) => r.tracesDays },
   { table: TRACE_SUMMARIES_TABLE, column: 'Start', days: (r) => r.tracesDays },
   { table: RED_HISTOGRAM_TABLE, column: 'Minute', days: (r) => r.tracesDays },
+  { table: SERVICE_EDGES_TABLE, column: 'Minute', days: (r) => r.tracesDays },
+  { table: EDGE_ORPHANS_TABLE, column: 'toDateTime(Timestamp)', days: (r) => r.tracesDays },
   { table: LOGS_TABLE, column: 'TimestampTime', days: (r) => r.logsDays },
   ...Object.values(METRIC_TABLES).map((table) => ({
     table,

@@ -55,6 +55,11 @@ describe('store', () => {
       'sightline_ingest_batches',
       'sightline_red_histogram_1m',
       'sightline_red_histogram_1m_mv',
+      'sightline_saved_searches',
+      'sightline_service_edge_orphans',
+      'sightline_service_edge_orphans_mv',
+      'sightline_service_edges',
+      'sightline_service_edges_mv',
       'sightline_sessions',
       'sightline_trace_summaries',
       'sightline_trace_summaries_mv',
@@ -165,7 +170,8 @@ describe('store', () => {
     );
     expect(t?.engine_full).toContain('toIntervalDay(3)');
     expect(await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3 })).toEqual([]);
-    // The trace tables, the summaries and RED histograms included, follow the traces' retention.
+    // The trace tables, the summaries, RED histograms and the service graph included, follow the
+    // traces' retention.
     expect(
       await applyRetention(store.writer, 'sl', { ...retention, logsDays: 3, tracesDays: 5 }),
     ).toEqual([
@@ -173,6 +179,8 @@ describe('store', () => {
       'otel_traces_trace_id_ts',
       'sightline_trace_summaries',
       'sightline_red_histogram_1m',
+      'sightline_service_edges',
+      'sightline_service_edge_orphans',
     ]);
   });
 });
