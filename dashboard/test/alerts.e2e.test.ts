@@ -15,7 +15,7 @@ let s: RunningSightline;
 let page: Page;
 let ruleId = '';
 
-/** 40 checkout requests over the last two minutes, half of them failing: error rate 0.5. */
+/** 40 checkout requests over the last two minutes, half of them failing: error rate 50 %. */
 async function sendErrors(): Promise<void> {
   const base = Date.now();
   const spans: SpanSpec[] = Array.from({ length: 40 }, (_, i) => ({
@@ -80,23 +80,48 @@ describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: '+ New rule' }).click();
     expect(path()).toBe('/alerts/new');
     await labelled('Name').locator('input').fill('Checkout errors');
-    await labelled('Service').locator('input').fill(SERVICE);
-    await labelled('Threshold').locator('input').fill('0.2');
+    // Service and operation are picked from what the data has: checkout, then its one operation.
+    const service = labelled('Service').locator('select');
+    await expect.poll(() => service.locator('option').allTextContents(), WAIT).toContain(SERVICE);
+    expect(await service.locator('option').allTextContents()).toEqual(['any', SERVICE]);
+    const operation = labelled('Operation').locator('select');
+    expect(await operation.isDisabled()).toBe(true);
+    await service.selectOption(SERVICE);
+    await expect
+      .poll(() => operation.locator('option').allTextContents(), WAIT)
+      .toEqual(['any', 'POST /pay']);
+    await operation.selectOption('POST /pay');
+    // An error rate is typed in percent (20 %) and stored as the share (0.2).
+    const threshold = labelled('Threshold');
+    expect(await threshold.locator('.alert-unit').textContent()).toBe('%');
+    await threshold.locator('input').fill('20');
     await labelled('Interval').locator('input').fill('1s');
     await labelled('For').locator('input').fill('1s');
 
     // The preview replays the draft: its series, with the threshold drawn.
     const chart = page.locator('.alert-preview-chart');
-    await chart.waitFor();
+    // The first replay reads the last hour: under load it takes a while.
+    await chart.waitFor(SLOW);
     await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.2');
     // The <g> of a reference line has no box of its own: count its drawn <line>.
     await expect.poll(() => chart.locator('.alert-threshold line').count(), WAIT).toBe(1);
     await expect
       .poll(() => chart.locator('.recharts-line-curve, .recharts-line-dot').count(), WAIT)
       .toBeGreaterThan(0);
-    // Editing the threshold refreshes it.
-    await labelled('Threshold').locator('input').fill('0.3');
-    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.3');
+    expect(await chart.getAttribute('aria-label')).toBe('Rule series with threshold > 20 %');
+    // Editing the threshold refreshes it; the axis reads in percent too.
+    await labelled('Threshold').locator('input').fill('30.9');
+    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.309');
+    // The y-axis labels: tick values left of the plot.
+    const yTicks = () =>
+      chart.evaluate((el) => {
+        const plot = el.querySelector('.recharts-cartesian-grid')?.getBoundingClientRect();
+        return [...el.querySelectorAll('.recharts-cartesian-axis-tick-value')]
+          .filter((t) => plot !== undefined && t.getBoundingClientRect().right <= plot.left + 1)
+          .map((t) => t.textContent ?? '');
+      });
+    await expect.poll(async () => (await yTicks()).length, WAIT).toBeGreaterThan(1);
+    for (const t of await yTicks()) expect(t).toMatch(/^\d+(\.\d+)? %$/);
 
     // A syntax error in the span filter is pointed at while typing.
     const filter = page.getByLabel('Span filter', { exact: true });
@@ -112,7 +137,7 @@ describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
     await shotBoth('alerts-02-form-error');
     await labelled('Window').locator('input').fill('5m');
     await expect.poll(() => field('window').count(), WAIT).toBe(0);
-    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.3');
+    await expect.poll(() => chart.getAttribute('data-threshold'), WAIT).toBe('0.309');
     await shotBoth('alerts-03-form-preview');
 
     await page.getByRole('button', { name: 'Create rule' }).click();
@@ -120,6 +145,12 @@ describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
     ruleId = decodeURIComponent(path().split('/')[2] ?? '');
     expect(ruleId).not.toBe('');
     expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}`);
+    const stored = await fetch(`${s.apiUrl}/api/v1/alerts/rules/${encodeURIComponent(ruleId)}`);
+    expect(await stored.json()).toMatchObject({
+      query: { kind: 'trace_red', measure: 'error_rate', service: SERVICE, operation: 'POST /pay' },
+      condition: { op: '>', threshold: 0.309 },
+    });
+    expect(await page.locator('.alert-facts').textContent()).toContain('> 30.9 %');
   });
 
   it('shows the rule firing in the list, and filters by state', async () => {
@@ -146,6 +177,9 @@ describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
     await history.locator('tr', { hasText: 'firing' }).first().waitFor();
     const current = page.getByRole('table', { name: 'Current alerts' });
     expect(await current.locator('.alert-state').first().textContent()).toBe('firing');
+    // Values and thresholds of an error rate read in percent.
+    const firing = history.locator('tr', { hasText: 'firing' }).first();
+    expect(await firing.locator('td.num').allTextContents()).toEqual(['50 %', '30.9 %']);
     const chart = page.locator('.alert-preview-chart');
     await chart.waitFor();
     await expect
@@ -177,14 +211,16 @@ describe('alerts pages in a real browser', { timeout: 180_000 }, () => {
     expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}/edit`);
     const name = labelled('Name').locator('input');
     await expect.poll(() => name.inputValue(), WAIT).toBe('Checkout errors');
-    expect(await labelled('Service').locator('input').inputValue()).toBe(SERVICE);
+    expect(await labelled('Service').locator('select').inputValue()).toBe(SERVICE);
+    expect(await labelled('Operation').locator('select').inputValue()).toBe('POST /pay');
+    expect(await labelled('Threshold').locator('input').inputValue()).toBe('30.9');
     await name.fill('Checkout errors (strict)');
-    await labelled('Threshold').locator('input').fill('0.9');
+    await labelled('Threshold').locator('input').fill('90');
     await page.getByRole('button', { name: 'Save rule' }).click();
     await page.getByRole('heading', { name: 'Checkout errors (strict)' }).waitFor();
     expect(path()).toBe(`/alerts/${encodeURIComponent(ruleId)}`);
-    expect(await page.locator('.alert-facts').textContent()).toContain('> 0.9');
-    // Error rate 0.5 is under the new threshold: the alert resolves.
+    expect(await page.locator('.alert-facts').textContent()).toContain('> 90 %');
+    // Error rate 50 % is under the new threshold: the alert resolves.
     await expect
       .poll(
         () =>

@@ -16,8 +16,30 @@ let page: Page;
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 60_000, interval: 500 });
 
-/** Series with at least one value, per panel query id, as the API answers the view's request. */
-async function seriesWithData(): Promise<Record<string, number>> {
+/**
+ * Three spans timed two years ahead beside one of now: the three refused as invalid (OTLP
+ * partial success), the fourth stored.
+ */
+const sendAhead = () =>
+  postOtlp(
+    s.otlpUrl,
+    '/v1/traces',
+    tracesBody(
+      Date.now(),
+      'cart',
+      Array.from({ length: 4 }, (_, i) => ({
+        traceId: hex(99, 32),
+        spanId: hex(900 + i, 16),
+        name: 'GET /cart',
+        kind: 2,
+        startMs: i === 3 ? -1000 : 2 * 365 * 86_400_000,
+        durMs: 20,
+      })),
+    ),
+  );
+
+/** The API's answer to the view's request over the last five minutes. */
+async function pipelineResults(): Promise<MetricsQueryResponse['results']> {
   const now = Date.now();
   const res = await fetch(`${s.apiUrl}/api/v1/metrics/query`, {
     method: 'POST',
@@ -25,9 +47,13 @@ async function seriesWithData(): Promise<Record<string, number>> {
     body: JSON.stringify(pipelineRequest(now - 5 * 60_000, now)),
   });
   expect(res.status).toBe(200);
-  const body = (await res.json()) as MetricsQueryResponse;
+  return ((await res.json()) as MetricsQueryResponse).results;
+}
+
+/** Series with at least one value, per panel query id, as the API answers the view's request. */
+async function seriesWithData(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const r of body.results) {
+  for (const r of await pipelineResults()) {
     out[r.id ?? ''] = r.series.filter((x) => x.points.some(([, v]) => v !== null)).length;
   }
   return out;
@@ -63,6 +89,7 @@ const { shot } = useE2e({
       await postOtlp(s.otlpUrl, '/v1/traces', tracesBody(base, 'cart', spans));
       await new Promise((r) => setTimeout(r, 1500));
     }
+    await sendAhead();
     // A line of the server's own logger, as a failing insert would write it.
     logger.error({ rows: 12 }, LOG_LINE);
   },
@@ -76,7 +103,9 @@ describe('the Pipeline view', { timeout: 180_000 }, () => {
     // Wait until the store has what the charts need, then look at them in the browser.
     await poll(async () => {
       const found = await seriesWithData();
-      return ['items:0', 'queue:0', 'latency:1', 'errors:1'].every((id) => (found[id] ?? 0) > 0);
+      return ['items:0', 'queue:0', 'latency:1', 'errors:1', 'figure:rejected'].every(
+        (id) => (found[id] ?? 0) > 0,
+      );
     }).toBe(true);
     await poll(problemLines).toContain(LOG_LINE);
 
@@ -84,6 +113,33 @@ describe('the Pipeline view', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'Pipeline' }).click();
     expect(new URL(page.url()).pathname).toBe('/pipeline');
     await page.getByRole('heading', { name: 'Sightline pipeline' }).waitFor();
+
+    // First the four figures to act on, each with its unit and what it means.
+    const figure = (id: string) => page.locator(`[data-figure="${id}"]`);
+    const value = (id: string) => figure(id).locator('.pipeline-figure-value').textContent();
+    await poll(() => figure('acknowledged').count()).toBe(1);
+    expect(await page.locator('.pipeline-figure dt').allTextContents()).toEqual([
+      'Acknowledged',
+      'Queue depth',
+      'Rejected',
+      'Consumer lag',
+    ]);
+    expect(await value('acknowledged')).toMatch(/^\d+(\.\d+)?k? items\/s$/);
+    expect(await value('queue')).toMatch(/^\d+(\.\d+)?k? rows$/);
+    // The three spans refused as invalid, counted since start.
+    expect(await value('rejected')).toBe('3 items');
+    expect(await value('lag')).toBe('—');
+    expect(await figure('lag').textContent()).toContain('No Kafka consumer');
+    for (const id of ['acknowledged', 'queue', 'rejected', 'lag']) {
+      expect((await figure(id).locator('.hint').textContent())?.length).toBeGreaterThan(30);
+    }
+    // The figures come before the charts.
+    const above = await page.evaluate(() => {
+      const f = document.querySelector('.pipeline-figures')?.getBoundingClientRect();
+      const c = document.querySelector('[data-panel]')?.getBoundingClientRect();
+      return f !== undefined && c !== undefined && f.bottom <= c.top;
+    });
+    expect(above).toBe(true);
 
     const panel = (id: string) => page.locator(`[data-panel="${id}"]`);
     // Received items per signal: traces (the spans above) among them.

@@ -8,9 +8,10 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { AlertPreviewResponse, AlertStateName } from '@sightline/model/api/alerts';
+import type { AlertPreviewResponse, AlertQuery, AlertStateName } from '@sightline/model/api/alerts';
 import { formatTick, formatTime, paletteColor } from '../format.ts';
 import { plotted, specialEntry, specialKey } from '../components/point-values.ts';
+import { formatRuleValue, formatThreshold } from './rule-values.ts';
 import { STATE_COLOR } from './StateBadge.tsx';
 
 export interface StateMarker {
@@ -21,6 +22,8 @@ export interface StateMarker {
 
 interface Props {
   readonly preview: AlertPreviewResponse;
+  /** The rule's query: says how its values read (an error rate in percent). */
+  readonly query: Pick<AlertQuery, 'kind'> & { readonly measure?: string };
   /** Changes to mark; the preview's own replayed transitions unless given (recorded history). */
   readonly markers?: readonly StateMarker[];
   readonly height?: number;
@@ -28,17 +31,14 @@ interface Props {
 
 const seriesName = (groupKey: string) => groupKey || 'value';
 
-/** Short enough for an axis, exact enough to compare with the threshold. */
-/** A value for people; NaN and infinities arrive spelled ("NaN", "+Inf", "-Inf") and stay so. */
-export const formatValue = (v: number | string): string =>
-  typeof v === 'string'
-    ? v
-    : Math.abs(v) >= 1000 || v === 0 || Number.isInteger(v)
-      ? String(Math.round(v * 100) / 100)
-      : v.toPrecision(3);
-
 /** The rule's series per group, its threshold as a dashed line and state changes as verticals. */
-export function PreviewChart({ preview, markers, height = 220 }: Props) {
+export function PreviewChart({ preview, query, markers, height = 220 }: Props) {
+  const formatValue = (v: number | string) => formatRuleValue(query, v);
+  // The server spells the condition with the stored value (`> 0.309`): say it as the form does.
+  const condition =
+    preview.threshold === null
+      ? preview.condition
+      : `${preview.condition.split(' ')[0] ?? ''} ${formatThreshold(query, preview.threshold)}`;
   const rows = new Map<number, Record<string, number | string | null>>();
   preview.series.forEach((s, i) => {
     for (const [t, v] of s.points) {
@@ -56,7 +56,7 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
     <figure
       className="alert-preview-chart"
       role="img"
-      aria-label={`Rule series with threshold ${preview.condition}`}
+      aria-label={`Rule series with threshold ${condition}`}
       data-threshold={preview.threshold}
       data-markers={marks.length}
     >
@@ -100,7 +100,7 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
               ifOverflow="extendDomain"
               className="alert-threshold"
               label={{
-                value: `threshold ${preview.condition}`,
+                value: `threshold ${condition}`,
                 position: 'insideTopRight',
                 fill: 'var(--error)',
                 fontSize: 11,
@@ -134,7 +134,7 @@ export function PreviewChart({ preview, markers, height = 220 }: Props) {
           </span>
         ))}
         <span>
-          <span className="alert-legend-threshold" /> threshold {preview.condition}
+          <span className="alert-legend-threshold" /> threshold {condition}
         </span>
         {(['pending', 'firing', 'resolved'] as const).map((state) => (
           <span key={state}>

@@ -46,7 +46,7 @@ export function PreviewPanel({ rule, hours, onHours, waitingFor }: Props) {
         </p>
       ) : (
         <>
-          <PreviewChart preview={p.data} />
+          <PreviewChart preview={p.data} query={rule.query} />
           <p className="hint">
             {p.data.transitions.filter((t) => t.to === 'firing').length === 0
               ? 'It would not have fired in this span.'

@@ -3,6 +3,7 @@ import { MetricNamesResponse } from '@sightline/model/api/metrics';
 import { apiGet, useApi } from '../api.ts';
 import { AGGREGATIONS } from '../metrics/metric-queries.ts';
 import { PromQLEditor } from '../promql/PromQLEditor.tsx';
+import { OperationPicker, ServicePicker } from './DataPickers.tsx';
 import { Field, type FieldErrors } from './Field.tsx';
 import type { RuleDraft } from './rule-draft.ts';
 import { SearchField } from './SearchField.tsx';
@@ -73,7 +74,7 @@ export function QueryFields({ draft, errors, set }: Props) {
               value={draft.measure}
               onChange={(e) => set({ measure: e.target.value as RuleDraft['measure'] })}
             >
-              <option value="error_rate">error rate (0–1)</option>
+              <option value="error_rate">error rate (%)</option>
               <option value="latency">latency percentile (ms)</option>
               <option value="rate">request rate (/s)</option>
             </select>
@@ -91,17 +92,17 @@ export function QueryFields({ draft, errors, set }: Props) {
             </Field>
           )}
           <Field label="Service" field="query.service" errors={errors}>
-            <input
+            <ServicePicker
+              signal="traces"
               value={draft.service}
-              placeholder="any"
-              onChange={(e) => set({ service: e.target.value })}
+              onChange={(service) => set({ service, operation: '' })}
             />
           </Field>
           <Field label="Operation" field="query.operation" errors={errors}>
-            <input
+            <OperationPicker
+              service={draft.service}
               value={draft.operation}
-              placeholder="any"
-              onChange={(e) => set({ operation: e.target.value })}
+              onChange={(operation) => set({ operation })}
             />
           </Field>
           <Field label="Span filter" field="query.q" errors={errors} wide>
@@ -150,10 +151,10 @@ export function QueryFields({ draft, errors, set }: Props) {
             </select>
           </Field>
           <Field label="Service" field="query.service" errors={errors}>
-            <input
+            <ServicePicker
+              signal="metrics"
               value={draft.service}
-              placeholder="any"
-              onChange={(e) => set({ service: e.target.value })}
+              onChange={(service) => set({ service })}
             />
           </Field>
           <Field

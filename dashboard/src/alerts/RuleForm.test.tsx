@@ -36,6 +36,24 @@ const preview = (threshold: number): AlertPreviewResponse => ({
   ],
 });
 
+// cart sent only logs: no trace rule can be about it.
+const SERVICES = {
+  services: ['cart', 'checkout', 'payments'],
+  signals: [
+    { service: 'cart', signals: ['logs'] },
+    { service: 'checkout', signals: ['traces', 'logs'] },
+    { service: 'payments', signals: ['traces', 'metrics'] },
+  ],
+};
+const OPERATIONS = {
+  service: 'checkout',
+  operations: [
+    { name: 'GET /cart', kind: 'Client', spanCount: 3 },
+    { name: 'POST /checkout', kind: 'Server', spanCount: 9 },
+    { name: 'POST /checkout', kind: 'Client', spanCount: 1 },
+  ],
+};
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -53,6 +71,9 @@ beforeEach(() => {
       }
       if (url.startsWith('/api/v1/alerts/rules'))
         return Promise.resolve(json(ruleAnswer.status, ruleAnswer.body));
+      if (url.startsWith('/api/v1/services/checkout/operations'))
+        return Promise.resolve(json(200, OPERATIONS));
+      if (url.startsWith('/api/v1/services?')) return Promise.resolve(json(200, SERVICES));
       return Promise.resolve(json(200, { metrics: [], truncated: false }));
     }),
   );
@@ -156,17 +177,81 @@ describe('RuleForm', () => {
     expect(chart?.getAttribute('data-threshold')).toBe('0.05');
     expect(chart?.getAttribute('data-markers')).toBe('2');
     expect(host.textContent).toContain('would have fired 1 time(s)');
-    // Three quick edits make one request, for the last value.
-    change(control('Threshold'), '0');
-    change(control('Threshold'), '0.');
-    change(control('Threshold'), '0.7');
+    // The error rate reads in percent: the default 0.05 is shown as 5 %.
+    expect(control('Threshold').value).toBe('5');
+    expect(host.querySelector('.alert-unit')?.textContent).toBe('%');
+    expect(chart?.getAttribute('aria-label')).toBe('Rule series with threshold > 5 %');
+    // Three quick edits make one request, for the last value, sent as the stored share.
+    change(control('Threshold'), '3');
+    change(control('Threshold'), '30.');
+    change(control('Threshold'), '30.9');
     await settle();
     expect(previews()).toHaveLength(2);
     expect(
       (previews()[1]?.body as { rule: { condition: { threshold: number } } }).rule.condition
         .threshold,
-    ).toBe(0.7);
-    expect(host.querySelector('.alert-preview-chart')?.getAttribute('data-threshold')).toBe('0.7');
+    ).toBe(0.309);
+    const next = host.querySelector('.alert-preview-chart');
+    expect(next?.getAttribute('data-threshold')).toBe('0.309');
+    expect(next?.getAttribute('aria-label')).toBe('Rule series with threshold > 30.9 %');
+    expect(next?.textContent).toContain('threshold > 30.9 %');
+    // A latency is not a ratio: no percent there.
+    change(control('Measure'), 'latency');
+    expect(host.querySelector('.alert-unit')).toBeNull();
+  });
+
+  it('picks the service from those that sent traces, then one of its operations', async () => {
+    renderForm();
+    await settle();
+    const service = control('Service') as HTMLSelectElement;
+    const options = (el: HTMLSelectElement) => [...el.options].map((o) => o.value);
+    expect(options(service)).toEqual(['', 'checkout', 'payments']);
+    const asked = requests.find((r) => r.url.startsWith('/api/v1/services?'))?.url ?? '';
+    const range = new URL(asked, 'http://x').searchParams;
+    expect(Number(range.get('to')) - Number(range.get('from'))).toBe(86_400_000);
+    const operation = control('Operation') as HTMLSelectElement;
+    expect(operation.disabled).toBe(true);
+    change(service, 'checkout');
+    await settle();
+    // One entry per name, whatever the span kinds.
+    expect(options(operation)).toEqual(['', 'GET /cart', 'POST /checkout']);
+    expect(operation.disabled).toBe(false);
+    change(operation, 'POST /checkout');
+    await settle();
+    const last = previews().at(-1)?.body as { rule: { query: unknown } };
+    expect(last.rule.query).toEqual({
+      kind: 'trace_red',
+      measure: 'error_rate',
+      service: 'checkout',
+      operation: 'POST /checkout',
+    });
+    // A metric rule picks among services that sent metrics; the one chosen before stays, marked.
+    change(control('Query kind'), 'metric');
+    await settle();
+    const metricService = control('Service') as HTMLSelectElement;
+    expect(options(metricService)).toEqual(['', 'payments', 'checkout']);
+    expect(metricService.selectedOptions[0]?.textContent).toBe(
+      'checkout (no data in the last 24 h)',
+    );
+  });
+
+  it('keeps a stored service the data no longer has, and says so', async () => {
+    act(() =>
+      root.render(
+        <RuleForm
+          initial={{ ...NEW_RULE, service: 'legacy', operation: 'GET /old' }}
+          hours={1}
+          onHours={() => undefined}
+          onSaved={vi.fn()}
+          onCancel={() => undefined}
+        />,
+      ),
+    );
+    await settle();
+    const service = control('Service') as HTMLSelectElement;
+    expect(service.value).toBe('legacy');
+    expect(service.selectedOptions[0]?.textContent).toBe('legacy (no data in the last 24 h)');
+    expect((control('Operation') as HTMLSelectElement).value).toBe('GET /old');
   });
 
   it('points at a search syntax error inline and does not preview the broken query', async () => {

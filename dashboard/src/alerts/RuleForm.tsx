@@ -9,6 +9,7 @@ import { Field, type FieldErrors } from './Field.tsx';
 import { PreviewPanel } from './PreviewPanel.tsx';
 import { QueryFields } from './QueryFields.tsx';
 import { draftToInput, type RuleDraft } from './rule-draft.ts';
+import { isRatio } from './rule-values.ts';
 
 interface Props {
   readonly initial: RuleDraft;
@@ -152,14 +153,19 @@ export function RuleForm({ initial, ruleId, hours, onHours, onSaved, onCancel }:
             errors={errors}
             {...(draft.kind === 'promql'
               ? { hint: 'empty: every series the expression returns fires' }
-              : {})}
+              : isRatio(draft)
+                ? { hint: 'percent of requests that fail, e.g. 30.9' }
+                : {})}
           >
-            <input
-              type="number"
-              step="any"
-              value={draft.threshold}
-              onChange={(e) => set({ threshold: e.target.value })}
-            />
+            <span className="alert-unit-input">
+              <input
+                type="number"
+                step="any"
+                value={draft.threshold}
+                onChange={(e) => set({ threshold: e.target.value })}
+              />
+              {isRatio(draft) && <span className="alert-unit">%</span>}
+            </span>
           </Field>
           <Field label="Window" field="window" errors={errors} hint="e.g. 5m: data read per check">
             <input value={draft.window} onChange={(e) => set({ window: e.target.value })} />

@@ -1,8 +1,9 @@
 import type { AlertHistoryEntry, AlertRule } from '@sightline/model/api/alerts';
 import { ErrorPanel } from '../components/States.tsx';
 import { formatTime } from '../format.ts';
-import { formatValue, PreviewChart } from './PreviewChart.tsx';
+import { PreviewChart } from './PreviewChart.tsx';
 import { draftFromRule, draftToInput } from './rule-draft.ts';
+import { formatRuleValue } from './rule-values.ts';
 import { StateBadge } from './StateBadge.tsx';
 import { usePreview } from './use-preview.ts';
 
@@ -18,10 +19,17 @@ export function HistoryChart({ rule, entries, hours }: Props) {
   const markers = entries.map((e) => ({ at: Date.parse(e.at), to: e.to, groupKey: e.groupKey }));
   if (p.error) return <ErrorPanel error={p.error} />;
   if (p.data === null) return <p className="hint">Loading the rule’s series…</p>;
-  return <PreviewChart preview={p.data} markers={markers} />;
+  return <PreviewChart preview={p.data} query={rule.query} markers={markers} />;
 }
 
-export function HistoryTable({ entries }: { entries: readonly AlertHistoryEntry[] }) {
+export function HistoryTable({
+  rule,
+  entries,
+}: {
+  rule: AlertRule;
+  entries: readonly AlertHistoryEntry[];
+}) {
+  const formatValue = (v: number | string) => formatRuleValue(rule.query, v);
   return (
     <table className="grid alert-history" aria-label="State changes">
       <thead>

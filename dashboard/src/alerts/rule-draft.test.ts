@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '@sightline/model/api/alerts';
-import { describeQuery, draftFromRule, draftToInput, NEW_RULE } from './rule-draft.ts';
+import {
+  describeQuery,
+  describeRule,
+  draftFromRule,
+  draftToInput,
+  NEW_RULE,
+} from './rule-draft.ts';
 
 const stored: AlertRule = {
   id: 'r1',
@@ -63,6 +69,29 @@ describe('rule drafts', () => {
       kind: 'trace_red',
       measure: 'error_rate',
     });
+  });
+
+  it('shows an error-rate threshold in percent and stores it as the share it was', () => {
+    const rule: AlertRule = {
+      ...stored,
+      query: { kind: 'trace_red', measure: 'error_rate', service: 'checkout' },
+      condition: { op: '>', threshold: 0.309 },
+    };
+    const draft = draftFromRule(rule);
+    expect(draft.threshold).toBe('30.9');
+    expect(draftToInput(draft).input.condition).toEqual({ op: '>', threshold: 0.309 });
+    expect(draftToInput({ ...draft, threshold: '0' }).input.condition?.threshold).toBe(0);
+    expect(draftToInput({ ...draft, threshold: '100' }).input.condition?.threshold).toBe(1);
+    // The other measures keep their own unit.
+    const latency = draftFromRule({
+      ...rule,
+      query: { kind: 'trace_red', measure: 'latency', percentile: 'p95' },
+      condition: { op: '>', threshold: 250 },
+    });
+    expect(latency.threshold).toBe('250');
+    expect(draftToInput(latency).input.condition?.threshold).toBe(250);
+    expect(describeRule(rule)).toBe('error rate of checkout > 30.9 %');
+    expect(describeRule(stored)).toBe('max of queue.depth >= 100');
   });
 
   it('sends an empty threshold as NaN (null on the wire) for the server to name', () => {

@@ -11,6 +11,7 @@ import type { AlertChannel } from '@sightline/model/api/alert-channels';
 import type { MetricAggregation, MetricFilter } from '@sightline/model/api/metrics';
 import { parseFilter } from '../metrics/metric-queries.ts';
 import type { FormField } from './field-errors.ts';
+import { formatThreshold, isRatio, percentOf, shareOf } from './rule-values.ts';
 
 type Measure = TraceRedQuery['measure'];
 type Percentile = NonNullable<TraceRedQuery['percentile']>;
@@ -45,7 +46,7 @@ export interface RuleDraft {
   /** promql: the expression. */
   readonly expr: string;
   readonly op: AlertOperator;
-  /** Empty for a PromQL rule: every series the expression returns holds. */
+  /** As typed: percent for an error rate (`30.9`), the stored value otherwise; empty for a PromQL rule: every series the expression returns holds. */
   readonly threshold: string;
   readonly window: string;
   readonly interval: string;
@@ -79,7 +80,7 @@ export const NEW_RULE: RuleDraft = {
   filters: '',
   expr: '',
   op: '>',
-  threshold: '0.05',
+  threshold: '5',
   window: '5m',
   interval: '1m',
   for: '5m',
@@ -178,7 +179,8 @@ export function draftToInput(d: RuleDraft): {
     .map((k) => k.trim())
     .filter((k) => k !== '');
   // An empty or unreadable threshold travels as null (JSON has no NaN): the server names it.
-  const threshold = d.threshold.trim() === '' ? NaN : Number(d.threshold);
+  const typed = d.threshold.trim() === '' ? NaN : Number(d.threshold);
+  const threshold = isRatio(d) ? shareOf(typed) : typed;
   const description = opt(d.description);
   const message = opt(d.message);
   const repeatInterval = opt(d.repeatInterval);
@@ -246,7 +248,10 @@ export function draftFromRule(r: AlertRule): RuleDraft {
     enabled: r.enabled,
     kind: q.kind,
     op: r.condition?.op ?? '>',
-    threshold: r.condition === undefined ? '' : String(r.condition.threshold),
+    threshold:
+      r.condition === undefined
+        ? ''
+        : String(isRatio(q) ? percentOf(r.condition.threshold) : r.condition.threshold),
     window: r.window,
     interval: r.interval,
     for: r.for,
@@ -292,7 +297,7 @@ export function draftFromRule(r: AlertRule): RuleDraft {
   }
 }
 
-/** The condition as people read it: `error rate > 0.05`. */
+/** What the rule measures as people read it: `error rate of checkout`. */
 export function describeQuery(q: AlertQuery): string {
   switch (q.kind) {
     case 'log_count':
@@ -314,8 +319,12 @@ export function describeQuery(q: AlertQuery): string {
   }
 }
 
-/** `PromQL up == 0 > 1`, or without a condition `PromQL up == 0 (every series returned)`. */
+/**
+ * `error rate of checkout > 30.9 %`, `PromQL up == 0 > 1`, or without a condition
+ * `PromQL up == 0 (every series returned)`.
+ */
 export function describeRule(r: Pick<AlertRule, 'query' | 'condition'>): string {
   const c = r.condition;
-  return `${describeQuery(r.query)} ${c ? `${c.op} ${c.threshold}` : '(every series returned)'}`;
+  const cond = c ? `${c.op} ${formatThreshold(r.query, c.threshold)}` : '(every series returned)';
+  return `${describeQuery(r.query)} ${cond}`;
 }

@@ -11,9 +11,9 @@ import {
 import { DeliveriesTable } from '../alerts/DeliveriesTable.tsx';
 import { alertEditPath } from '../alerts/alert-routes.ts';
 import { PREVIEW_HOURS } from '../alerts/PreviewPanel.tsx';
-import { formatValue } from '../alerts/PreviewChart.tsx';
 import { describeRule } from '../alerts/rule-draft.ts';
 import { HistoryChart, HistoryTable } from '../alerts/RuleHistory.tsx';
+import { formatRuleValue } from '../alerts/rule-values.ts';
 import { SeverityBadge, StateBadge } from '../alerts/StateBadge.tsx';
 import { usePolling } from '../alerts/use-polling.ts';
 import { Link } from '../components/Link.tsx';
@@ -164,7 +164,9 @@ export function AlertRuleView({ loc, id }: { loc: AppLocation; id: string }) {
                   <StateBadge state={a.state} />
                   {a.silenced && <span className="alert-silenced">silenced</span>}
                 </td>
-                <td className="num">{a.value === null ? 'no data' : formatValue(a.value)}</td>
+                <td className="num">
+                  {a.value === null ? 'no data' : formatRuleValue(rule.query, a.value)}
+                </td>
                 <td className="nowrap">
                   {(() => {
                     const since = a.resolvedAt ?? a.firedAt ?? a.activeSince;
@@ -203,7 +205,7 @@ export function AlertRuleView({ loc, id }: { loc: AppLocation; id: string }) {
           Changes appear here once the rule goes pending, firing or resolved.
         </Empty>
       ) : (
-        <HistoryTable entries={history} />
+        <HistoryTable rule={rule} entries={history} />
       )}
 
       <h2>Notifications</h2>

@@ -7,7 +7,7 @@ import { ImportRules } from '../alerts/ImportRules.tsx';
 import { SilencesPanel } from '../alerts/SilencesPanel.tsx';
 import { SeverityBadge, StateBadge } from '../alerts/StateBadge.tsx';
 import { usePolling } from '../alerts/use-polling.ts';
-import { formatValue } from '../alerts/PreviewChart.tsx';
+import { formatRuleValue } from '../alerts/rule-values.ts';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { formatTime } from '../format.ts';
@@ -121,7 +121,7 @@ export function AlertsView({ loc }: { loc: AppLocation }) {
                 <td className="num">
                   {r.alerts.map((a) => (
                     <div key={a.groupKey}>
-                      {a.value === null ? 'no data' : formatValue(a.value)}
+                      {a.value === null ? 'no data' : formatRuleValue(r.rule.query, a.value)}
                     </div>
                   ))}
                 </td>

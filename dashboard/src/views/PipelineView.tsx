@@ -8,6 +8,7 @@ import { resolveRange, type TimeRange } from '../time-range.ts';
 import { Link } from '../components/Link.tsx';
 import { Empty, ErrorPanel, Loading } from '../components/States.tsx';
 import { MetricChart } from '../metrics/MetricChart.tsx';
+import { pipelineFigures, type Figure } from './pipeline-figures.ts';
 import {
   INTERNAL_PROBLEMS_QUERY,
   PANELS,
@@ -21,8 +22,23 @@ const GRID = {
   gap: '16px',
 } as const;
 
+function Figures({ figures }: { figures: readonly Figure[] }) {
+  return (
+    <dl className="pipeline-figures" aria-label="Pipeline now">
+      {figures.map((f) => (
+        <div key={f.id} className="card pipeline-figure" data-figure={f.id}>
+          <dt>{f.label}</dt>
+          <dd className="pipeline-figure-value">{f.value}</dd>
+          {f.detail && <dd className="pipeline-figure-detail">{f.detail}</dd>}
+          <dd className="hint">{f.meaning}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /**
- * Sightline watching itself: charts of the self-metrics every role exports (tagged
+ * Sightline watching itself: the four figures to act on first, then charts of the self-metrics every role exports (tagged
  * sightline.internal=true) and the warnings and errors it logged.
  */
 export function PipelineView({ loc, range }: { loc: AppLocation; range: TimeRange }) {
@@ -54,6 +70,7 @@ export function PipelineView({ loc, range }: { loc: AppLocation; range: TimeRang
       </p>
       {charts.status === 'loading' && <Loading what="pipeline metrics" />}
       {charts.status === 'error' && <ErrorPanel error={charts.error} retry={charts.reload} />}
+      {charts.status === 'ok' && <Figures figures={pipelineFigures(charts.data.results)} />}
       {charts.status === 'ok' && (
         <div style={GRID}>
           {PANELS.map((panel) => {

@@ -6,6 +6,7 @@ import type {
 } from '@sightline/model/api/metrics';
 import type { ChartSeries } from '../metrics/MetricChart.tsx';
 import { parsePointValue } from '@sightline/model/prom-value';
+import { figureQueries } from './pipeline-figures.ts';
 
 /** Sightline tags its own telemetry with this resource attribute (deploy/src/self-telemetry.ts). */
 export const INTERNAL_FILTER: MetricFilter = {
@@ -156,12 +157,15 @@ export const PANELS: readonly Panel[] = [
   },
 ];
 
-/** One request for every panel; each query's id is `<panel>:<index>`. */
+/** One request for the figures and every panel; a panel query's id is `<panel>:<index>`. */
 export function pipelineRequest(from: number, to: number): MetricsQueryRequest {
   return {
     from: String(from),
     to: String(to),
-    queries: PANELS.flatMap((p) => p.queries.map((q, i) => ({ ...q.query, id: `${p.id}:${i}` }))),
+    queries: [
+      ...figureQueries(INTERNAL_FILTER),
+      ...PANELS.flatMap((p) => p.queries.map((q, i) => ({ ...q.query, id: `${p.id}:${i}` }))),
+    ],
   };
 }
 

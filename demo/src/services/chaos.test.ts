@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inOutage } from './chaos.ts';
 
 afterEach(() => {
   delete process.env.SIGHTLINE_DEMO_OUTAGE_EVERY;
   delete process.env.SIGHTLINE_DEMO_OUTAGE_FOR;
+  delete process.env.SIGHTLINE_DEMO_OUTAGE_FILE;
 });
 
 describe('payments outages', () => {
@@ -21,5 +25,23 @@ describe('payments outages', () => {
     process.env.SIGHTLINE_DEMO_OUTAGE_EVERY = '0';
     process.env.SIGHTLINE_DEMO_OUTAGE_FOR = '4';
     expect(inOutage(9)).toBe(false);
+  });
+
+  it('are switched on and off by hand while the outage file exists, schedule or not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-outage-'));
+    const file = join(dir, 'payments-down');
+    process.env.SIGHTLINE_DEMO_OUTAGE_EVERY = '0';
+    process.env.SIGHTLINE_DEMO_OUTAGE_FILE = file;
+    try {
+      expect(inOutage(9)).toBe(false);
+      writeFileSync(file, '');
+      expect(inOutage(9)).toBe(true);
+      rmSync(file);
+      expect(inOutage(9)).toBe(false);
+      process.env.SIGHTLINE_DEMO_OUTAGE_FILE = '';
+      expect(inOutage(9)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
  * random failures, scaled by SIGHTLINE_DEMO_CHAOS (0 = none, 1 = the default mix, 2 = twice as
  * often). Each injected fault is marked on the active span (`chaos.fault`) so it can be found.
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
 import { HttpError } from './kit.ts';
@@ -43,8 +44,18 @@ export function crashThreshold(): number {
  * open, be tried half-open and close again once it is over.
  */
 export function inOutage(nowS = process.uptime()): boolean {
+  if (outageSwitchedOn()) return true;
   const every = Number(process.env.SIGHTLINE_DEMO_OUTAGE_EVERY ?? '180');
   const length = Number(process.env.SIGHTLINE_DEMO_OUTAGE_FOR ?? '30');
   if (!(every > 0) || !(length > 0) || level === 0) return false;
   return nowS % every >= every - Math.min(length, every);
+}
+
+/**
+ * The outage by hand, for tests and talks: while the file SIGHTLINE_DEMO_OUTAGE_FILE names exists,
+ * the card processor is down, whatever the chaos level and the schedule.
+ */
+export function outageSwitchedOn(): boolean {
+  const file = process.env.SIGHTLINE_DEMO_OUTAGE_FILE;
+  return file !== undefined && file !== '' && existsSync(file);
 }
