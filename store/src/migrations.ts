@@ -11,7 +11,13 @@ import { apiKeysTable, sessionsTable, usersTable } from './schema/auth.ts';
 import { dashboardsTable } from './schema/dashboards.ts';
 import { ingestBatchesTable } from './schema/ingest-batches.ts';
 import { logsTable } from './schema/logs.ts';
-import { metricTable } from './schema/metrics.ts';
+import {
+  materializeSeriesHash,
+  METRIC_TABLES,
+  metricTable,
+  seriesHashColumn,
+  type MetricKind,
+} from './schema/metrics.ts';
 import {
   materializeRedProjection,
   redProjection,
@@ -85,6 +91,17 @@ export const MIGRATIONS: readonly Migration[] = [
       redProjection(ctx),
       ...(ctx.cluster === undefined ? [materializeRedProjection(ctx)] : []),
     ],
+  },
+  {
+    version: 11,
+    name: 'a series hash column in the metric tables, computed when a point is written',
+    // As for version 10: a cluster re-runs every statement at start-up, so older parts there get
+    // the column as they merge (and compute it on read until then).
+    statements: (ctx) =>
+      (Object.keys(METRIC_TABLES) as MetricKind[]).flatMap((kind) => [
+        seriesHashColumn(ctx, kind),
+        ...(ctx.cluster === undefined ? [materializeSeriesHash(ctx, kind)] : []),
+      ]),
   },
   {
     version: 12,

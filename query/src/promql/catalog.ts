@@ -1,4 +1,4 @@
-import { METRIC_TABLES } from '@sightline/store/schema/metrics';
+import { METRIC_TABLES, SERIES_HASH } from '@sightline/store/schema/metrics';
 import { ident } from '@sightline/store/schema/ddl-context';
 import { EXP_SAMPLE_COLUMNS } from '../sql/exp-histogram-sql.ts';
 import { msParam, type Params } from '../sql/metrics-keys.ts';
@@ -216,7 +216,7 @@ export interface FamilyNames {
 
 /** A stored stream's series key, SQL over the row: a histogram's _sum and _count differ. */
 export const seriesKey = (f: FamilyRead) =>
-  `cityHash64(${FAMILY_READS.indexOf(f)}, MetricName, ResourceAttributes, ScopeName, Attributes${f.extra ? `, ${f.extra[1]}` : ''})`;
+  `cityHash64(${FAMILY_READS.indexOf(f)}, ${SERIES_HASH}${f.extra ? `, ${f.extra[1]}` : ''})`;
 
 export const sampleCols = (f: FamilyRead) =>
   `${seriesKey(f)} AS sk,
