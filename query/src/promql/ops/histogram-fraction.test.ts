@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startOpsKit, vectorOf, type Row } from './ops-test-kit.ts';
+import { bucketRows, startOpsKit, vectorOf } from './ops-test-kit.ts';
 
 /**
  * histogram_fraction over classic buckets. The Debian Prometheus (2.42) answers it for native
@@ -9,17 +9,14 @@ import { startOpsKit, vectorOf, type Row } from './ops-test-kit.ts';
 const kit = startOpsKit();
 afterAll(() => kit.close());
 
-const buckets = (path: string, i: number, counts: Record<string, number>): Row[] =>
-  Object.entries(counts).map(([le, c]) => [{ __name__: 'h_bucket', path, le }, i, c]);
-
 const h = vectorOf([
-  ...buckets('/a', 0, { '0.1': 1, '0.5': 3, '1': 4, '+Inf': 4 }),
-  ...buckets('/a', 1, { '0.1': 0, '0.5': 0, '1': 2, '+Inf': 10 }),
+  ...bucketRows('/a', 0, { '0.1': 1, '0.5': 3, '1': 4, '+Inf': 4 }),
+  ...bucketRows('/a', 1, { '0.1': 0, '0.5': 0, '1': 2, '+Inf': 10 }),
   // No +Inf bucket, no observations: NaN.
-  ...buckets('/c', 0, { '0.1': 1, '1': 2 }),
-  ...buckets('/d', 0, { '1': 0, '+Inf': 0 }),
+  ...bucketRows('/c', 0, { '0.1': 1, '1': 2 }),
+  ...bucketRows('/d', 0, { '1': 0, '+Inf': 0 }),
   // A first bound ≤ 0: the first bucket reaches down to −Inf.
-  ...buckets('/e', 0, { '-1': 5, '0': 6, '+Inf': 10 }),
+  ...bucketRows('/e', 0, { '-1': 5, '0': 6, '+Inf': 10 }),
   // Not a bucket: no answer.
   [{ __name__: 'h_bucket', path: '/g' }, 0, 7],
 ]);
