@@ -109,6 +109,28 @@ const CASES: readonly { expr: string; mode: 'range' | 'instant' }[] = [
   `histogram_count(sum by (path) (rate(${H}[30s] offset 10s)))`,
   `histogram_count(${H})`,
   `histogram_sum(${H})`,
+  // histogram_fraction: bounds inside buckets, on their edges, at zero, negative, reversed, infinite.
+  ...[
+    [0, 1],
+    [-1, 0],
+    [0, 0.3],
+    [0.25, 4],
+    ['-Inf', 0],
+    [0, '+Inf'],
+    ['-Inf', '+Inf'],
+    [2, 1],
+    [0.5, 0.5],
+  ].map(([lo, hi]) => `histogram_fraction(${lo}, ${hi}, rate(${H}[10s]))`),
+  `histogram_fraction(0, 1, sum by (job) (increase(${H}[15s])))`,
+  `histogram_fraction(-0.5, 2, ${H})`,
+  `histogram_fraction(0, time() - time() + 1, rate(${H}[10s]))`,
+  `histogram_fraction(NaN, 1, rate(${H}[10s]))`,
+  // @ pins every step's evaluation to one time.
+  `histogram_quantile(0.5, rate(${H}[10s] @ end()))`,
+  `histogram_quantile(0.9, sum by (job) (rate(${H}[10s] @ start())))`,
+  `histogram_count(${H} @ start())`,
+  `histogram_sum(increase(${H}[15s] @ end() offset 5s))`,
+  `histogram_fraction(0, 1, rate(${H}[10s] @ start()))`,
 ].flatMap((expr) => [
   { expr, mode: 'range' as const },
   { expr, mode: 'instant' as const },
@@ -127,6 +149,39 @@ describe('exponential histograms answer as Prometheus native histograms', () => 
     expect((want.result as Series[]).length, `${c.expr}: Prometheus answered no series`).toBe(
       /\bsum\(|sum by \(job\)|sum without/.test(c.expr) ? 1 : SERIES.length,
     );
+  });
+
+  it('series, labels, label values and metadata list the native histogram series', async () => {
+    const window = { start: String((endMs - RANGE_MS) / 1000), end: String(endMs / 1000) };
+    const sightlineApi = async (path: string, params: Record<string, string>) => {
+      const q = new URLSearchParams(params).toString();
+      const res = await fetch(`${s.apiUrl}/prometheus/api/v1/${path}?${q}`);
+      const body = (await res.json()) as { status: string; data: unknown };
+      expect(body.status, `${path}: ${JSON.stringify(body)}`).toBe('success');
+      return body.data;
+    };
+    const byLabels = (xs: Record<string, string>[]) =>
+      xs.map((x) => JSON.stringify(Object.entries(x).sort())).sort();
+    const match = { 'match[]': `${H}{path=~"/.*"}`, ...window };
+    const want = await prom.api<Record<string, string>[]>('series', match);
+    expect(want.length, 'Prometheus lists the native histogram series').toBe(SERIES.length);
+    const got = (await sightlineApi('series', match)) as Record<string, string>[];
+    expect(byLabels(got)).toEqual(byLabels(want));
+    const labels = [await prom.api<string[]>('labels', match), await sightlineApi('labels', match)];
+    expect(labels[1]).toEqual(labels[0]);
+    const values = [
+      await prom.api<string[]>('label/path/values', match),
+      await sightlineApi('label/path/values', match),
+    ];
+    expect(values[1]).toEqual(values[0]);
+    const names = (await sightlineApi('label/__name__/values', window)) as string[];
+    expect(names).toContain(H);
+    const meta = (await sightlineApi('metadata', { metric: H })) as Record<
+      string,
+      { type: string }[]
+    >;
+    const promMeta = await prom.api<Record<string, { type: string }[]>>('metadata', { metric: H });
+    expect(meta[H]?.map((m) => m.type)).toEqual(promMeta[H]?.map((m) => m.type));
   });
 
   it('the metrics API percentiles equal histogram_quantile over the same windows', async () => {

@@ -17,7 +17,13 @@ import {
 } from './schema/red-histogram.ts';
 import { savedSearchesTable } from './schema/saved-searches.ts';
 import { logsTable } from './schema/logs.ts';
-import { metricTable } from './schema/metrics.ts';
+import {
+  materializeSeriesHash,
+  METRIC_TABLES,
+  metricTable,
+  seriesHashColumn,
+  type MetricKind,
+} from './schema/metrics.ts';
 import {
   materializeRedProjection,
   redProjection,
@@ -98,6 +104,17 @@ export const MIGRATIONS: readonly Migration[] = [
       redProjection(ctx),
       ...(ctx.cluster === undefined ? [materializeRedProjection(ctx)] : []),
     ],
+  },
+  {
+    version: 11,
+    name: 'a series hash column in the metric tables, computed when a point is written',
+    // As for version 10: a cluster re-runs every statement at start-up, so older parts there get
+    // the column as they merge (and compute it on read until then).
+    statements: (ctx) =>
+      (Object.keys(METRIC_TABLES) as MetricKind[]).flatMap((kind) => [
+        seriesHashColumn(ctx, kind),
+        ...(ctx.cluster === undefined ? [materializeSeriesHash(ctx, kind)] : []),
+      ]),
   },
   {
     version: 12,

@@ -1,4 +1,4 @@
-import { expQuantileSql, expWindowSql } from '../sql/exp-histogram-sql.ts';
+import { expFractionSql, expQuantileSql, expWindowSql } from '../sql/exp-histogram-sql.ts';
 import { LOOKBACK_MS } from '../sql/metrics-prom-sql.ts';
 import type { Aggregate, Call, Expr, VectorSelector } from './ast.ts';
 import { nativeHistogramSamplesSql } from './catalog.ts';
@@ -12,18 +12,24 @@ import {
 import { badData } from './errors.ts';
 import { histogramQuantile } from './ops/histogram-quantile.ts';
 import { groupLabelsSql } from './ops/labels-sql.ts';
-import { stepGrid } from './selectors.ts';
+import { place, stepGrid, type Placement } from './selectors.ts';
 
 /**
  * OTLP exponential histograms as Prometheus native histograms, as far as a float-sample engine
- * goes: a histogram is never a query's answer, but histogram_quantile, histogram_count and
- * histogram_sum take one made of a selector (each series' newest histogram in the lookback), of
- * rate(…[r]) or increase(…[r]) of a selector, or of sums of those (`sum by (…)`, `sum without
- * (…)`, nested). The histograms' arithmetic is exp-histogram-sql.ts's, which the metrics API's
- * percentiles use too. histogram_quantile answers classic `le` buckets beside them, as Prometheus.
+ * goes: a histogram is never a query's answer, but histogram_quantile, histogram_count,
+ * histogram_sum and histogram_fraction take one made of a selector (each series' newest histogram
+ * in the lookback), of rate(…[r]) or increase(…[r]) of a selector (`offset` and `@` as on float
+ * samples), or of sums of those (`sum by (…)`, `sum without (…)`, nested). The histograms'
+ * arithmetic is exp-histogram-sql.ts's, which the metrics API's percentiles use too.
+ * histogram_quantile and histogram_fraction answer classic `le` buckets beside them.
  */
 
-const FUNCTIONS = new Set(['histogram_quantile', 'histogram_count', 'histogram_sum']);
+const FUNCTIONS = new Set([
+  'histogram_quantile',
+  'histogram_count',
+  'histogram_sum',
+  'histogram_fraction',
+]);
 
 /** A histogram-valued expression: where its histograms come from, and the sums over them. */
 interface Plan {
@@ -53,10 +59,9 @@ function planOf(e: Expr, outer: readonly Aggregate[] = []): Plan | undefined {
   }
 }
 
-/** Rows (grp, i, hscale, hzero, hcount, hsum, pk, pv, nk, nv) of a plan over the context's grid. */
-function histogramsSql(plan: Plan, ctx: CompileContext): string {
-  if (plan.sel.at !== undefined) throw badData('@ is not supported on native histograms');
-  const grid = { ...ctx.grid, startMs: ctx.grid.startMs - plan.sel.offsetMs };
+/** Rows (grp, i, hscale, hzero, hcount, hsum, pk, pv, nk, nv) of a plan over its placement's grid. */
+function histogramsSql(plan: Plan, pl: Placement, ctx: CompileContext): string {
+  const grid = pl.grid;
   const lastMs = grid.startMs + (grid.points - 1) * grid.stepMs;
   const read = nativeHistogramSamplesSql(
     plan.sel,
@@ -78,7 +83,31 @@ function histogramsSql(plan: Plan, ctx: CompileContext): string {
   });
 }
 
-/** histogram_quantile / histogram_count / histogram_sum of native histograms; else undefined. */
+/** The histogram rows of a one-step placement copied to every step of the query's grid. */
+function broadcastRows(h: string, pl: Placement, ctx: CompileContext): string {
+  if (!pl.broadcast) return h;
+  return `SELECT one.* REPLACE (toUInt32(n.number) AS i) FROM (${h}) AS one
+    CROSS JOIN (SELECT number FROM numbers(${ctx.grid.points})) AS n`;
+}
+
+/** The histogram rows with each scalar argument as SQL: a constant, or a column joined by step. */
+function withScalars(
+  h: string,
+  args: readonly Expr[],
+  ctx: CompileContext,
+  compileArg: CompileArg,
+) {
+  let from = h;
+  const cols = args.map((a, k) => {
+    const c = compileArg(a, ctx);
+    if (typeof c.value === 'number') return floatSql(c.value, ctx.p);
+    from = `SELECT h.*, s.val AS a${k} FROM (${from}) AS h INNER JOIN (${c.sql}) AS s ON h.i = s.i`;
+    return `a${k}`;
+  });
+  return { from, cols };
+}
+
+/** histogram_quantile / _count / _sum / _fraction of native histograms; else undefined. */
 export function nativeHistogramCall(
   call: Call,
   ctx: CompileContext,
@@ -87,25 +116,25 @@ export function nativeHistogramCall(
   if (!FUNCTIONS.has(call.fn)) return undefined;
   const plan = planOf(call.args[call.args.length - 1]!);
   if (plan === undefined) {
-    if (call.fn === 'histogram_quantile') return undefined;
+    if (call.fn === 'histogram_quantile' || call.fn === 'histogram_fraction') return undefined;
     throw badData(
       `${call.fn} takes native histograms: a selector, rate(…[r]) or increase(…[r]) of one, or sums of those`,
     );
   }
-  const h = histogramsSql(plan, ctx);
-  if (call.fn !== 'histogram_quantile') {
+  // With `@`, one evaluation copied to every step, as selectors.ts does for float samples.
+  const pl = place(plan.sel.at, plan.sel.offsetMs, ctx);
+  const h = broadcastRows(histogramsSql(plan, pl, ctx), pl, ctx);
+  if (call.fn === 'histogram_count' || call.fn === 'histogram_sum') {
     const col = call.fn === 'histogram_count' ? 'hcount' : 'hsum';
     return { type: 'vector', sql: `SELECT grp AS ls, i, ${col} AS val FROM (${h})` };
   }
-  const phi = compileArg(call.args[0]!, ctx);
-  const withPhi =
-    typeof phi.value === 'number'
-      ? { from: h, q: floatSql(phi.value, ctx.p) }
-      : {
-          from: `SELECT h.*, s.val AS phi FROM (${h}) AS h INNER JOIN (${phi.sql}) AS s ON h.i = s.i`,
-          q: 'phi',
-        };
-  const native = `SELECT grp AS ls, i, val FROM (${expQuantileSql(withPhi.from, withPhi.q)})`;
+  const { from, cols } = withScalars(h, call.args.slice(0, -1), ctx, compileArg);
+  const values =
+    call.fn === 'histogram_fraction'
+      ? expFractionSql(from, cols[0]!, cols[1]!)
+      : expQuantileSql(from, cols[0]!);
+  const native = `SELECT grp AS ls, i, val FROM (${values})`;
+  // Classic `le` buckets answer beside them, as in Prometheus.
   const classic = histogramQuantile(call, ctx, compileArg);
   return {
     type: 'vector',

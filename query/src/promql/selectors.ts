@@ -37,12 +37,12 @@ export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
  * Where a selector or subquery is evaluated: every step shifted back by the offset, or, with
  * `@`, one time for all steps (then `broadcast` copies its one row to every step).
  */
-interface Placement {
+export interface Placement {
   readonly grid: Grid;
   readonly broadcast: boolean;
 }
 
-function place(at: AtModifier, offsetMs: number, ctx: CompileContext): Placement {
+export function place(at: AtModifier, offsetMs: number, ctx: CompileContext): Placement {
   if (at === undefined) {
     const g = ctx.grid;
     return { grid: { ...g, startMs: g.startMs - offsetMs }, broadcast: false };

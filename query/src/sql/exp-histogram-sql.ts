@@ -119,6 +119,14 @@ export function expWindowSql(input: ExpWindowInput): string {
     FROM (${scaled}) GROUP BY ${g}i ORDER BY ${g}i`;
 }
 
+const bound = (k: string) => `pow(2, (${k}) * exp2(-hscale))`;
+
+/** expWindowSql's buckets with observations, from the most negative up: (lower, upper, count). */
+const BUCKETS = `arrayFilter(x -> x.3 > 0, arrayConcat(
+    arrayReverse(arrayMap((k, c) -> (-${bound('k + 1')}, -${bound('k')}, c), nk, nv)),
+    if(hzero > 0, [(-0., 0., hzero)], []),
+    arrayMap((k, c) -> (${bound('k')}, ${bound('k + 1')}, c), pk, pv)))`;
+
 /**
  * Rows of `from` (expWindowSql's columns) with `val`, their φ-quantile (φ as SQL), as Prometheus
  * 2.42's histogramQuantile: φ < 0 is −Inf, φ > 1 +Inf; no observations (or φ NaN) NaN; otherwise
@@ -127,17 +135,27 @@ export function expWindowSql(input: ExpWindowInput): string {
  * bucket (observations of NaN count but fall in no bucket) yields the last bucket's upper end.
  */
 export function expQuantileSql(from: string, q: string): string {
-  const bound = (k: string) => `pow(2, (${k}) * exp2(-hscale))`;
-  const buckets = `arrayFilter(x -> x.3 > 0, arrayConcat(
-      arrayReverse(arrayMap((k, c) -> (-${bound('k + 1')}, -${bound('k')}, c), nk, nv)),
-      if(hzero > 0, [(-0., 0., hzero)], []),
-      arrayMap((k, c) -> (${bound('k')}, ${bound('k + 1')}, c), pk, pv)))`;
   const found = 'arrayFirstIndex(x -> x >= rank, cum)';
   const reached = 'least(cum[j], hcount)';
   return `SELECT *, multiIf(isNaN(${q}), nan, ${q} < 0, -inf, ${q} > 1, inf, hcount = 0, nan,
       length(b) = 0, 0, ${reached} < rank, b[j].2,
       b[j].1 + (b[j].2 - b[j].1) * ((rank - (${reached} - b[j].3)) / b[j].3)) AS val
-    FROM (SELECT *, ${buckets} AS b, arrayCumSum(arrayMap(x -> x.3, b)) AS cum,
+    FROM (SELECT *, ${BUCKETS} AS b, arrayCumSum(arrayMap(x -> x.3, b)) AS cum,
       ${q} * hcount AS rank, if(${found} = 0, length(b), ${found}) AS j
       FROM (${from}))`;
+}
+
+/**
+ * Rows of `from` (expWindowSql's columns) with `val`, the fraction of observations between `lower`
+ * and `upper` (SQL), as Prometheus 2.42's histogramFraction: NaN with no observations or a NaN
+ * bound, 0 when lower ≥ upper; else the count below each bound (a bucket's count in full when the
+ * bound is at or past its upper end, none at or below its lower end, linearly in between; the
+ * whole count past the last bucket) divided by the count.
+ */
+export function expFractionSql(from: string, lower: string, upper: string): string {
+  const rank = (x: string) => `if(length(b) = 0 OR ${x} >= b[-1].2, hcount, least(hcount,
+      arraySum(arrayMap(y -> y.3 * if(${x} <= y.1, 0, if(${x} >= y.2, 1, (${x} - y.1) / (y.2 - y.1))), b))))`;
+  return `SELECT *, multiIf(hcount = 0 OR isNaN(${lower}) OR isNaN(${upper}), nan,
+      ${lower} >= ${upper}, 0, (${rank(upper)} - ${rank(lower)}) / hcount) AS val
+    FROM (SELECT *, ${BUCKETS} AS b FROM (${from}))`;
 }

@@ -96,3 +96,18 @@ ORDER BY (ServiceName, MetricName, Attributes, toUnixTimestamp64Nano(TimeUnix))
 ${ttlClause('TimeUnix', ctx.retention.metricsDays)}
 ${TABLE_SETTINGS}`;
 }
+
+/**
+ * A stored stream's identity (name, resource, scope, attributes) hashed once when the row is
+ * written: PromQL's series key reads it instead of hashing two label maps on every row it reads.
+ * Parts written before the column existed compute it when read until the mutation reaches them.
+ */
+export const SERIES_HASH = 'SeriesHash';
+export const SERIES_HASH_SQL = 'cityHash64(MetricName, ResourceAttributes, ScopeName, Attributes)';
+
+export const seriesHashColumn = (ctx: DdlContext, kind: MetricKind): string =>
+  `ALTER TABLE ${qualified(ctx, METRIC_TABLES[kind])} ADD COLUMN IF NOT EXISTS ${SERIES_HASH} UInt64 MATERIALIZED ${SERIES_HASH_SQL} CODEC(ZSTD(1))`;
+
+/** Writes the column into the parts stored before it existed (a background mutation). */
+export const materializeSeriesHash = (ctx: DdlContext, kind: MetricKind): string =>
+  `ALTER TABLE ${qualified(ctx, METRIC_TABLES[kind])} MATERIALIZE COLUMN ${SERIES_HASH}`;

@@ -1,28 +1,24 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cumulativeQuantile } from '../../sql/metrics-quantile.ts';
-import { startOpsKit, vectorOf, type Row } from './ops-test-kit.ts';
+import { bucketRows, startOpsKit, vectorOf } from './ops-test-kit.ts';
 
 const kit = startOpsKit();
 afterAll(() => kit.close());
 
-/** Cumulative buckets of one histogram `h` at step i, labelled `path`. */
-const buckets = (path: string, i: number, counts: Record<string, number>): Row[] =>
-  Object.entries(counts).map(([le, c]) => [{ __name__: 'h_bucket', path, le }, i, c]);
-
 const h = vectorOf([
-  ...buckets('/a', 0, { '0.1': 1, '0.5': 3, '1': 4, '+Inf': 4 }),
+  ...bucketRows('/a', 0, { '0.1': 1, '0.5': 3, '1': 4, '+Inf': 4 }),
   // Out of order, a bound written two ways (coalesced), a count dipping (made monotonic).
-  ...buckets('/b', 0, { '+Inf': 10, '1.0': 2, '1': 3, '0.5': 6, '2': 8 }),
+  ...bucketRows('/b', 0, { '+Inf': 10, '1.0': 2, '1': 3, '0.5': 6, '2': 8 }),
   // No +Inf bucket: NaN.
-  ...buckets('/c', 0, { '0.1': 1, '1': 2 }),
+  ...bucketRows('/c', 0, { '0.1': 1, '1': 2 }),
   // No observations: NaN.
-  ...buckets('/d', 0, { '1': 0, '+Inf': 0 }),
+  ...bucketRows('/d', 0, { '1': 0, '+Inf': 0 }),
   // Negative first bound: its bound when the rank falls in it.
-  ...buckets('/e', 0, { '-1': 5, '0': 6, '+Inf': 10 }),
+  ...bucketRows('/e', 0, { '-1': 5, '0': 6, '+Inf': 10 }),
   // Only +Inf: fewer than two buckets.
-  ...buckets('/f', 0, { '+Inf': 3 }),
+  ...bucketRows('/f', 0, { '+Inf': 3 }),
   [{ __name__: 'h_bucket', path: '/g' }, 0, 7],
-  ...buckets('/a', 1, { '0.1': 0, '0.5': 0, '1': 2, '+Inf': 10 }),
+  ...bucketRows('/a', 1, { '0.1': 0, '0.5': 0, '1': 2, '+Inf': 10 }),
 ]);
 
 const quantiles = async (q: string) =>
@@ -61,7 +57,7 @@ describe('histogram_quantile over classic buckets, as Prometheus computes it', (
       { '0.25': 0, '0.5': 7, '2.5': 7.5, '10': 12, '+Inf': 20 },
     ];
     for (const counts of sets) {
-      const v = vectorOf(buckets('/x', 0, counts));
+      const v = vectorOf(bucketRows('/x', 0, counts));
       // (At φ = 0 over an empty first bucket Go divides 0 by 0: NaN; the API's estimate answers 0.)
       for (const q of [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 1]) {
         const [row] = (await kit.run(`histogram_quantile(${q}, h)`, { h: v }, 1)).rows;

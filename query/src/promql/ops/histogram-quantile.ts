@@ -29,22 +29,27 @@ export function bucketQuantileSql(q: string, b: string, c: string, n: string, to
       ${start} + (${bound('bk + 1')} - ${start}) * ((rank - ${below}) / (${c}[bk + 1] - ${below})))`;
 }
 
+/** Rows (g, i, b) of a vector's `le` series: per label set without `le` and step, the buckets. */
+function bucketsSql(v: Compiled): string {
+  const group = `mapSort(mapFilter((k, v) -> k != 'le', ${dropName('ls')}))`;
+  // Buckets of one bound added up (as Prometheus coalesces them), then sorted by bound.
+  return `SELECT g, i, arraySort(x -> x.1, groupArray((ub, c))) AS b FROM (
+      SELECT ${group} AS g, i, ub, sum(val) AS c
+      FROM (SELECT ls, i, val, ${bucketBoundSql("ls['le']")} AS ub FROM (${v.sql}))
+      WHERE ub IS NOT NULL GROUP BY g, i, ub)
+    GROUP BY g, i`;
+}
+
 /** histogram_quantile(φ, buckets) over series with an `le` label, per label set without it. */
 export function histogramQuantile(
   call: Call,
   ctx: CompileContext,
   compileArg: CompileArg,
 ): Compiled | undefined {
+  if (call.fn === 'histogram_fraction') return histogramFraction(call, ctx, compileArg);
   if (call.fn !== 'histogram_quantile') return undefined;
   const q = scalarOperand(compileArg(call.args[0]!, ctx), 'h', 's', ctx.p);
-  const v = compileArg(call.args[1]!, ctx);
-  const group = `mapSort(mapFilter((k, v) -> k != 'le', ${dropName('ls')}))`;
-  // Buckets of one bound added up (as Prometheus coalesces them), then sorted by bound.
-  const buckets = `SELECT g, i, arraySort(x -> x.1, groupArray((ub, c))) AS b FROM (
-      SELECT ${group} AS g, i, ub, sum(val) AS c
-      FROM (SELECT ls, i, val, ${bucketBoundSql("ls['le']")} AS ub FROM (${v.sql}))
-      WHERE ub IS NOT NULL GROUP BY g, i, ub)
-    GROUP BY g, i`;
+  const buckets = bucketsSql(compileArg(call.args[1]!, ctx));
   // c: the counts made monotonic (a rate of a bucket can dip below the one before it); bk: the
   // bucket holding the rank, 0-based, or the last when none before it does.
   const sql = `SELECT ls, i, val FROM (
@@ -57,5 +62,37 @@ export function histogramQuantile(
         arrayMap(j -> arrayMax(arraySlice(arrayMap(x -> x.2, b), 1, j)), arrayEnumerate(b)) AS c,
         c[n] AS total
       FROM (${buckets})) AS h${q.join})`;
+  return { type: 'vector', sql };
+}
+
+/**
+ * The count of buckets `b` (sorted (bound, cumulative count)) below `x`, as Prometheus's
+ * BucketFraction ranks a bound: 0 at or below the first bucket's lower end (0 when its bound is
+ * above 0, else −Inf); the bucket's count at its bound; linearly between its lower end (the
+ * previous bound) and its bound inside it; never more than the +Inf bucket's count.
+ */
+function classicRankSql(x: string, b: string): string {
+  const j = `arrayFirstIndex(y -> y.1 >= ${x}, ${b})`;
+  const lower = `if(${j} = 1, if(${b}[1].1 > 0, 0, -inf), ${b}[${j} - 1].1)`;
+  const below = `if(${j} = 1, 0, ${b}[${j} - 1].2)`;
+  return `if(${x} <= if(${b}[1].1 > 0, 0, -inf), 0, least(${b}[-1].2, if(${b}[${j}].1 = ${x}, ${b}[${j}].2,
+      ${below} + (${b}[${j}].2 - ${below}) * (${x} - ${lower}) / (${b}[${j}].1 - ${lower}))))`;
+}
+
+/**
+ * histogram_fraction(lower, upper, buckets) over series with an `le` label, as Prometheus 3
+ * computes it for classic histograms (2.42 answers only native ones): NaN without a +Inf bucket,
+ * with no observations or a NaN bound; 0 when lower ≥ upper; else the difference of the bounds'
+ * ranks over the +Inf bucket's count. Counts are taken as they are (not made monotonic).
+ */
+function histogramFraction(call: Call, ctx: CompileContext, compileArg: CompileArg): Compiled {
+  const lo = scalarOperand(compileArg(call.args[0]!, ctx), 'h', 'lo', ctx.p);
+  const hi = scalarOperand(compileArg(call.args[1]!, ctx), 'h', 'hi', ctx.p);
+  const buckets = bucketsSql(compileArg(call.args[2]!, ctx));
+  const [l, u] = [lo.value, hi.value];
+  const sql = `SELECT h.g AS ls, h.i AS i, multiIf(
+      h.b[-1].1 != inf OR h.b[-1].2 = 0 OR isNaN(${l}) OR isNaN(${u}), nan, ${l} >= ${u}, 0,
+      (${classicRankSql(u, 'h.b')} - ${classicRankSql(l, 'h.b')}) / h.b[-1].2) AS val
+    FROM (${buckets}) AS h${lo.join}${hi.join}`;
   return { type: 'vector', sql };
 }

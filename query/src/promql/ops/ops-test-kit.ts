@@ -35,6 +35,10 @@ export function vectorOf(rows: readonly Row[]): Compiled {
   return { type: 'vector', sql: parts.join(' UNION ALL ') };
 }
 
+/** Cumulative buckets (`le` → count) of one histogram `h` at step i, labelled `path`. */
+export const bucketRows = (path: string, i: number, counts: Record<string, number>): Row[] =>
+  Object.entries(counts).map(([le, c]) => [{ __name__: 'h_bucket', path, le }, i, c]);
+
 /** A scalar node's SQL with one value per step. */
 export function scalarOf(values: readonly number[]): Compiled {
   return {

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ident } from '@sightline/store/schema/ddl-context';
 import { METRIC_TABLES } from '@sightline/store/schema/metrics';
-import { FAMILY_READS, type FamilyRead } from '../../promql/catalog.ts';
+import { FAMILY_READS, NATIVE_HISTOGRAM_READ, type FamilyRead } from '../../promql/catalog.ts';
 import { msParam, Params } from '../../sql/metrics-keys.ts';
 import type { PromParams } from './params.ts';
 
@@ -15,9 +15,10 @@ export interface MetricMetadata {
 export const METADATA_WINDOW_MS = 24 * 3_600_000;
 
 // One read per table: a histogram's _bucket, _sum and _count share their family.
-const FAMILIES: readonly FamilyRead[] = FAMILY_READS.filter(
-  (f, k) => FAMILY_READS.findIndex((g) => g.table === f.table) === k,
-);
+const FAMILIES: readonly FamilyRead[] = [
+  ...FAMILY_READS.filter((f, k) => FAMILY_READS.findIndex((g) => g.table === f.table) === k),
+  NATIVE_HISTOGRAM_READ,
+];
 
 // Remote-write units are stored as UCUM codes (collector/src/prom/units.ts); metadata spells
 // them as Prometheus does. OTLP families have none, as in the exporter's text format.
