@@ -8,7 +8,7 @@ import type {
 import { parsePointValue } from '@sightline/model/prom-value';
 import { parseSearch } from '@sightline/model/search/parse';
 import { compileSearch, type CompiledSearch } from '../search/compile.ts';
-import { andFilters, rangeFilter, withParam } from '../sql/logs-filter.ts';
+import { andFilters, rangeFilter, withParam, type LogsFilter } from '../sql/logs-filter.ts';
 import { logsTable, selectRows } from '../sql/logs-row.ts';
 import { runMetricQuery } from '../sql/metrics-query.ts';
 import { redStats } from '../sql/red-stats.ts';
@@ -76,28 +76,28 @@ export function logGroupExpr(
   return { sql: `LogAttributes[{gk${i}:String}]`, params: { [`gk${i}`]: key } };
 }
 
-async function logCount(
-  t: EvalTarget,
+/** A log rule's filter over `range` and its group-by columns (g0, g1, …) with their parameters. */
+export function logCountParts(
   query: LogCountQuery,
   groupBy: readonly string[],
   range: { fromMs: number; toMs: number },
-): Promise<QueryResult> {
+): { filter: LogsFilter; cols: string; groupParams: Record<string, string> } {
   const filter = andFilters(
     withParam('query.q', () => compileSearch(parseSearch(query.q), 'logs', 'q')),
     rangeFilter(range),
   );
   const exprs = groupBy.map(logGroupExpr);
   const cols = exprs.map((e, i) => `${e.sql} AS g${i}, `).join('');
-  const groupSql =
-    groupBy.length > 0 ? `GROUP BY ${groupBy.map((_, i) => `g${i}`).join(', ')}` : '';
   const groupParams: Record<string, string> = {};
   for (const e of exprs) Object.assign(groupParams, e.params);
-  const rows = await selectRows<Record<string, string>>(
-    t.client,
-    `SELECT ${cols}count() AS n FROM ${logsTable(t.database)}
-      WHERE ${filter.sql} ${groupSql} ORDER BY n DESC LIMIT ${MAX_GROUPS}`,
-    { ...filter.params, ...groupParams },
-  );
+  return { filter, cols, groupParams };
+}
+
+/** Rows of (g0, g1, …, n) → groups; no group-by and no rows is one group counting 0. */
+export function logCountGroups(
+  rows: readonly Record<string, string>[],
+  groupBy: readonly string[],
+): QueryResult {
   const groups = new Map<string, GroupValue>();
   for (const row of rows) {
     const labels = Object.fromEntries(groupBy.map((k, i) => [k, String(row[`g${i}`] ?? '')]));
@@ -105,6 +105,24 @@ async function logCount(
   }
   if (groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, value: 0 });
   return { groups, absent: 0 };
+}
+
+async function logCount(
+  t: EvalTarget,
+  query: LogCountQuery,
+  groupBy: readonly string[],
+  range: { fromMs: number; toMs: number },
+): Promise<QueryResult> {
+  const { filter, cols, groupParams } = logCountParts(query, groupBy, range);
+  const groupSql =
+    groupBy.length > 0 ? `GROUP BY ${groupBy.map((_, i) => `g${i}`).join(', ')}` : '';
+  const rows = await selectRows<Record<string, string>>(
+    t.client,
+    `SELECT ${cols}count() AS n FROM ${logsTable(t.database)}
+      WHERE ${filter.sql} ${groupSql} ORDER BY n DESC LIMIT ${MAX_GROUPS}`,
+    { ...filter.params, ...groupParams },
+  );
+  return logCountGroups(rows, groupBy);
 }
 
 /** The span filter of a RED rule: its search, narrowed to its operation unless grouped by it. */
