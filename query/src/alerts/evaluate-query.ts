@@ -6,13 +6,16 @@ import type {
   TraceRedQuery,
 } from '@sightline/model/api/alerts';
 import { parsePointValue } from '@sightline/model/prom-value';
-import { parseSearch } from '@sightline/model/search/parse';
-import { compileSearch, type CompiledSearch } from '../search/compile.ts';
-import { andFilters, rangeFilter, withParam, type LogsFilter } from '../sql/logs-filter.ts';
+import type { CompiledSearch } from '../search/compile.ts';
+import { compileSearch } from '../search/compile-search.ts';
+import type { LogsFilter } from '../sql/logs-filter.ts';
 import { logsTable, selectRows } from '../sql/logs-row.ts';
 import { runMetricQuery } from '../sql/metrics-query.ts';
-import { redStats } from '../sql/red-stats.ts';
+import { redStats, type RedEntry } from '../sql/red-stats.ts';
 import { evaluatePromQL } from './promql-query.ts';
+
+/** What a RED rule reads of one name's totals over its window. */
+export type RedTotals = Omit<RedEntry, 'series'>;
 
 /** Most alerts one evaluation of one rule produces; more groups are cut (largest first for logs). */
 export const MAX_GROUPS = 500;
@@ -82,10 +85,7 @@ export function logCountParts(
   groupBy: readonly string[],
   range: { fromMs: number; toMs: number },
 ): { filter: LogsFilter; cols: string; groupParams: Record<string, string> } {
-  const filter = andFilters(
-    withParam('query.q', () => compileSearch(parseSearch(query.q), 'logs', 'q')),
-    rangeFilter(range),
-  );
+  const filter = compileSearch(query.q, 'logs', range, 'query.q');
   const exprs = groupBy.map(logGroupExpr);
   const cols = exprs.map((e, i) => `${e.sql} AS g${i}, `).join('');
   const groupParams: Record<string, string> = {};
@@ -136,7 +136,7 @@ export function traceSearch(
     parts.push(`name:"${query.operation.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
   }
   if (parts.length === 0) return undefined;
-  return withParam('query.q', () => compileSearch(parseSearch(parts.join(' ')), 'spans', 'q'));
+  return compileSearch(parts.join(' '), 'spans', undefined, 'query.q');
 }
 
 async function traceRed(
@@ -156,6 +156,16 @@ async function traceRed(
     search: traceSearch(query, byOperation),
     limit: MAX_GROUPS,
   });
+  return redGroups(query, groupBy, windowMs, entries);
+}
+
+/** A RED rule's value per group from the window's RED totals (busiest first). */
+export function redGroups(
+  query: TraceRedQuery,
+  groupBy: readonly string[],
+  windowMs: number,
+  entries: readonly RedTotals[],
+): QueryResult {
   const absent = query.measure === 'rate' ? 0 : null;
   const groups = new Map<string, GroupValue>();
   if (groupBy.length === 0) {

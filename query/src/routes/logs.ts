@@ -24,7 +24,7 @@ import type { StoreClients } from '@sightline/store/client-factory';
 import { logContext } from '../sql/logs-context.ts';
 import { decodeCursor } from '../sql/logs-cursor.ts';
 import { logFacets } from '../sql/logs-facets.ts';
-import { searchFilter } from '../sql/logs-filter.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { logHistogram } from '../sql/logs-histogram.ts';
 import { searchLogs } from '../sql/logs-search.ts';
 import { LogTail } from '../sql/logs-tail.ts';
@@ -82,11 +82,20 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     async (req) => {
       const { q, cursor } = req.query;
       const limit = req.query.limit ?? LOG_SEARCH_LIMIT.default;
-      searchFilter(q); // a bad q is reported before a bad cursor
+      // Compiled once; a bad q is reported before a bad cursor.
+      const search = compileSearch(q, 'logs');
       const decoded = cursor === undefined ? undefined : decodeCursor(cursor, q ?? '');
       // A cursor keeps the first page's range; from/to are only read without one.
       const range = decoded?.range ?? parseTimeRange(req.query);
-      const page = await searchLogs({ client, database, q, range, cursor: decoded, limit });
+      const page = await searchLogs({
+        client,
+        database,
+        q,
+        search,
+        range,
+        cursor: decoded,
+        limit,
+      });
       return {
         from: page.range.fromMs,
         to: page.range.toMs,
@@ -107,10 +116,10 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     },
     async (req) => {
       const { q } = req.query;
-      searchFilter(q);
+      const search = compileSearch(q, 'logs');
       const range = parseTimeRange(req.query);
       const stepSeconds = resolveStep(req.query.step, range);
-      return logHistogram({ client, database, q, range, stepSeconds });
+      return logHistogram({ client, database, search, range, stepSeconds });
     },
   );
 
@@ -125,10 +134,10 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     },
     async (req) => {
       const { q, field } = req.query;
-      searchFilter(q);
+      const search = compileSearch(q, 'logs');
       const range = parseTimeRange(req.query);
       const limit = req.query.limit ?? LOG_FACET_LIMIT.default;
-      return logFacets({ client, database, field, q, range, limit });
+      return logFacets({ client, database, field, search, range, limit });
     },
   );
 
@@ -167,7 +176,7 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
       },
     },
     async (req, reply) => {
-      const filter = searchFilter(req.query.q);
+      const filter = compileSearch(req.query.q, 'logs');
       if (openTails.size >= tailSettings.maxTails) {
         throw new SightlineError(
           'SL_ERR_TOO_MANY_TAILS',
