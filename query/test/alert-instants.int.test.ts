@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LogCountQuery } from '@sightline/model/api/alerts';
+import type { AlertQuery } from '@sightline/model/api/alerts';
 import { evaluateQuery, type QueryResult } from '../src/alerts/evaluate-query.ts';
-import { evaluateInstants, type Instants } from '../src/alerts/evaluate-series.ts';
+import { evaluateInstants } from '../src/alerts/evaluate-series.ts';
+import type { Instants } from '../src/alerts/instants.ts';
 import { MIN, ns, send, windowOf, type LogSpec } from './logs-fixtures.ts';
+import { newSpanId, newTraceId, sendSpans, type TestSpan } from './traces-fixtures.ts';
 import { sightline, useSightline } from './use-sightline.ts';
 
 /**
@@ -31,11 +33,37 @@ const rows: LogSpec[] = [
   })),
 ];
 
-useSightline(() => send(rows));
+// Spans: a service with server spans (only those count), one with internal spans only (all count),
+// errors, one on instant 5's end and one on its window start, durations that differ per span.
+const span = (service: string, name: string, endMs: number, kind: number, k: number): TestSpan => ({
+  traceId: newTraceId(),
+  spanId: newSpanId(),
+  service,
+  name,
+  start: ns(endMs) - BigInt(5 + k) * 1_000_000n,
+  end: ns(endMs),
+  kind,
+  status: k % 5 === 0 ? 2 : 0,
+});
+const spans: TestSpan[] = [
+  ...Array.from({ length: 60 }, (_, k) =>
+    span('shop-ü', k % 2 ? 'GET /cart' : 'POST /pay', from + 5_000 + k * 8_111, k % 3 ? 2 : 1, k),
+  ),
+  ...Array.from({ length: 20 }, (_, k) =>
+    span('batch', 'nightly', from + 9_000 + k * 23_000, 1, k),
+  ),
+  span('shop-ü', 'POST /pay', edge(5) - 60_000, 2, 1),
+  span('shop-ü', 'POST /pay', edge(5), 2, 1),
+];
+
+useSightline(async () => {
+  await send(rows);
+  await sendSpans(spans);
+});
 
 const plain = (r: QueryResult) => Object.fromEntries([...r.groups].map(([k, g]) => [k, g.value]));
 
-async function compare(query: LogCountQuery, groupBy: string[], windowMs: number) {
+async function compare(query: AlertQuery, groupBy: string[], windowMs: number) {
   const s = sightline().store;
   const target = { client: s.reader, database: s.database };
   const batched = await evaluateInstants(target, query, groupBy, windowMs, at);
@@ -61,5 +89,18 @@ describe('a log rule evaluated at many instants in one scan', () => {
     expect(counts.every((c) => typeof c[''] === 'number')).toBe(true);
     expect(counts[0]).toEqual({ '': 0 });
     await compare({ kind: 'log_count', q: '' }, ['level'], 30_000);
+  });
+});
+
+describe('a RED rule evaluated at many instants in one scan', () => {
+  it('gives each instant what redStats gives for its window: rate, error rate, percentiles', async () => {
+    const service = 'shop-ü';
+    const rate = await compare({ kind: 'trace_red', measure: 'rate' }, ['service'], 60_000);
+    expect(rate.some((c) => (c['service=batch'] ?? 0) > 0)).toBe(true);
+    await compare({ kind: 'trace_red', measure: 'error_rate' }, [], 90_000);
+    const p99 = { kind: 'trace_red', measure: 'latency', percentile: 'p99', service } as const;
+    const latency = await compare(p99, ['operation'], 60_000);
+    expect(latency.some((c) => c['operation=POST /pay'] !== undefined)).toBe(true);
+    await compare({ ...p99, percentile: 'p50', operation: 'GET /cart' }, [], 45_000);
   });
 });
