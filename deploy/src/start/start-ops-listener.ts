@@ -1,10 +1,8 @@
 import Fastify from 'fastify';
 import { guardReceiveApp } from '@sightline/collector/receive/auth';
 import type { SightlineConfig } from '../config.ts';
-import { serveReadiness, type Probe } from '../readiness.ts';
-import type { RunningAuth } from '../security.ts';
-import type { SelfMetrics } from '../self-metrics.ts';
-import { urlOf, type Stoppable } from './started.ts';
+import { serveReadiness } from '../readiness.ts';
+import { urlOf, type ListenerDeps, type Stoppable } from './started.ts';
 
 export interface StartedOpsListener extends Stoppable {
   readonly url: string;
@@ -16,12 +14,7 @@ export interface StartedOpsListener extends Stoppable {
  */
 export async function startOpsListener(
   config: Pick<SightlineConfig, 'host' | 'apiPort'>,
-  deps: {
-    readonly auth: RunningAuth | undefined;
-    readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
-    readonly metrics: SelfMetrics;
-    readonly probes: Record<string, Probe>;
-  },
+  deps: Pick<ListenerDeps, 'auth' | 'tls' | 'metrics' | 'probes'>,
 ): Promise<StartedOpsListener> {
   const { auth, tls } = deps;
   const ops = Fastify({ logger: false, ...(tls ? { https: tls } : {}) });

@@ -1,13 +1,10 @@
-import type { FastifyBaseLogger } from 'fastify';
 import { buildQueryApp } from '@sightline/query/app';
 import type { IngestEndpoints } from '@sightline/query/routes/setup';
 import type { StoreClients } from '@sightline/store/client-factory';
 import type { SightlineConfig } from '../config.ts';
 import { closeBy } from '../close-by.ts';
-import { serveReadiness, type Probe } from '../readiness.ts';
-import type { RunningAuth } from '../security.ts';
-import type { SelfMetrics } from '../self-metrics.ts';
-import { urlOf, type Deadline, type Stoppable } from './started.ts';
+import { serveReadiness } from '../readiness.ts';
+import { urlOf, type ListenerDeps, type Stoppable } from './started.ts';
 
 /** What the query role reads from the configuration. */
 export interface QueryRoleConfig extends Pick<
@@ -20,17 +17,11 @@ export interface QueryRoleConfig extends Pick<
   readonly allowedHosts?: readonly string[];
 }
 
-export interface QueryDeps {
+export interface QueryDeps extends ListenerDeps {
   readonly store: StoreClients;
   readonly version: string;
   /** This process's OTLP listeners, for the dashboard's hints. */
   readonly ingestEndpoints: () => IngestEndpoints;
-  readonly auth: RunningAuth | undefined;
-  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
-  readonly metrics: SelfMetrics;
-  readonly probes: Record<string, Probe>;
-  readonly logger: FastifyBaseLogger;
-  readonly deadline: Deadline;
 }
 
 export interface StartedQuery extends Stoppable {

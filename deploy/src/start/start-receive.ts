@@ -7,10 +7,8 @@ import { buildReceiveApp, rowSink, type IngestSink } from '@sightline/collector/
 import { startGrpcReceiver } from '@sightline/collector/receive/grpc-server';
 import type { SightlineConfig } from '../config.ts';
 import { closeBy } from '../close-by.ts';
-import { serveReadiness, type Probe } from '../readiness.ts';
-import type { RunningAuth } from '../security.ts';
-import type { SelfMetrics } from '../self-metrics.ts';
-import { StopSteps, urlOf, type Deadline, type Stoppable } from './started.ts';
+import { serveReadiness } from '../readiness.ts';
+import { StopSteps, urlOf, type ListenerDeps, type Stoppable } from './started.ts';
 
 /** What the receive role reads from the configuration. */
 export interface ReceiveRoleConfig extends Pick<
@@ -26,16 +24,9 @@ export interface ReceiveRoleConfig extends Pick<
   readonly ingestRateLimitPerMinute: number;
 }
 
-export interface ReceiveDeps {
+export interface ReceiveDeps extends ListenerDeps {
   /** Where accepted data goes: Kafka, or the in-process ingest writer. */
   readonly to: { readonly kafka: Kafka } | { readonly writer: GroupCommitWriter };
-  readonly auth: RunningAuth | undefined;
-  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
-  readonly metrics: SelfMetrics;
-  readonly probes: Record<string, Probe>;
-  readonly logger: FastifyBaseLogger;
-  /** When stopping, connections still open at this time are closed. */
-  readonly deadline: Deadline;
 }
 
 export interface StartedReceive extends Stoppable {

@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Probe } from '../readiness.ts';
+import type { RunningAuth } from '../security.ts';
+import type { SelfMetrics } from '../self-metrics.ts';
 
 /** What a role's start function returns besides its parts: how to stop what it started. */
 export interface Stoppable {
@@ -29,3 +32,14 @@ export const urlOf = (app: FastifyInstance): string => {
 
 /** A shared stop deadline (epoch ms), set when the stop begins; Infinity until then. */
 export type Deadline = () => number;
+
+/** What every listener of a process shares: auth, TLS, self-metrics, readiness, the stop deadline. */
+export interface ListenerDeps {
+  readonly auth: RunningAuth | undefined;
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  readonly metrics: SelfMetrics;
+  readonly probes: Record<string, Probe>;
+  readonly logger: FastifyBaseLogger;
+  /** When stopping, connections still open at this time are closed. */
+  readonly deadline: Deadline;
+}

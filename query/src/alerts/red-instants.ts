@@ -2,27 +2,17 @@ import type { TraceRedQuery } from '@sightline/model/api/alerts';
 import { ident } from '@sightline/store/schema/ddl-context';
 import { selectRows } from '../sql/logs-row.ts';
 import { Params } from '../sql/metrics-keys.ts';
-import { spanRangeSql, usesRollup } from '../sql/red-stats.ts';
+import { redEntries, spanRangeSql, usesRollup, type RedRow } from '../sql/red-stats.ts';
 import {
   MAX_GROUPS,
   redGroups,
   traceSearch,
   type EvalTarget,
   type QueryResult,
-  type RedTotals,
 } from './evaluate-query.ts';
 import { instantsOfRow, type Instants } from './instants.ts';
 
-interface Row {
-  i: string;
-  name: string;
-  requests: string;
-  errors: string;
-  q: (number | null)[];
-}
-
-const ms = (ns: number | null | undefined): number | null =>
-  ns === null || ns === undefined || !Number.isFinite(ns) ? null : ns / 1e6;
+type Row = Omit<RedRow, 'step' | 'b'> & { i: string };
 
 /**
  * A RED rule at every instant in one scan: per instant and name, what redStats answers for that
@@ -61,21 +51,10 @@ export async function redInstants(
       GROUP BY i, name ORDER BY i, requests DESC, name LIMIT ${MAX_GROUPS} BY i`,
     { ...(search?.params ?? {}), ...p.values },
   );
-  const seconds = windowMs / 1000;
-  const byInstant = Array.from({ length: at.count }, (): RedTotals[] => []);
-  for (const r of rows) {
-    const requests = Number(r.requests);
-    const errors = Number(r.errors);
-    byInstant[Number(r.i)]?.push({
-      name: r.name,
-      requests,
-      errors,
-      requestRate: requests / seconds,
-      errorRate: requests === 0 ? null : errors / requests,
-      p50Ms: ms(r.q[0]),
-      p95Ms: ms(r.q[1]),
-      p99Ms: ms(r.q[2]),
-    });
-  }
-  return byInstant.map((entries) => redGroups(query, groupBy, windowMs, entries));
+  const byInstant = Array.from({ length: at.count }, (): RedRow[] => []);
+  for (const { i, ...r } of rows) byInstant[Number(i)]?.push({ ...r, step: 0, b: '0' });
+  // Each instant's rows as redStats turns its one-window answer into entries.
+  const window = { fromMs: 0, toMs: windowMs, stepMs: windowMs, points: 1 };
+  const entries = byInstant.map((r) => redEntries(r, window, MAX_GROUPS).entries);
+  return entries.map((e) => redGroups(query, groupBy, windowMs, e));
 }
