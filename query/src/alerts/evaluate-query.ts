@@ -1,4 +1,3 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   AlertQuery,
   LogCountQuery,
@@ -13,37 +12,19 @@ import { logsTable, selectRows } from '../sql/logs-row.ts';
 import { runMetricQuery } from '../sql/metrics-query.ts';
 import { redStats, type RedEntry } from '../sql/red-stats.ts';
 import { evaluatePromQL } from './promql-query.ts';
+import {
+  groupKeyOf,
+  MAX_GROUPS,
+  type EvalTarget,
+  type GroupValue,
+  type QueryResult,
+} from './query-result.ts';
+
+// Where evaluations' results are defined; imported from here by the evaluator and the preview.
+export { groupKeyOf, MAX_GROUPS, type EvalTarget, type GroupValue, type QueryResult };
 
 /** What a RED rule reads of one name's totals over its window. */
 export type RedTotals = Omit<RedEntry, 'series'>;
-
-/** Most alerts one evaluation of one rule produces; more groups are cut (largest first for logs). */
-export const MAX_GROUPS = 500;
-
-export interface GroupValue {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number | null;
-}
-
-export interface QueryResult {
-  readonly groups: ReadonlyMap<string, GroupValue>;
-  /**
-   * The value of a known group absent from this result: 0 for counts and rates (nothing
-   * happened), null (no data) for ratios, percentiles and metrics.
-   */
-  readonly absent: number | null;
-}
-
-export interface EvalTarget {
-  readonly client: ClickHouseClient;
-  readonly database: string;
-}
-
-/** `service=checkout,route=/pay`: stable, readable, '' without group-by. */
-export const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 
 /** The rule's query over the window [atMs - windowMs, atMs), one value per group. */
 export async function evaluateQuery(
