@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, one after another, figures printed as markdown tables. */
+import { run as alerts } from '../query/bench/alert-preview.bench.ts';
 import { run as dashboard } from '../dashboard/bench/render.bench.ts';
 import { run as dashboards } from '../query/bench/dashboard-panels.bench.ts';
 import { run as distributed } from '../deploy/bench/distributed.bench.ts';
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   distributed,
   query,
   traces,
+  alerts,
   metrics,
   sdk,
   'sdk-pg': sdkPg,

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvaluator } from '@sightline/query/alerts/evaluator';
-import { Lease } from '@sightline/query/alerts/lease';
+import { Lease } from '@sightline/store/alerts/lease';
 import { startAlerting } from '@sightline/query/alerts/start-alerting';
 import { createStoreClients, type StoreClients } from '@sightline/store/client-factory';
 import { useAlertSightline } from './alerts-fixture.ts';

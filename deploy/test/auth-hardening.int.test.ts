@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSightline } from '../src/all-in-one.ts';
-import { recordDelivery } from '@sightline/query/alerts/state-store';
+import { recordDelivery } from '@sightline/store/alerts/deliveries';
 import { startTestSightline, testConfig } from './harness.ts';
 
 // Sign-in stays limited whatever the general API rate limit is, and a weak admin password is

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertPreviewResponse } from '@sightline/model/api/alerts';
-import { appendHistory, loadStates, readHistory, saveStates } from '../src/alerts/state-store.ts';
+import { appendHistory, readHistory } from '@sightline/store/alerts/history';
+import { loadStates, saveStates } from '@sightline/store/alerts/states';
 import { BASE, MIN, RANGE, ns, one, sendMetrics, times, values } from './metrics-fixtures.ts';
 import { sightline, useSightline } from './use-sightline.ts';
 

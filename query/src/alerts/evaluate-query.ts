@@ -1,4 +1,3 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type {
   AlertQuery,
   LogCountQuery,
@@ -6,41 +5,26 @@ import type {
   TraceRedQuery,
 } from '@sightline/model/api/alerts';
 import { parsePointValue } from '@sightline/model/prom-value';
-import { parseSearch } from '@sightline/model/search/parse';
-import { compileSearch, type CompiledSearch } from '../search/compile.ts';
-import { andFilters, rangeFilter, withParam } from '../sql/logs-filter.ts';
+import type { CompiledSearch } from '../search/compile.ts';
+import { compileSearch } from '../search/compile-search.ts';
+import type { LogsFilter } from '../sql/logs-filter.ts';
 import { logsTable, selectRows } from '../sql/logs-row.ts';
 import { runMetricQuery } from '../sql/metrics-query.ts';
-import { redStats } from '../sql/red-stats.ts';
+import { redStats, type RedEntry } from '../sql/red-stats.ts';
 import { evaluatePromQL } from './promql-query.ts';
+import {
+  groupKeyOf,
+  MAX_GROUPS,
+  type EvalTarget,
+  type GroupValue,
+  type QueryResult,
+} from './query-result.ts';
 
-/** Most alerts one evaluation of one rule produces; more groups are cut (largest first for logs). */
-export const MAX_GROUPS = 500;
+// Where evaluations' results are defined; imported from here by the evaluator and the preview.
+export { groupKeyOf, MAX_GROUPS, type EvalTarget, type GroupValue, type QueryResult };
 
-export interface GroupValue {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number | null;
-}
-
-export interface QueryResult {
-  readonly groups: ReadonlyMap<string, GroupValue>;
-  /**
-   * The value of a known group absent from this result: 0 for counts and rates (nothing
-   * happened), null (no data) for ratios, percentiles and metrics.
-   */
-  readonly absent: number | null;
-}
-
-export interface EvalTarget {
-  readonly client: ClickHouseClient;
-  readonly database: string;
-}
-
-/** `service=checkout,route=/pay`: stable, readable, '' without group-by. */
-export const groupKeyOf = (labels: Readonly<Record<string, string>>): string =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+/** What a RED rule reads of one name's totals over its window. */
+export type RedTotals = Omit<RedEntry, 'series'>;
 
 /** The rule's query over the window [atMs - windowMs, atMs), one value per group. */
 export async function evaluateQuery(
@@ -76,28 +60,25 @@ export function logGroupExpr(
   return { sql: `LogAttributes[{gk${i}:String}]`, params: { [`gk${i}`]: key } };
 }
 
-async function logCount(
-  t: EvalTarget,
+/** A log rule's filter over `range` and its group-by columns (g0, g1, …) with their parameters. */
+export function logCountParts(
   query: LogCountQuery,
   groupBy: readonly string[],
   range: { fromMs: number; toMs: number },
-): Promise<QueryResult> {
-  const filter = andFilters(
-    withParam('query.q', () => compileSearch(parseSearch(query.q), 'logs', 'q')),
-    rangeFilter(range),
-  );
+): { filter: LogsFilter; cols: string; groupParams: Record<string, string> } {
+  const filter = compileSearch(query.q, 'logs', range, 'query.q');
   const exprs = groupBy.map(logGroupExpr);
   const cols = exprs.map((e, i) => `${e.sql} AS g${i}, `).join('');
-  const groupSql =
-    groupBy.length > 0 ? `GROUP BY ${groupBy.map((_, i) => `g${i}`).join(', ')}` : '';
   const groupParams: Record<string, string> = {};
   for (const e of exprs) Object.assign(groupParams, e.params);
-  const rows = await selectRows<Record<string, string>>(
-    t.client,
-    `SELECT ${cols}count() AS n FROM ${logsTable(t.database)}
-      WHERE ${filter.sql} ${groupSql} ORDER BY n DESC LIMIT ${MAX_GROUPS}`,
-    { ...filter.params, ...groupParams },
-  );
+  return { filter, cols, groupParams };
+}
+
+/** Rows of (g0, g1, …, n) → groups; no group-by and no rows is one group counting 0. */
+export function logCountGroups(
+  rows: readonly Record<string, string>[],
+  groupBy: readonly string[],
+): QueryResult {
   const groups = new Map<string, GroupValue>();
   for (const row of rows) {
     const labels = Object.fromEntries(groupBy.map((k, i) => [k, String(row[`g${i}`] ?? '')]));
@@ -105,6 +86,24 @@ async function logCount(
   }
   if (groupBy.length === 0 && groups.size === 0) groups.set('', { labels: {}, value: 0 });
   return { groups, absent: 0 };
+}
+
+async function logCount(
+  t: EvalTarget,
+  query: LogCountQuery,
+  groupBy: readonly string[],
+  range: { fromMs: number; toMs: number },
+): Promise<QueryResult> {
+  const { filter, cols, groupParams } = logCountParts(query, groupBy, range);
+  const groupSql =
+    groupBy.length > 0 ? `GROUP BY ${groupBy.map((_, i) => `g${i}`).join(', ')}` : '';
+  const rows = await selectRows<Record<string, string>>(
+    t.client,
+    `SELECT ${cols}count() AS n FROM ${logsTable(t.database)}
+      WHERE ${filter.sql} ${groupSql} ORDER BY n DESC LIMIT ${MAX_GROUPS}`,
+    { ...filter.params, ...groupParams },
+  );
+  return logCountGroups(rows, groupBy);
 }
 
 /** The span filter of a RED rule: its search, narrowed to its operation unless grouped by it. */
@@ -118,7 +117,7 @@ export function traceSearch(
     parts.push(`name:"${query.operation.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
   }
   if (parts.length === 0) return undefined;
-  return withParam('query.q', () => compileSearch(parseSearch(parts.join(' ')), 'spans', 'q'));
+  return compileSearch(parts.join(' '), 'spans', undefined, 'query.q');
 }
 
 async function traceRed(
@@ -138,6 +137,16 @@ async function traceRed(
     search: traceSearch(query, byOperation),
     limit: MAX_GROUPS,
   });
+  return redGroups(query, groupBy, windowMs, entries);
+}
+
+/** A RED rule's value per group from the window's RED totals (busiest first). */
+export function redGroups(
+  query: TraceRedQuery,
+  groupBy: readonly string[],
+  windowMs: number,
+  entries: readonly RedTotals[],
+): QueryResult {
   const absent = query.measure === 'rate' ? 0 : null;
   const groups = new Map<string, GroupValue>();
   if (groupBy.length === 0) {

@@ -5,21 +5,18 @@ import type { AlertChannel } from '@sightline/model/api/alert-channels';
 import { evaluateQuery } from './evaluate-query.ts';
 import { conditionText, thresholdOf } from './condition.ts';
 import { canForget } from './forget.ts';
-import { Lease } from './lease.ts';
+import { Lease } from '@sightline/store/alerts/lease';
 import { dashboardUrl } from './links.ts';
 import { decideNotification, type NotifyDecision } from './notify-decision.ts';
 import type { AlertNotification, DeliveryResult } from './notify/types.ts';
-import { listRules, listSilences, type StoreTarget } from './rule-store.ts';
+import { appendHistory, type HistoryRow } from '@sightline/store/alerts/history';
+import { recordDelivery } from '@sightline/store/alerts/deliveries';
+import { listRules } from '@sightline/store/alerts/rules';
+import { loadStates, saveStates, type StoredAlert } from '@sightline/store/alerts/states';
+import type { StoreTarget } from '@sightline/store/alerts/target';
+import { listSilences } from './rules.ts';
 import { isSilenced, type ActiveSilence } from './silences.ts';
 import { INITIAL_STATE, step } from './state-machine.ts';
-import {
-  appendHistory,
-  loadStates,
-  recordDelivery,
-  saveStates,
-  type HistoryRow,
-  type StoredAlert,
-} from './state-store.ts';
 import { renderTemplate } from './template.ts';
 import { validateRule, type NormalizedRule } from './validate.ts';
 

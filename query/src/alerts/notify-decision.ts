@@ -1,10 +1,7 @@
-import type { AlertState } from './state-machine.ts';
+import type { AlertState, NotifiedMark } from '@sightline/store/alerts/states';
 
 /** The last notification sent for an alert: which state it announced and when. */
-export interface NotifiedMark {
-  readonly state: '' | 'firing' | 'resolved';
-  readonly atMs: number | null;
-}
+export type { NotifiedMark } from '@sightline/store/alerts/states';
 
 export interface NotifyDecision {
   readonly kind: 'firing' | 'resolved';

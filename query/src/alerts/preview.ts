@@ -2,11 +2,12 @@ import type { AlertPreviewRequest, AlertPreviewResponse } from '@sightline/model
 import type { SeriesPoint } from '@sightline/model/api/metrics';
 import { toPointValue } from '@sightline/model/prom-value';
 import { conditionText, thresholdOf } from './condition.ts';
-import { evaluateQuery, type EvalTarget } from './evaluate-query.ts';
+import type { EvalTarget } from './evaluate-query.ts';
+import { evaluateInstants } from './evaluate-series.ts';
 import { INITIAL_STATE, step, type AlertState } from './state-machine.ts';
 import { validateRule } from './validate.ts';
 
-/** Evaluations replayed at most: each is one query (two for trace rules). */
+/** Evaluations replayed at most (a log rule's are one query; other kinds', one query each). */
 export const PREVIEW_MAX_POINTS = 60;
 
 /**
@@ -29,9 +30,13 @@ export async function previewRule(
   const series = new Map<string, { labels: Record<string, string>; points: SeriesPoint[] }>();
   const states = new Map<string, AlertState>();
   const transitions: AlertPreviewResponse['transitions'] = [];
-  for (let i = 0; i < count; i++) {
+  const results = await evaluateInstants(target, req.rule.query, n.groupBy, n.windowMs, {
+    fromMs,
+    stepMs,
+    count,
+  });
+  for (const [i, result] of results.entries()) {
     const at = fromMs + i * stepMs;
-    const result = await evaluateQuery(target, req.rule.query, n.groupBy, n.windowMs, at);
     for (const [key, g] of result.groups) {
       if (!series.has(key)) {
         // Earlier instants did not see this group: its value there is the query's absent value.

@@ -3,11 +3,10 @@ import { PromQLError } from '../promql/errors.ts';
 import { evaluateInstant, type PromQLContext } from '../promql/evaluate.ts';
 import { parsePromQL } from '../promql/parse.ts';
 import { typeOf } from '../promql/type-check.ts';
-import { groupKeyOf, MAX_GROUPS, type EvalTarget, type QueryResult } from './evaluate-query.ts';
+import { groupKeyOf, MAX_GROUPS, type EvalTarget, type QueryResult } from './query-result.ts';
 
 /** What one evaluation of a PromQL rule may read: the series cap is the alerts cap. */
 const limits = (): PromQLContext['limits'] => ({
-  // A function: evaluate-query.ts imports this module, so its constants are read at call time.
   maxSeries: MAX_GROUPS,
   maxSamples: 50_000_000,
   timeoutMs: 30_000,

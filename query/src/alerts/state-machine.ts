@@ -1,14 +1,9 @@
 import type { AlertCondition, AlertStateName, NoDataPolicy } from '@sightline/model/api/alerts';
 
+import type { AlertState } from '@sightline/store/alerts/states';
+
 /** One alert's (rule × group) state as the evaluator keeps it between evaluations. */
-export interface AlertState {
-  readonly state: AlertStateName;
-  readonly value: number | null;
-  /** Since when the condition has held (pending or firing), epoch ms. */
-  readonly activeSince: number | null;
-  readonly firedAt: number | null;
-  readonly resolvedAt: number | null;
-}
+export type { AlertState };
 
 export const INITIAL_STATE: AlertState = {
   state: 'inactive',

@@ -1,8 +1,6 @@
 import type { AlertRuleInput, AlertQuery } from '@sightline/model/api/alerts';
 import { SightlineError } from '@sightline/model/errors';
-import { parseSearch } from '@sightline/model/search/parse';
-import { compileSearch } from '../search/compile.ts';
-import { withParam } from '../sql/logs-filter.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { filtersSql, Params } from '../sql/metrics-keys.ts';
 import { parseDuration } from './duration.ts';
 import { traceSearch } from './evaluate-query.ts';
@@ -77,7 +75,7 @@ export function validateRule(input: AlertRuleInput): NormalizedRule {
 function checkQuery(query: AlertQuery, groupBy: readonly string[]): void {
   switch (query.kind) {
     case 'log_count':
-      withParam('query.q', () => compileSearch(parseSearch(query.q), 'logs', 'q'));
+      compileSearch(query.q, 'logs', undefined, 'query.q');
       return;
     case 'trace_red': {
       if (

@@ -8,7 +8,7 @@ import {
   AlertSilenceList,
 } from '@sightline/model/api/alerts';
 import type { StoreClients } from '@sightline/store/client-factory';
-import { createSilence, deleteSilence, listSilences } from '../alerts/rule-store.ts';
+import { createSilence, deleteSilence, listSilences } from '../alerts/rules.ts';
 
 export interface AlertSilenceRouteOptions {
   readonly store: StoreClients;

@@ -22,22 +22,18 @@ import {
   AlertRulesImportRequest,
   AlertRulesImportResponse,
 } from '@sightline/model/api/alert-import';
+import { readDeliveries } from '@sightline/store/alerts/deliveries';
+import { readHistory } from '@sightline/store/alerts/history';
+import { getRule, listRules } from '@sightline/store/alerts/rules';
+import { loadStates } from '@sightline/store/alerts/states';
 import type { StoreClients } from '@sightline/store/client-factory';
 import { maskRule } from '../alerts/channel-secrets.ts';
 import { parseDuration } from '../alerts/duration.ts';
 import { dashboardUrl } from '../alerts/links.ts';
 import { previewRule } from '../alerts/preview.ts';
 import { importPrometheusRules } from '../alerts/prom-rules-import.ts';
-import {
-  createRule,
-  deleteRule,
-  getRule,
-  listRules,
-  listSilences,
-  replaceRule,
-} from '../alerts/rule-store.ts';
+import { createRule, deleteRule, listSilences, replaceRule } from '../alerts/rules.ts';
 import { isSilenced } from '../alerts/silences.ts';
-import { loadStates, readDeliveries, readHistory } from '../alerts/state-store.ts';
 
 export interface AlertRouteOptions {
   readonly store: StoreClients;

@@ -24,7 +24,8 @@ import type { StoreClients } from '@sightline/store/client-factory';
 import { logContext } from '../sql/logs-context.ts';
 import { decodeCursor } from '../sql/logs-cursor.ts';
 import { logFacets } from '../sql/logs-facets.ts';
-import { andFilters, searchFilter, selfTelemetryFilter } from '../sql/logs-filter.ts';
+import { andFilters, selfTelemetryFilter } from '../sql/logs-filter.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { logHistogram } from '../sql/logs-histogram.ts';
 import { searchLogs } from '../sql/logs-search.ts';
 import { LogTail } from '../sql/logs-tail.ts';
@@ -82,7 +83,11 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     async (req) => {
       const { q, cursor } = req.query;
       const limit = req.query.limit ?? LOG_SEARCH_LIMIT.default;
-      searchFilter(q); // a bad q is reported before a bad cursor
+      // Compiled once; a bad q is reported before a bad cursor.
+      const search = andFilters(
+        compileSearch(q, 'logs'),
+        selfTelemetryFilter(req.query.selfTelemetry),
+      );
       const decoded = cursor === undefined ? undefined : decodeCursor(cursor, q ?? '');
       // A cursor keeps the first page's range; from/to are only read without one.
       const range = decoded?.range ?? parseTimeRange(req.query);
@@ -90,7 +95,7 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
         client,
         database,
         q,
-        selfTelemetry: req.query.selfTelemetry,
+        search,
         range,
         cursor: decoded,
         limit,
@@ -115,17 +120,13 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     },
     async (req) => {
       const { q } = req.query;
-      searchFilter(q);
+      const search = andFilters(
+        compileSearch(q, 'logs'),
+        selfTelemetryFilter(req.query.selfTelemetry),
+      );
       const range = parseTimeRange(req.query);
       const stepSeconds = resolveStep(req.query.step, range);
-      return logHistogram({
-        client,
-        database,
-        q,
-        selfTelemetry: req.query.selfTelemetry,
-        range,
-        stepSeconds,
-      });
+      return logHistogram({ client, database, search, range, stepSeconds });
     },
   );
 
@@ -140,18 +141,13 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     },
     async (req) => {
       const { q, field } = req.query;
-      searchFilter(q);
+      const search = andFilters(
+        compileSearch(q, 'logs'),
+        selfTelemetryFilter(req.query.selfTelemetry),
+      );
       const range = parseTimeRange(req.query);
       const limit = req.query.limit ?? LOG_FACET_LIMIT.default;
-      return logFacets({
-        client,
-        database,
-        field,
-        q,
-        selfTelemetry: req.query.selfTelemetry,
-        range,
-        limit,
-      });
+      return logFacets({ client, database, field, search, range, limit });
     },
   );
 
@@ -191,7 +187,7 @@ export const logRoutes: FastifyPluginCallbackTypebox<LogRouteOptions> = (app, op
     },
     async (req, reply) => {
       const filter = andFilters(
-        searchFilter(req.query.q),
+        compileSearch(req.query.q, 'logs'),
         selfTelemetryFilter(req.query.selfTelemetry),
       );
       if (openTails.size >= tailSettings.maxTails) {

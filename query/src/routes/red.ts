@@ -7,10 +7,10 @@ import {
   ServicesOverviewQuery,
   ServicesOverviewResponse,
 } from '@sightline/model/api/services';
-import { parseSearch } from '@sightline/model/search/parse';
 import { isSelfService } from '@sightline/model/self-telemetry';
 import type { StoreClients } from '@sightline/store/client-factory';
-import { compileSearch, type CompiledSearch } from '../search/compile.ts';
+import type { CompiledSearch } from '../search/compile.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { resolveGrid, resolveRange } from '../sql/metrics-grid.ts';
 import { redStats } from '../sql/red-stats.ts';
 
@@ -23,7 +23,7 @@ const OVERVIEW_POINTS = 60;
 const SERVICE_POINTS = 120;
 
 const search = (q: string | undefined): CompiledSearch | undefined =>
-  q === undefined || q.trim() === '' ? undefined : compileSearch(parseSearch(q), 'spans', 'q');
+  q === undefined || q.trim() === '' ? undefined : compileSearch(q, 'spans');
 
 /** RED (rate, errors, duration) from spans: per service, and per operation of one service. */
 export const redRoutes: FastifyPluginCallbackTypebox<RedRouteOptions> = (app, opts, done) => {

@@ -16,7 +16,7 @@ import {
   getSavedSearch,
   listSavedSearches,
 } from '@sightline/store/saved-searches';
-import { withParam } from '../sql/logs-filter.ts';
+import { withParam } from '../search/compile-search.ts';
 
 export interface SavedSearchRouteOptions {
   readonly store: StoreClients;

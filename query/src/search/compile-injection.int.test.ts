@@ -3,7 +3,7 @@ import { SearchSyntaxError } from '@sightline/model/search/errors';
 import { formatLiteral } from '@sightline/model/search/format';
 import { parseSearch } from '@sightline/model/search/parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileSearch } from './compile.ts';
+import { compileAst } from './compile.ts';
 import { SearchFieldError, SearchValueError } from './errors.ts';
 import { createSearchTables, type LogRow, type SearchTables, type SpanRow } from './test-tables.ts';
 
@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 async function run(ast: SearchNode | null, target: 'spans' | 'logs'): Promise<string[]> {
-  const { sql, params } = compileSearch(ast, target);
+  const { sql, params } = compileAst(ast, target);
   const table = target === 'spans' ? 'otel_traces' : 'otel_logs';
   const result = await tables.client.query({
     query: `SELECT SpanId FROM ${table} WHERE ${sql} ORDER BY SpanId`,
@@ -140,16 +140,16 @@ describe('hostile values match literally', () => {
 
 describe('hostile values that cannot be used fail with a typed error', () => {
   it.each(HOSTILE)('numeric comparison with %j', (text) => {
-    expect(() => compileSearch(parseSearch(`k:>${formatLiteral(text)}`), 'spans')).toThrow(
+    expect(() => compileAst(parseSearch(`k:>${formatLiteral(text)}`), 'spans')).toThrow(
       SearchValueError,
     );
     expect(() =>
-      compileSearch({ type: 'compare', field: 'duration', op: '<', value: text }, 'spans'),
+      compileAst({ type: 'compare', field: 'duration', op: '<', value: text }, 'spans'),
     ).toThrow(SearchValueError);
   });
 
   it.each(HOSTILE)('enum value %j', (text) => {
-    expect(() => compileSearch({ type: 'term', field: 'status', value: text }, 'spans')).toThrow(
+    expect(() => compileAst({ type: 'term', field: 'status', value: text }, 'spans')).toThrow(
       SearchValueError,
     );
   });
@@ -166,7 +166,7 @@ describe('hostile text as a whole query', () => {
         continue;
       }
       try {
-        compileSearch(ast, target);
+        compileAst(ast, target);
       } catch (error) {
         expect([SearchFieldError, SearchValueError].some((type) => error instanceof type)).toBe(
           true,

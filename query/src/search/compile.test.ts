@@ -1,11 +1,11 @@
 import type { SearchNode } from '@sightline/model/search/ast';
 import { parseSearch } from '@sightline/model/search/parse';
 import { describe, expect, it } from 'vitest';
-import { compileSearch, type SearchTarget } from './compile.ts';
+import { compileAst, type SearchTarget } from './compile.ts';
 import { SearchFieldError, SearchValueError } from './errors.ts';
 
 const compile = (query: string, target: SearchTarget = 'spans') =>
-  compileSearch(parseSearch(query), target);
+  compileAst(parseSearch(query), target);
 
 function compileError(query: string, target: SearchTarget): SearchFieldError | SearchValueError {
   try {
@@ -17,9 +17,9 @@ function compileError(query: string, target: SearchTarget): SearchFieldError | S
   throw new Error(`expected '${query}' to be rejected for ${target}`);
 }
 
-describe('compileSearch: shape of the SQL', () => {
+describe('compileAst: shape of the SQL', () => {
   it('compiles an empty query to a predicate that is always true', () => {
-    expect(compileSearch(null, 'logs')).toEqual({ sql: '1', params: {} });
+    expect(compileAst(null, 'logs')).toEqual({ sql: '1', params: {} });
   });
 
   it('compiles the design document query for spans', () => {
@@ -62,15 +62,15 @@ describe('compileSearch: shape of the SQL', () => {
   });
 
   it('uses the caller prefix for parameter names and rejects one that is not an identifier', () => {
-    expect(compileSearch(parseSearch('x'), 'logs', 'search_')).toEqual({
+    expect(compileAst(parseSearch('x'), 'logs', 'search_')).toEqual({
       sql: 'Body ILIKE {search_0:String}',
       params: { search_0: '%x%' },
     });
-    expect(() => compileSearch(null, 'logs', 'p}; DROP')).toThrow(TypeError);
+    expect(() => compileAst(null, 'logs', 'p}; DROP')).toThrow(TypeError);
   });
 });
 
-describe('compileSearch: fields', () => {
+describe('compileAst: fields', () => {
   it.each([
     ['service:a', 'spans', 'ServiceName = {p0:String}', 'a'],
     ['name:a', 'spans', 'SpanName = {p0:String}', 'a'],
@@ -126,7 +126,7 @@ describe('compileSearch: fields', () => {
   });
 });
 
-describe('compileSearch: durations, severities and numbers', () => {
+describe('compileAst: durations, severities and numbers', () => {
   it.each([
     ['duration:>1.5ns', 'Duration > {p0:UInt64}', 1n],
     ['duration:>=1.5ns', 'Duration >= {p0:UInt64}', 2n],
@@ -183,7 +183,7 @@ describe('compileSearch: durations, severities and numbers', () => {
   });
 });
 
-describe('compileSearch: errors', () => {
+describe('compileAst: errors', () => {
   it.each([
     ['duration:>1s', 'logs', 'duration', 'applies to spans only'],
     ['status:error', 'logs', 'status', 'applies to spans only'],
@@ -218,7 +218,7 @@ describe('compileSearch: errors', () => {
   });
 });
 
-describe('compileSearch: user text never reaches the SQL', () => {
+describe('compileAst: user text never reaches the SQL', () => {
   const HOSTILE = [
     "'); DROP TABLE otel_logs; --",
     "\\' OR 1=1 --",
@@ -263,7 +263,7 @@ describe('compileSearch: user text never reaches the SQL', () => {
           for (const node of leaves(field, value)) {
             let result;
             try {
-              result = compileSearch({ type: 'not', child: node }, target, 'q');
+              result = compileAst({ type: 'not', child: node }, target, 'q');
             } catch (error) {
               if (error instanceof SearchFieldError || error instanceof SearchValueError) continue;
               throw error;

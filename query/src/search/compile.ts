@@ -31,7 +31,7 @@ type ParamType = 'String' | 'UInt8' | 'UInt64' | 'Float64';
  * Every predicate produced is non-NULL (missing map keys read as `''`, failed number parses are
  * folded to false), so `NOT x` is always the exact complement of `x`.
  */
-export function compileSearch(
+export function compileAst(
   ast: SearchNode | null,
   target: SearchTarget,
   paramPrefix = 'p',

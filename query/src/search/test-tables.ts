@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { parseSearch } from '@sightline/model/search/parse';
 import { createStoreClients } from '@sightline/store/client-factory';
 import { migrate } from '@sightline/store/migrate';
-import { compileSearch, type SearchTarget } from './compile.ts';
+import { compileAst, type SearchTarget } from './compile.ts';
 
 /**
  * Test support for the integration tests: an embedded ClickHouse (chDB) in a fresh folder with
@@ -71,7 +71,7 @@ export async function createSearchTables(spans: SpanRow[], logs: LogRow[]): Prom
   return {
     client,
     async ids(query, target) {
-      const { sql, params } = compileSearch(parseSearch(query), target);
+      const { sql, params } = compileAst(parseSearch(query), target);
       const table = target === 'spans' ? 'otel_traces' : 'otel_logs';
       const result = await client.query({
         query: `SELECT SpanId FROM ${DB}.${table} WHERE ${sql} ORDER BY SpanId`,

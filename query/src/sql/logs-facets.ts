@@ -2,22 +2,16 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogFacetsResponse } from '@sightline/model/api/logs';
 import { resolveField } from '../search/fields.ts';
 import type { TimeRange } from '../time-range.ts';
-import {
-  andFilters,
-  rangeFilter,
-  searchFilter,
-  selfTelemetryFilter,
-  withParam,
-} from './logs-filter.ts';
+import { withParam } from '../search/compile-search.ts';
+import { andFilters, rangeFilter, type LogsFilter } from './logs-filter.ts';
 import { LEVEL_EXPR, logsTable, selectRows } from './logs-row.ts';
 
 export interface LogFacetsRequest {
   readonly client: ClickHouseClient;
   readonly database: string;
   readonly field: string;
-  readonly q: string | undefined;
-  /** Sightline's own logs are left out unless `show`. */
-  readonly selfTelemetry?: 'hide' | 'show' | undefined;
+  /** The request's search, compiled once (compileSearch). */
+  readonly search: LogsFilter;
   readonly range: TimeRange;
   readonly limit: number;
 }
@@ -62,11 +56,7 @@ export function facetExpr(field: string): FacetExpr {
 /** Top values of a field among the rows a search matches, with the rows that lack it. */
 export async function logFacets(req: LogFacetsRequest): Promise<LogFacetsResponse> {
   const facet = facetExpr(req.field);
-  const filter = andFilters(
-    searchFilter(req.q),
-    selfTelemetryFilter(req.selfTelemetry),
-    rangeFilter(req.range),
-  );
+  const filter = andFilters(req.search, rangeFilter(req.range));
   const table = logsTable(req.database);
   const params = { ...filter.params, ...facet.params };
   // One pass: rows lacking the field group under NULL, which sorts first; the window sum

@@ -1,47 +1,11 @@
-import { SightlineError } from '@sightline/model/errors';
-import { parseSearch } from '@sightline/model/search/parse';
 import { SELF_SERVICE_PATTERN } from '@sightline/model/self-telemetry';
-import { compileSearch, type SearchParamValue } from '../search/compile.ts';
+import type { SearchParamValue } from '../search/compile.ts';
 import { msToNanos, type TimeRange } from '../time-range.ts';
 
 /** A WHERE expression over otel_logs and its parameters. */
 export interface LogsFilter {
   readonly sql: string;
   readonly params: Readonly<Record<string, SearchParamValue>>;
-}
-
-/** Search-language errors carry a stable code and status 400, but are not SightlineErrors. */
-function isClientError(err: unknown): err is Error & { code: string; statusCode: number } {
-  if (!(err instanceof Error)) return false;
-  const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
-  return typeof code === 'string' && code.startsWith('SL_ERR_') && statusCode === 400;
-}
-
-/**
- * Runs `fn`, re-throwing a search-language error as a SightlineError whose message starts with
- * the parameter it came from, so a client sees `q: at position 8: …` with the original code.
- */
-export function withParam<T>(param: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (isClientError(err)) throw new SightlineError(err.code, 400, `${param}: ${err.message}`);
-    throw err;
-  }
-}
-
-/** `q` compiled for otel_logs; parameter names start with `q` and a digit. */
-export function searchFilter(q: string | undefined): LogsFilter {
-  return withParam('q', () => compileSearch(parseSearch(q ?? ''), 'logs', 'q'));
-}
-
-/** Leaves out Sightline's own logs (sightline-* services) unless `show`, as trace search does. */
-export function selfTelemetryFilter(selfTelemetry: 'hide' | 'show' | undefined): LogsFilter {
-  if (selfTelemetry === 'show') return { sql: '1', params: {} };
-  return {
-    sql: 'NOT match(ServiceName, {hideServices:String})',
-    params: { hideServices: SELF_SERVICE_PATTERN },
-  };
 }
 
 /**
@@ -76,5 +40,14 @@ export function andFilters(...filters: readonly LogsFilter[]): LogsFilter {
   return {
     sql: filters.map((f) => `(${f.sql})`).join(' AND '),
     params: Object.assign({}, ...filters.map((f) => f.params)) as Record<string, SearchParamValue>,
+  };
+}
+
+/** Leaves out Sightline's own logs (sightline-* services) unless `show`, as trace search does. */
+export function selfTelemetryFilter(selfTelemetry: 'hide' | 'show' | undefined): LogsFilter {
+  if (selfTelemetry === 'show') return { sql: '1', params: {} };
+  return {
+    sql: 'NOT match(ServiceName, {hideServices:String})',
+    params: { hideServices: SELF_SERVICE_PATTERN },
   };
 }

@@ -6,15 +6,14 @@ import {
   type LogLevel,
 } from '@sightline/model/api/logs';
 import { bucketCount, bucketStartsMs, type TimeRange } from '../time-range.ts';
-import { andFilters, rangeFilter, searchFilter, selfTelemetryFilter } from './logs-filter.ts';
+import { andFilters, rangeFilter, type LogsFilter } from './logs-filter.ts';
 import { logsTable, numberLevel, selectRows, TEXT_LEVEL_EXPR } from './logs-row.ts';
 
 export interface LogHistogramRequest {
   readonly client: ClickHouseClient;
   readonly database: string;
-  readonly q: string | undefined;
-  /** Sightline's own logs are left out unless `show`. */
-  readonly selfTelemetry?: 'hide' | 'show' | undefined;
+  /** The request's search, compiled once (compileSearch). */
+  readonly search: LogsFilter;
   readonly range: TimeRange;
   readonly stepSeconds: number;
 }
@@ -25,11 +24,7 @@ export interface LogHistogramRequest {
  * what the search pages through.
  */
 export async function logHistogram(req: LogHistogramRequest): Promise<LogHistogramResponse> {
-  const filter = andFilters(
-    searchFilter(req.q),
-    selfTelemetryFilter(req.selfTelemetry),
-    rangeFilter(req.range),
-  );
+  const filter = andFilters(req.search, rangeFilter(req.range));
   // Grouped by SeverityNumber, classed in JS: cheaper than classing every row in SQL. The text
   // is read and classed only for rows without a number (short-circuit evaluation).
   const counts = await selectRows<{

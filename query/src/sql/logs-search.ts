@@ -2,16 +2,17 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { LogRecord } from '@sightline/model/api/logs';
 import type { TimeRange } from '../time-range.ts';
 import { encodeCursor, fingerprint, type LogCursor } from './logs-cursor.ts';
-import { andFilters, rangeFilter, searchFilter, selfTelemetryFilter } from './logs-filter.ts';
+import { andFilters, rangeFilter, type LogsFilter } from './logs-filter.ts';
 import { fetchPage } from './logs-page.ts';
 import { positionOf, samePosition, toLogRecord, type RowPosition } from './logs-row.ts';
 
 export interface LogSearchRequest {
   readonly client: ClickHouseClient;
   readonly database: string;
+  /** The search as typed (its fingerprint goes into the cursor). */
   readonly q: string | undefined;
-  /** Sightline's own logs are left out unless `show`. */
-  readonly selfTelemetry?: 'hide' | 'show' | undefined;
+  /** The request's search, compiled once (compileSearch). */
+  readonly search: LogsFilter;
   /** The first page's range; a cursor brings its own. */
   readonly range: TimeRange;
   readonly cursor: LogCursor | undefined;
@@ -27,11 +28,7 @@ export interface LogSearchPage {
 /** One page of a search, newest first, in the total order (Timestamp DESC, ROW_KEY DESC). */
 export async function searchLogs(req: LogSearchRequest): Promise<LogSearchPage> {
   const range = req.cursor?.range ?? req.range;
-  const filter = andFilters(
-    searchFilter(req.q),
-    selfTelemetryFilter(req.selfTelemetry),
-    rangeFilter(range),
-  );
+  const filter = andFilters(req.search, rangeFilter(range));
   const cursor = req.cursor;
   // Inclusive of the cursor's row, whose copies already returned are skipped below; one more
   // row than the page tells whether another page follows.

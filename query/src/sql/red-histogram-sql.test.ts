@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseSearch } from '@sightline/model/search/parse';
-import { compileSearch } from '../search/compile.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { Params } from './metrics-keys.ts';
 import { servedByHistogram } from './red-histogram-sql.ts';
 import { redHistogramSql } from './red-stats.ts';
 
-const served = (q: string) => servedByHistogram(compileSearch(parseSearch(q), 'spans', 'q'));
+const served = (q: string) => servedByHistogram(compileSearch(q, 'spans'));
 
 describe('servedByHistogram', () => {
   it('takes searches over service, operation, kind and status', () => {

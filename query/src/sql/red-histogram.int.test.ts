@@ -8,8 +8,7 @@ import { insertRows } from '@sightline/store/insert';
 import { migrate } from '@sightline/store/migrate';
 import { MIGRATIONS } from '@sightline/store/migrations';
 import { backfillRedHistogram, RED_HISTOGRAM_TABLE } from '@sightline/store/schema/red-histogram';
-import { compileSearch } from '../search/compile.ts';
-import { parseSearch } from '@sightline/model/search/parse';
+import { compileSearch } from '../search/compile-search.ts';
 import { redStats, type RedEntry } from './red-stats.ts';
 
 const retention = { tracesDays: 0, logsDays: 0, metricsDays: 0 };
@@ -72,7 +71,7 @@ const stats = async (q?: string): Promise<RedEntry[]> =>
       grid: GRID,
       by: 'service',
       limit: 100,
-      search: q === undefined ? undefined : compileSearch(parseSearch(q), 'spans', 'q'),
+      search: q === undefined ? undefined : compileSearch(q, 'spans'),
     })
   ).entries;
 

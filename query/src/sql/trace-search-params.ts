@@ -1,8 +1,8 @@
 import { TRACE_SEARCH_DEFAULT_LIMIT, type TraceSearchQuery } from '@sightline/model/api/traces';
 import { SightlineError } from '@sightline/model/errors';
-import { parseSearch } from '@sightline/model/search/parse';
 import { SELF_SERVICE_PATTERN } from '@sightline/model/self-telemetry';
-import { compileSearch, type CompiledSearch } from '../search/compile.ts';
+import type { CompiledSearch } from '../search/compile.ts';
+import { compileSearch } from '../search/compile-search.ts';
 import { parseDurationNs } from '../search/values.ts';
 import { decodeTraceCursor } from './trace-cursor.ts';
 import { resolveTimeRange, type TimeRangeNs } from './trace-time-range.ts';
@@ -75,7 +75,7 @@ export function resolveTraceSearch(
     operation: query.operation,
     status: query.status === undefined ? undefined : STATUS[query.status],
     // Not trimmed: a syntax error's position must point into the text the user typed.
-    search: query.q === undefined ? null : compileSearch(parseSearch(query.q), 'spans', 'q'),
+    search: query.q === undefined ? null : compileSearch(query.q, 'spans'),
     minDurationNs,
     maxDurationNs,
     limit: query.limit ?? TRACE_SEARCH_DEFAULT_LIMIT,

@@ -94,7 +94,7 @@ ORDER BY (rule_id, at)`;
 }
 
 /**
- * Claims and renewals of the evaluator lease (query/src/alerts/lease.ts). `inserted_at` is the
+ * Claims and renewals of the evaluator lease (store/src/alerts/lease.ts). `inserted_at` is the
  * server's clock when the row arrived: the earliest claim of an epoch wins.
  */
 export function alertLeaseTable(ctx: DdlContext): string {

@@ -28,16 +28,5 @@ export interface AlertNotification {
   readonly repeat: boolean;
 }
 
-/** One attempt to send one notification to one channel. */
-export interface DeliveryResult {
-  readonly notificationId: string;
-  readonly ruleId: string;
-  /** 'webhook:https://host/path' (no credentials), 'slack:host', 'email:a@b,c@d'. */
-  readonly channel: string;
-  readonly attempt: number;
-  readonly ok: boolean;
-  readonly status?: number;
-  readonly error?: string;
-  /** ISO 8601. */
-  readonly at: string;
-}
+/** One attempt to send one notification to one channel (the store keeps it). */
+export type { DeliveryResult } from '@sightline/store/alerts/deliveries';

@@ -1,6 +1,6 @@
-import { qualified } from '@sightline/store/schema/ddl-context';
-import { ALERT_LEASE_TABLE } from '@sightline/store/schema/alerts';
-import type { StoreTarget } from './rule-store.ts';
+import { qualified } from '../schema/ddl-context.ts';
+import { ALERT_LEASE_TABLE } from '../schema/alerts.ts';
+import type { StoreTarget } from './target.ts';
 
 /*
  * Exactly one evaluator at a time, across processes sharing a ClickHouse server, with nothing but
