@@ -62,7 +62,9 @@ async function seriesWithData(): Promise<Record<string, number>> {
 /** Bodies of the internal warnings and errors the view lists. */
 async function problemLines(): Promise<string[]> {
   const q = encodeURIComponent(INTERNAL_PROBLEMS_QUERY);
-  const res = await fetch(`${s.apiUrl}/api/v1/logs?q=${q}&from=${Date.now() - 300_000}`);
+  const res = await fetch(
+    `${s.apiUrl}/api/v1/logs?q=${q}&from=${Date.now() - 300_000}&selfTelemetry=show`,
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as LogSearchResponse).rows.map((r) => r.body);
 }
@@ -159,5 +161,10 @@ describe('the Pipeline view', { timeout: 180_000 }, () => {
     await poll(() => problems.textContent()).toContain(LOG_LINE);
     expect(await problems.textContent()).toContain('sightline-all-in-one');
     await shot('40-pipeline');
+
+    // The link to all of Sightline's own logs shows them, though searches hide them by default.
+    await page.getByRole('link', { name: /All of Sightline.s own logs/ }).click();
+    await poll(() => page.locator('body').textContent()).toContain(LOG_LINE);
+    expect(new URL(page.url()).pathname).toBe('/logs');
   });
 });

@@ -191,10 +191,11 @@ describe('self-telemetry in the distributed mode (receive → Kafka → ingest)'
     );
 
     // The page's list of internal warnings and errors answers; and the receive process's own
-    // lines are found by service, as the page's "all of Sightline's own logs" link searches.
+    // lines are found by service, as the page's "all of Sightline's own logs" link searches
+    // (showing Sightline's own logs, which searches hide by default).
     const from = now - 600_000;
     const logsUrl = (q: string, limit: number) =>
-      `${backend.apiUrl}/api/v1/logs?${new URLSearchParams({ q, from: String(from), limit: String(limit) }).toString()}`;
+      `${backend.apiUrl}/api/v1/logs?${new URLSearchParams({ q, from: String(from), limit: String(limit), selfTelemetry: 'show' }).toString()}`;
     const problems = await fetch(logsUrl(panels.INTERNAL_PROBLEMS_QUERY, 20));
     expect(problems.status).toBe(200);
     const receiveLogs = await fetch(

@@ -28,7 +28,10 @@ export function LogsView({ loc, range }: { loc: AppLocation; range: TimeRange })
   const q = loc.params.get('q') ?? '';
   // A relative range is fixed once per URL so every panel shows the same window.
   const bounds = useBounds(range, loc);
-  const selfTelemetry = selfTelemetryParam(useShowSelfTelemetry());
+  // `self=show` in the URL (the Pipeline page's link to Sightline's own logs) shows them too.
+  const selfTelemetry = selfTelemetryParam(
+    useShowSelfTelemetry() || loc.params.get('self') === 'show',
+  );
   const key = JSON.stringify([q, bounds, selfTelemetry]);
   const hist = useApi(key, (signal) =>
     apiGet(LogHistogramResponse, '/logs/histogram', { q, ...bounds, selfTelemetry }, signal),

@@ -56,7 +56,14 @@ export function PipelineView({ loc, range }: { loc: AppLocation; range: TimeRang
     apiGet(
       LogSearchResponse,
       '/logs',
-      { q: INTERNAL_PROBLEMS_QUERY, from: bounds.from, to: bounds.to, limit: 20 },
+      {
+        q: INTERNAL_PROBLEMS_QUERY,
+        from: bounds.from,
+        to: bounds.to,
+        limit: 20,
+        // Sightline's own logs are what this page lists: never hidden here.
+        selfTelemetry: 'show',
+      },
       signal,
     ),
   );
@@ -129,7 +136,13 @@ export function PipelineView({ loc, range }: { loc: AppLocation; range: TimeRang
         </table>
       )}
       <p className="hint">
-        <Link href={hrefTo('/logs', { q: 'resource.sightline.internal:true' }, loc.params)}>
+        <Link
+          href={hrefTo(
+            '/logs',
+            { q: 'resource.sightline.internal:true', self: 'show' },
+            loc.params,
+          )}
+        >
           All of Sightline&apos;s own logs
         </Link>
       </p>
