@@ -1,11 +1,10 @@
-import { useRef } from 'react';
-import { GridLayout, useContainerWidth, type EventCallback, type Layout } from 'react-grid-layout';
+import { GridLayout, useContainerWidth, type Layout } from 'react-grid-layout';
 import 'react-grid-layout/css/styles.css';
 import { GRID_COLUMNS, type BoardPanel, type Panel } from '@sightline/model/api/dashboards';
 import { newPanelId, placeBelow } from './layout.ts';
 import type { PanelWindow } from './panel-data.ts';
 import { PanelFrame } from './PanelFrame.tsx';
-import { collapseRow, expandRow, moveIntoRow, removeRow } from './rows.ts';
+import { collapseRow, expandRow, removeRow } from './rows.ts';
 import type { VariableValues } from './variables.ts';
 
 interface Props {
@@ -21,57 +20,23 @@ interface Props {
 /** The board's grid: panels and row headings, dragged and resized while editing. */
 export function BoardGrid({ panels, editing, values, window: w, tick, onPanels, onEdit }: Props) {
   const { width, containerRef, mounted } = useContainerWidth();
-  // A collapsed row stays put while panels move around it (static, yet draggable itself), so a
-  // panel can be dropped onto its heading to go into it.
   const layout: Layout = panels.map((p) =>
     p.type === 'row'
-      ? {
-          i: p.id,
-          ...p.grid,
-          w: GRID_COLUMNS,
-          h: 1,
-          minH: 1,
-          maxH: 1,
-          isResizable: false,
-          ...(p.collapsed ? { static: true, isDraggable: true } : {}),
-        }
+      ? { i: p.id, ...p.grid, w: GRID_COLUMNS, h: 1, minH: 1, maxH: 1, isResizable: false }
       : { i: p.id, ...p.grid, minW: 2, minH: 3 },
   );
-  /** A drop onto a collapsed row's heading: both callbacks of the drop (below) apply it. */
-  const dropped = useRef<{ panel: string; row: string } | null>(null);
-  const placed = (next: Layout): BoardPanel[] | null => {
+  const onLayout = (next: Layout) => {
+    if (!editing) return;
     const byId = new Map(next.map((l) => [l.i, l]));
     let changed = false;
-    const out = panels.map((p) => {
+    const placed = panels.map((p) => {
       const l = byId.get(p.id);
       if (!l || (l.x === p.grid.x && l.y === p.grid.y && l.w === p.grid.w && l.h === p.grid.h))
         return p;
       changed = true;
       return { ...p, grid: { x: l.x, y: l.y, w: l.w, h: l.h } };
     });
-    const drop = dropped.current;
-    return drop ? moveIntoRow(out, drop.panel, drop.row) : changed ? out : null;
-  };
-  const onLayout = (next: Layout) => {
-    if (!editing) return;
-    const out = placed(next);
-    if (out) onPanels(out);
-  };
-  const onDragStart: EventCallback = () => {
-    dropped.current = null;
-  };
-  const onDragStop: EventCallback = (next, _old, item, _placeholder, event) => {
-    if (!editing || !item || panels.find((p) => p.id === item.i)?.type === 'row') return;
-    const at = 'changedTouches' in event ? (event as TouchEvent).changedTouches[0] : event;
-    if (!at || !('clientX' in at)) return;
-    const row = document
-      .elementsFromPoint(at.clientX, at.clientY)
-      .map((el) => el.closest<HTMLElement>('[data-row]')?.dataset.row)
-      .find((id) => panels.some((p) => p.id === id && p.type === 'row' && p.collapsed));
-    if (row === undefined) return;
-    dropped.current = { panel: item.i, row };
-    // The grid reports the new layout next (onLayout) when it changed; if it did not, this does.
-    onPanels(placed(next) ?? [...panels]);
+    if (changed) onPanels(placed);
   };
   const actions = (p: Panel) =>
     editing && (
@@ -110,19 +75,11 @@ export function BoardGrid({ panels, editing, values, window: w, tick, onPanels, 
           dragConfig={{ enabled: editing, handle: '.panel-head', cancel: 'button, a, input' }}
           resizeConfig={{ enabled: editing, handles: ['se'] }}
           onLayoutChange={onLayout}
-          onDragStart={onDragStart}
-          onDragStop={onDragStop}
         >
           {panels.map((p) =>
             p.type === 'row' ? (
               <div key={p.id}>
-                <div
-                  className="dashboard-row panel-head"
-                  data-row={p.id}
-                  title={
-                    editing && p.collapsed ? 'Drop a panel here to put it in this row' : undefined
-                  }
-                >
+                <div className="dashboard-row panel-head" data-row={p.id}>
                   <button
                     type="button"
                     className="dashboard-row-toggle"

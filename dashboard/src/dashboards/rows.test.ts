@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardPanel, Panel, RowPanel } from '@sightline/model/api/dashboards';
-import { collapseRow, expandRow, moveIntoRow, newRow, removeRow, rowMembers } from './rows.ts';
+import { collapseRow, expandRow, newRow, removeRow, rowMembers } from './rows.ts';
 
 const panel = (id: string, x: number, y: number, w: number, h: number): Panel => ({
   id,
@@ -79,34 +79,5 @@ describe('rows', () => {
       'B@14',
       'b1@15',
     ]);
-  });
-});
-
-describe('moveIntoRow', () => {
-  const folded = collapseRow(board, 'B');
-
-  it('puts a panel into a collapsed row, under what it holds, and keeps it there when expanded', () => {
-    const moved = moveIntoRow(folded, 'top', 'B');
-    expect(moved.map((p) => p.id)).toEqual(['A', 'a1', 'a2', 'B']);
-    const b = moved.find((p): p is RowPanel => p.id === 'B')!;
-    expect(b.panels.map((p) => [p.id, p.grid.x, p.grid.y, p.grid.w, p.grid.h])).toEqual([
-      ['b1', 0, 15, 24, 6],
-      ['top', 0, 21, 24, 5],
-    ]);
-    // Expanded, both are under the row, in that order.
-    const open = expandRow(moved, 'B');
-    expect(rowMembers(open, open.find((p) => p.id === 'B') as RowPanel).map((p) => p.id)).toEqual([
-      'b1',
-      'top',
-    ]);
-  });
-
-  it('takes an empty collapsed row, and refuses rows that are open and things that are not panels', () => {
-    const empty = [...board, row('C', 21, { collapsed: true })];
-    const c = moveIntoRow(empty, 'a2', 'C').find((p): p is RowPanel => p.id === 'C')!;
-    expect(c.panels.map((p) => [p.id, p.grid.y])).toEqual([['a2', 22]]);
-    expect(moveIntoRow(board, 'top', 'A')).toEqual(board);
-    expect(moveIntoRow(folded, 'A', 'B')).toEqual(folded);
-    expect(moveIntoRow(folded, 'nope', 'B')).toEqual(folded);
   });
 });

@@ -79,22 +79,3 @@ export const newRow = (panels: readonly BoardPanel[], title: string): RowPanel =
 /** Removes a row heading; the panels it held stay on the board. */
 export const removeRow = (panels: readonly BoardPanel[], id: string): BoardPanel[] =>
   expandRow(panels, id).filter((p) => p.id !== id);
-
-/**
- * Puts panel `panelId` (on the board) into collapsed row `rowId`, under the panels it already
- * holds; what was below the panel rises when the grid compacts. Anything else: the board as it is.
- */
-export function moveIntoRow(
-  panels: readonly BoardPanel[],
-  panelId: string,
-  rowId: string,
-): BoardPanel[] {
-  const panel = panels.find((p): p is Panel => p.id === panelId && p.type !== 'row');
-  const row = panels.find((p): p is RowPanel => p.id === rowId && p.type === 'row');
-  if (!panel || !row?.collapsed) return [...panels];
-  const y = row.panels.length ? bottom(row.panels) : row.grid.y + 1;
-  const inside: Panel = { ...panel, grid: { ...panel.grid, x: 0, y } };
-  return panels
-    .filter((p) => p.id !== panelId)
-    .map((p) => (p.id === rowId ? { ...row, panels: [...row.panels, inside] } : p));
-}
